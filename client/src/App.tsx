@@ -1,0 +1,72 @@
+import { lazy, Suspense } from 'react';
+import { Navigate, Route, Routes, useParams } from 'react-router';
+import { useSession } from './auth/session';
+import { SignInPage } from './auth/SignInPage';
+import { Alert, Button } from './design';
+import { friendlyMessage } from './lib/errors';
+import { Layout } from './shell/Layout';
+import { NotFoundPage } from './shell/NotFoundPage';
+import { MyTicketsPage } from './support/MyTicketsPage';
+import { NewTicketPage } from './support/NewTicketPage';
+import { TicketPage } from './support/TicketPage';
+
+// Customers never download the admin dashboard.
+const AdminDashboardPage = lazy(() => import('./admin/AdminDashboardPage'));
+const AdminTicketPage = lazy(() => import('./admin/AdminTicketPage'));
+
+function Splash() {
+  return (
+    <div className="splash" aria-busy="true">
+      <span className="btn__spinner" aria-hidden="true" />
+      <span className="sr-only">Loading</span>
+    </div>
+  );
+}
+
+function ToAdminTicket() {
+  const { id } = useParams();
+  return <Navigate to={`/admin/support/${id}`} replace />;
+}
+
+export function App() {
+  const { viewer, loading, error, isAdmin, retry } = useSession();
+
+  if (loading) return <Splash />;
+  if (!viewer) {
+    if (error) {
+      return (
+        <div className="page page--narrow splash-error">
+          <Alert tone="error">{friendlyMessage(error)}</Alert>
+          <Button onClick={retry}>Try again</Button>
+        </div>
+      );
+    }
+    return <SignInPage />;
+  }
+
+  return (
+    <Layout>
+      {isAdmin ? (
+        <Suspense fallback={<Splash />}>
+          <Routes>
+            <Route path="/" element={<Navigate to="/admin/support" replace />} />
+            <Route path="/admin" element={<Navigate to="/admin/support" replace />} />
+            <Route path="/admin/support" element={<AdminDashboardPage />} />
+            <Route path="/admin/support/:id" element={<AdminTicketPage />} />
+            <Route path="/support" element={<Navigate to="/admin/support" replace />} />
+            <Route path="/support/:id" element={<ToAdminTicket />} />
+            <Route path="*" element={<NotFoundPage home="/admin/support" />} />
+          </Routes>
+        </Suspense>
+      ) : (
+        <Routes>
+          <Route path="/" element={<Navigate to="/support" replace />} />
+          <Route path="/support" element={<MyTicketsPage />} />
+          <Route path="/support/new" element={<NewTicketPage />} />
+          <Route path="/support/:id" element={<TicketPage admin={false} />} />
+          <Route path="*" element={<NotFoundPage home="/support" />} />
+        </Routes>
+      )}
+    </Layout>
+  );
+}

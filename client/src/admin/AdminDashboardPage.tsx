@@ -1,0 +1,259 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { useQuery, useSubscription } from '@apollo/client/react';
+import { Alert, Button, Card, EmptyState, RelativeTime, Select, StatusDot } from '../design';
+import {
+  SupportStatsDocument,
+  SupportTicketsDocument,
+  TicketUpdatedDocument,
+  type SupportTicketFilter,
+  type TicketStatus,
+  type TicketSummaryFragment,
+} from '../gql/graphql';
+import { friendlyMessage } from '../lib/errors';
+import { useTitle } from '../lib/useTitle';
+import { applyTicketToSupportTickets, PAGE_SIZE } from '../support/cache-updates';
+import { ListSkeleton } from '../support/MyTicketsPage';
+import { CATEGORIES, categoryLabel, isCategory, isStatus, STATUSES, statusMeta, ticketNumber } from '../support/status';
+
+/** The filter as the URL holds it (?status=OPEN&category=BILLING&q=…), so views can be shared. */
+export function filterFromParams(params: URLSearchParams): SupportTicketFilter {
+  const status = params.get('status');
+  const category = params.get('category');
+  const q = params.get('q')?.trim();
+  const filter: SupportTicketFilter = {};
+  if (isStatus(status)) filter.status = status;
+  if (isCategory(category)) filter.category = category;
+  // "#1234" means ticket 1234
+  if (q) filter.search = q.replace(/^#(\d+)$/, '$1');
+  return filter;
+}
+
+const STAT_CARDS: { key: 'open' | 'inProgress' | 'answered' | 'closed'; status: TicketStatus }[] = [
+  { key: 'open', status: 'OPEN' },
+  { key: 'inProgress', status: 'IN_PROGRESS' },
+  { key: 'answered', status: 'ANSWERED' },
+  { key: 'closed', status: 'CLOSED' },
+];
+
+export default function AdminDashboardPage() {
+  useTitle('Support dashboard');
+  const [params, setParams] = useSearchParams();
+  const filter = useMemo(() => filterFromParams(params), [params]);
+  const [search, setSearch] = useState(params.get('q') ?? '');
+  const [loadingMore, setLoadingMore] = useState(false);
+
+  const update = (key: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+  };
+
+  // search as you type, without a request per keystroke
+  const paramsRef = useRef(params);
+  paramsRef.current = params;
+  useEffect(() => {
+    const t = setTimeout(() => {
+      const current = paramsRef.current.get('q') ?? '';
+      if (current !== search.trim()) {
+        const next = new URLSearchParams(paramsRef.current);
+        if (search.trim()) next.set('q', search.trim());
+        else next.delete('q');
+        setParams(next, { replace: true });
+      }
+    }, 250);
+    return () => clearTimeout(t);
+  }, [search, setParams]);
+
+  const list = useQuery(SupportTicketsDocument, { variables: { filter, first: PAGE_SIZE } });
+  const stats = useQuery(SupportStatsDocument);
+  const refetchStats = stats.refetch;
+
+  // live: rows move and appear, stats follow (coalesced when events come in bursts)
+  const statsTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(statsTimer.current), []);
+  useSubscription(TicketUpdatedDocument, {
+    onData: ({ client, data: event }) => {
+      const ticket = event.data?.ticketUpdated;
+      if (!ticket) return;
+      applyTicketToSupportTickets(client.cache, ticket, filter);
+      clearTimeout(statsTimer.current);
+      statsTimer.current = setTimeout(() => void refetchStats(), 150);
+    },
+  });
+
+  // while a new filter loads, the previous rows stay (dimmed) instead of a skeleton flash
+  const conn = list.data?.supportTickets ?? list.previousData?.supportTickets;
+  const refreshing = !list.data && list.loading;
+  const filtered = Boolean(filter.status || filter.category || filter.search);
+
+  async function loadMore() {
+    if (!conn?.pageInfo.endCursor) return;
+    setLoadingMore(true);
+    try {
+      await list.fetchMore({ variables: { filter, first: PAGE_SIZE, after: conn.pageInfo.endCursor } });
+    } finally {
+      setLoadingMore(false);
+    }
+  }
+
+  return (
+    <div className="page page--wide">
+      <div className="page-head">
+        <div>
+          <h1 className="page-title">Support tickets</h1>
+          <p className="page-subtitle">Every ticket from every company, newest activity first.</p>
+        </div>
+      </div>
+
+      <section aria-label="Ticket statistics" className="stats">
+        {STAT_CARDS.map(({ key, status }) => {
+          const meta = statusMeta(status);
+          const active = filter.status === status;
+          const value = stats.data?.supportStats[key];
+          return (
+            <button
+              key={key}
+              type="button"
+              className={`stat stat--${meta.color}${active ? ' stat--active' : ''}`}
+              aria-pressed={active}
+              onClick={() => update('status', active ? '' : status)}
+              data-testid={`stat-${status}`}
+            >
+              <span className="stat__value">{value ?? '–'}</span>
+              <StatusDot status={status} className="stat__label" />
+            </button>
+          );
+        })}
+      </section>
+
+      <Card as="section" padded={false} className="tickets-panel" aria-label="Tickets">
+        <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+          <div className="filters__search field">
+            <label className="field__label" htmlFor="ticket-search">
+              Search
+            </label>
+            <input
+              id="ticket-search"
+              className="field__control"
+              type="search"
+              value={search}
+              placeholder="Number, subject, customer or company"
+              onChange={(e) => setSearch(e.target.value)}
+            />
+          </div>
+          <Select
+            label="Status"
+            value={filter.status ?? ''}
+            onChange={(e) => update('status', e.target.value)}
+            options={[{ value: '', label: 'All' }, ...STATUSES.map((s) => ({ value: s, label: statusMeta(s).label }))]}
+          />
+          <Select
+            label="Category"
+            value={filter.category ?? ''}
+            onChange={(e) => update('category', e.target.value)}
+            options={[{ value: '', label: 'All' }, ...CATEGORIES.map((c) => ({ value: c, label: categoryLabel(c) }))]}
+          />
+        </form>
+
+        {list.error && !conn && (
+          <div className="tickets-panel__body">
+            <Alert tone="error">
+              {friendlyMessage(list.error)}{' '}
+              <button type="button" className="link-button" onClick={() => void list.refetch()}>
+                Try again
+              </button>
+            </Alert>
+          </div>
+        )}
+        {!conn && !list.error && (
+          <div className="tickets-panel__body">
+            <ListSkeleton rows={4} />
+          </div>
+        )}
+        {conn && conn.nodes.length === 0 && (
+          <EmptyState
+            title={filtered ? 'No tickets match' : 'No tickets yet'}
+            action={
+              filtered ? (
+                <Button
+                  variant="secondary"
+                  onClick={() => {
+                    setSearch('');
+                    setParams(new URLSearchParams(), { replace: true });
+                  }}
+                >
+                  Clear filters
+                </Button>
+              ) : undefined
+            }
+          >
+            {filtered ? 'Try another status, category or search.' : 'When a customer asks something, it shows up here at once.'}
+          </EmptyState>
+        )}
+        {conn && conn.nodes.length > 0 && (
+          <>
+            <div
+              className={`ticket-table${refreshing ? ' ticket-table--refreshing' : ''}`}
+              role="table"
+              aria-label="Tickets"
+              aria-rowcount={conn.totalCount}
+              aria-busy={refreshing || undefined}
+            >
+              <div className="ticket-table__head" role="row">
+                <span role="columnheader">Ticket</span>
+                <span role="columnheader">Customer</span>
+                <span role="columnheader">Subject</span>
+                <span role="columnheader">Status</span>
+                <span role="columnheader">Updated</span>
+              </div>
+              {conn.nodes.map((t) => (
+                <TicketRow key={t.id} ticket={t} />
+              ))}
+            </div>
+            <div className="tickets-panel__foot">
+              <span className="muted" aria-live="polite">
+                Showing {conn.nodes.length} of {conn.totalCount}
+              </span>
+              {conn.pageInfo.hasNextPage && (
+                <Button variant="secondary" small onClick={() => void loadMore()} loading={loadingMore}>
+                  Load more
+                </Button>
+              )}
+            </div>
+          </>
+        )}
+      </Card>
+    </div>
+  );
+}
+
+function TicketRow({ ticket }: { ticket: TicketSummaryFragment }) {
+  return (
+    <Link
+      to={`/admin/support/${ticket.id}`}
+      className={`ticket-row${ticket.status === 'OPEN' ? ' ticket-row--open' : ''}`}
+      role="row"
+      data-testid="ticket-row"
+      data-ticket-number={ticket.ticketNumber}
+    >
+      <span role="cell" className="ticket-row__number">
+        {ticketNumber(ticket.ticketNumber)}
+      </span>
+      <span role="cell" className="ticket-row__customer">
+        <span className="ticket-row__name">{ticket.userName}</span>
+        <span className="ticket-row__company">{ticket.tenant.name}</span>
+      </span>
+      <span role="cell" className="ticket-row__subject">
+        {ticket.subject}
+      </span>
+      <span role="cell" className="ticket-row__status">
+        <StatusDot status={ticket.status} />
+      </span>
+      <span role="cell" className="ticket-row__time">
+        <RelativeTime iso={ticket.updatedAt} />
+      </span>
+    </Link>
+  );
+}

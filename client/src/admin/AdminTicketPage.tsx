@@ -1,0 +1,5 @@
+import { TicketPage } from '../support/TicketPage';
+
+export default function AdminTicketPage() {
+  return <TicketPage admin />;
+}

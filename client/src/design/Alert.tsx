@@ -1,0 +1,20 @@
+import type { ReactNode } from 'react';
+
+interface AlertProps {
+  tone: 'success' | 'error' | 'info';
+  children: ReactNode;
+  onDismiss?: () => void;
+}
+
+export function Alert({ tone, children, onDismiss }: AlertProps) {
+  return (
+    <div className={`alert alert--${tone}`} role={tone === 'error' ? 'alert' : 'status'}>
+      <div className="alert__body">{children}</div>
+      {onDismiss && (
+        <button type="button" className="alert__close" onClick={onDismiss} aria-label="Dismiss">
+          ×
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import type { ReactNode } from 'react';
+
+interface BubbleProps {
+  side: 'left' | 'right';
+  sender: string;
+  team?: string;
+  time: ReactNode;
+  pending?: boolean;
+  /** Plain text: rendered as text, never as markup. */
+  message: string;
+}
+
+export function Bubble({ side, sender, team, time, pending, message }: BubbleProps) {
+  return (
+    <div className={`bubble bubble--${side}${pending ? ' bubble--pending' : ''}`}>
+      <div className="bubble__meta">
+        <span className="bubble__sender">{sender}</span>
+        {team && <span className="bubble__team">{team}</span>}
+        <span className="bubble__time">{pending ? 'Sending…' : time}</span>
+      </div>
+      <div className="bubble__body">{message}</div>
+    </div>
+  );
+}

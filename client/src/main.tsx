@@ -1,0 +1,28 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter } from 'react-router';
+import { ApolloProvider } from '@apollo/client/react';
+import { createApollo } from './apollo';
+import { App } from './App';
+import { SessionProvider } from './auth/session';
+import { AnnouncerProvider } from './shell/announcer';
+import './design/tokens.css';
+import './design/base.css';
+import './design/components.css';
+import './styles/app.css';
+
+const apollo = createApollo();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <ApolloProvider client={apollo.client}>
+      <BrowserRouter>
+        <AnnouncerProvider>
+          <SessionProvider restartSocket={apollo.restartSocket}>
+            <App />
+          </SessionProvider>
+        </AnnouncerProvider>
+      </BrowserRouter>
+    </ApolloProvider>
+  </StrictMode>,
+);

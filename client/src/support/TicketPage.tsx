@@ -1,0 +1,270 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
+import { Alert, Button, Card, RelativeTime, StatusDot } from '../design';
+import {
+  CloseTicketDocument,
+  MarkTicketReadDocument,
+  ReplyAddedDocument,
+  SetTicketStatusDocument,
+  TicketDocument,
+  TicketUpdatedDocument,
+  type TicketDetailFragment,
+  type TicketStatus,
+} from '../gql/graphql';
+import { useViewer } from '../auth/session';
+import { errorCode, friendlyMessage } from '../lib/errors';
+import { formatDateTime } from '../lib/time';
+import { useTitle } from '../lib/useTitle';
+import { useAnnounce } from '../shell/announcer';
+import { NotFoundPage } from '../shell/NotFoundPage';
+import { addReplyToTicket } from './cache-updates';
+import { Conversation } from './Conversation';
+import { ReplyForm } from './ReplyForm';
+import { categoryLabel, statusMeta, ticketNumber } from './status';
+
+const NOT_FOUND_CODES = new Set(['NOT_FOUND', 'FORBIDDEN', 'BAD_USER_INPUT']);
+
+export function TicketPage({ admin }: { admin: boolean }) {
+  const { id = '' } = useParams();
+  const home = admin ? '/admin/support' : '/support';
+  const { data, error, refetch } = useQuery(TicketDocument, { variables: { id } });
+  const ticket = data?.supportTicket;
+
+  useSubscription(ReplyAddedDocument, {
+    variables: { ticketId: id },
+    skip: !ticket,
+    onData: ({ client, data: event }) => {
+      const reply = event.data?.replyAdded;
+      if (reply) addReplyToTicket(client.cache, reply);
+    },
+  });
+  // the ticket's own changes (status, read markers) normalise into the cache
+  useSubscription(TicketUpdatedDocument, { variables: { ticketId: id }, skip: !ticket });
+
+  useTitle(ticket ? `${ticketNumber(ticket.ticketNumber)} ${ticket.subject}` : undefined);
+
+  if ((error && NOT_FOUND_CODES.has(String(errorCode(error)))) || (data && !ticket)) {
+    return <NotFoundPage home={home} />;
+  }
+  if (!ticket) {
+    return (
+      <div className="page page--narrow">
+        {error ? (
+          <Alert tone="error">
+            {friendlyMessage(error)}{' '}
+            <button type="button" className="link-button" onClick={() => void refetch()}>
+              Try again
+            </button>
+          </Alert>
+        ) : (
+          <TicketSkeleton />
+        )}
+      </div>
+    );
+  }
+  return <TicketView ticket={ticket} admin={admin} home={home} />;
+}
+
+function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; admin: boolean; home: string }) {
+  const viewer = useViewer();
+  const viewerIsAdmin = viewer.role === 'SUPERADMIN';
+  const location = useLocation();
+  const navigate = useNavigate();
+  const announce = useAnnounce();
+  const created = (location.state as { created?: number } | null)?.created;
+  const [notice, setNotice] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [markRead] = useMutation(MarkTicketReadDocument);
+  const [closeTicket, closeState] = useMutation(CloseTicketDocument);
+  const [setStatus, statusState] = useMutation(SetTicketStatusDocument);
+
+  // Opening a ticket marks it read; so does a new reply from the other side while it is open.
+  const lastOtherReplyId = useMemo(() => {
+    for (let i = ticket.replies.length - 1; i >= 0; i--) {
+      if (ticket.replies[i].isAdmin !== viewerIsAdmin) return ticket.replies[i].id;
+    }
+    return null;
+  }, [ticket.replies, viewerIsAdmin]);
+  useEffect(() => {
+    const mark = () => void markRead({ variables: { id: ticket.id } }).catch(() => {});
+    if (document.visibilityState !== 'hidden') {
+      mark();
+      return;
+    }
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') {
+        document.removeEventListener('visibilitychange', onVisible);
+        mark();
+      }
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, [ticket.id, lastOtherReplyId, markRead]);
+
+  // Say it when the status changes while the page is open.
+  const lastStatus = useRef(ticket.status);
+  useEffect(() => {
+    if (lastStatus.current !== ticket.status) {
+      announce(`Status changed to ${statusMeta(ticket.status).label}.`);
+      lastStatus.current = ticket.status;
+    }
+  }, [ticket.status, announce]);
+
+  async function run(action: () => Promise<unknown>, done: string) {
+    setActionError(null);
+    try {
+      await action();
+      setNotice(done);
+    } catch (err) {
+      setActionError(friendlyMessage(err));
+    }
+  }
+
+  const changeStatus = (status: TicketStatus, done: string) =>
+    run(() => setStatus({ variables: { id: ticket.id, status } }), done);
+
+  const busy = closeState.loading || statusState.loading;
+  const closed = ticket.status === 'CLOSED';
+
+  return (
+    <div className="page page--ticket">
+      <nav className="crumbs" aria-label="Breadcrumb">
+        <Link to={home}>← {admin ? 'All tickets' : 'Your tickets'}</Link>
+      </nav>
+
+      {created !== undefined && (
+        <Alert tone="success" onDismiss={() => navigate('.', { replace: true, state: null })}>
+          <strong>Ticket {ticketNumber(created)} created.</strong> The Lex team will answer here; replies appear
+          without reloading.
+        </Alert>
+      )}
+      {notice && (
+        <Alert tone="info" onDismiss={() => setNotice(null)}>
+          {notice}
+        </Alert>
+      )}
+      {actionError && (
+        <Alert tone="error" onDismiss={() => setActionError(null)}>
+          {actionError}
+        </Alert>
+      )}
+
+      <Card as="section" className="ticket-head" aria-labelledby="ticket-subject">
+        <div className="ticket-head__row">
+          <div className="ticket-head__main">
+            <div className="ticket-head__number">{ticketNumber(ticket.ticketNumber)}</div>
+            <h1 id="ticket-subject" className="ticket-head__subject">
+              {ticket.subject}
+            </h1>
+          </div>
+          <div className="ticket-head__actions">
+            {admin ? (
+              <>
+                {!closed && (
+                  <Button
+                    variant="secondary"
+                    small
+                    disabled={busy || ticket.status === 'IN_PROGRESS'}
+                    onClick={() => void changeStatus('IN_PROGRESS', 'Marked in progress.')}
+                  >
+                    Mark In Progress
+                  </Button>
+                )}
+                {!closed && (
+                  <Button small disabled={busy} onClick={() => void changeStatus('CLOSED', 'Marked resolved; the ticket is closed.')}>
+                    Mark Resolved
+                  </Button>
+                )}
+                {closed && (
+                  <Button variant="secondary" small disabled={busy} onClick={() => void changeStatus('OPEN', 'Ticket reopened.')}>
+                    Reopen
+                  </Button>
+                )}
+              </>
+            ) : (
+              !closed && (
+                <Button
+                  variant="secondary"
+                  small
+                  disabled={busy}
+                  onClick={() =>
+                    void run(
+                      () => closeTicket({ variables: { id: ticket.id } }),
+                      'Ticket closed. If you need anything else, reply below and it opens again.',
+                    )
+                  }
+                >
+                  Close ticket
+                </Button>
+              )
+            )}
+          </div>
+        </div>
+        <dl className="ticket-meta">
+          <div className="ticket-meta__item">
+            <dt>Status</dt>
+            <dd>
+              <StatusDot status={ticket.status} />
+            </dd>
+          </div>
+          <div className="ticket-meta__item">
+            <dt>Category</dt>
+            <dd>{categoryLabel(ticket.category)}</dd>
+          </div>
+          <div className="ticket-meta__item">
+            <dt>Created</dt>
+            <dd>
+              <time dateTime={ticket.createdAt}>{formatDateTime(ticket.createdAt)}</time>
+            </dd>
+          </div>
+          <div className="ticket-meta__item">
+            <dt>Last update</dt>
+            <dd>
+              <RelativeTime iso={ticket.updatedAt} />
+            </dd>
+          </div>
+          {admin && (
+            <>
+              <div className="ticket-meta__item">
+                <dt>Customer</dt>
+                <dd>{ticket.userName}</dd>
+              </div>
+              <div className="ticket-meta__item">
+                <dt>Company</dt>
+                <dd>{ticket.tenant.name}</dd>
+              </div>
+              <div className="ticket-meta__item ticket-meta__item--wide">
+                <dt>Email</dt>
+                <dd>
+                  <a href={`mailto:${ticket.userEmail}`}>{ticket.userEmail}</a>
+                </dd>
+              </div>
+            </>
+          )}
+        </dl>
+      </Card>
+
+      <Card as="section" padded={false} className="ticket-chat" aria-label="Conversation and reply">
+        <Conversation replies={ticket.replies} viewerIsAdmin={viewerIsAdmin} />
+        <ReplyForm ticket={ticket} viewer={viewer} />
+      </Card>
+    </div>
+  );
+}
+
+function TicketSkeleton() {
+  return (
+    <div aria-busy="true" aria-label="Loading ticket" className="stack">
+      <div className="card card--padded">
+        <div className="skeleton" style={{ width: 80, height: 12 }} />
+        <div className="skeleton" style={{ width: '60%', height: 22, marginTop: 12 }} />
+        <div className="skeleton" style={{ width: '80%', height: 12, marginTop: 16 }} />
+      </div>
+      <div className="card card--padded">
+        <div className="skeleton" style={{ width: '55%', height: 48 }} />
+        <div className="skeleton" style={{ width: '45%', height: 48, marginTop: 16, marginLeft: 'auto' }} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const apiTarget = process.env.LEX_API_URL ?? 'http://localhost:4000';
+
+/**
+ * In development the page comes from Vite (another port) while the API checks
+ * the WebSocket Origin against PUBLIC_ORIGIN: present the API's own origin.
+ */
+const graphqlProxy = {
+  target: apiTarget,
+  ws: true,
+  configure: (proxy: { on(event: string, fn: (req: { setHeader(n: string, v: string): void }) => void): void }) => {
+    const origin = new URL(apiTarget).origin;
+    proxy.on('proxyReq', (req) => req.setHeader('origin', origin));
+    proxy.on('proxyReqWs', (req) => req.setHeader('origin', origin));
+  },
+};
+
+export default defineConfig({
+  root,
+  plugins: [react()],
+  build: {
+    outDir: fileURLToPath(new URL('../dist/client', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: false,
+  },
+  server: {
+    port: 5173,
+    proxy: { '/graphql': graphqlProxy },
+  },
+  preview: {
+    proxy: { '/graphql': graphqlProxy },
+  },
+});

@@ -1,0 +1,84 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { UsageError } from '../errors';
+import { SessionService } from '../auth/session.service';
+import { EventBus, createEventBus } from '../realtime/pubsub';
+import { topics } from '../realtime/topics';
+import { UsersService } from './users.service';
+
+const USAGE = `Usage: npm run users -- <command> [options]
+  add --email E --name N --password P --role customer|superadmin [--tenant "Company"]
+  list
+  set-password --email E --password P
+  remove --email E
+Reads DATABASE_URL, or finds the embedded database while \`npm start\` runs it.`;
+
+async function announce(bus: EventBus, sessionIds: string[]) {
+  for (let wait = 0; wait < 30 && bus.status() !== 'ready'; wait++) await new Promise((resolve) => setTimeout(resolve, 100));
+  await bus.publish(topics.revokedSessions, { sessionIds }).catch(() => {
+    console.warn('Could not reach Redis: open sockets of the ended sessions close when they expire');
+  });
+}
+
+async function main(argv: string[]) {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      password: { type: 'string' },
+      role: { type: 'string' },
+      tenant: { type: 'string' },
+    },
+  });
+  const command = positionals[0];
+  const need = (option: keyof typeof values) => {
+    const value = values[option];
+    if (typeof value !== 'string' || !value.trim()) throw new UsageError(`${command} needs --${option}`);
+    return value;
+  };
+  if (!['add', 'list', 'set-password', 'remove'].includes(command)) throw new UsageError(USAGE);
+
+  // Imported here so that a usage error needs no database.
+  const { default: dataSource } = await import('../../ormconfig');
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations();
+    // With Redis, running servers hear of ended sessions and close their open sockets.
+    const bus = process.env.REDIS_URL ? createEventBus(process.env.REDIS_URL, () => undefined) : undefined;
+    const sessions = new SessionService(dataSource);
+    let announced: Promise<void> = Promise.resolve();
+    sessions.onRevoked((sessionIds) => {
+      if (bus) announced = announce(bus, sessionIds);
+    });
+    const users = new UsersService(dataSource, sessions);
+    if (command === 'add') {
+      const user = await users.add({
+        email: need('email'),
+        name: need('name'),
+        password: need('password'),
+        role: need('role'),
+        tenant: values.tenant,
+      });
+      console.log(`Added ${user.role} ${user.email}`);
+    } else if (command === 'list') {
+      console.table(await users.list());
+    } else if (command === 'set-password') {
+      await users.setPassword(need('email'), need('password'));
+      console.log(`Set a new password for ${values.email}; their sessions have ended`);
+    } else {
+      await users.remove(need('email'));
+      console.log(`Removed ${values.email} with their sessions and tickets`);
+    }
+    await announced;
+    await bus?.close();
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+main(process.argv.slice(2)).catch((error) => {
+  console.error(error instanceof UsageError || error instanceof TypeError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,154 @@
+import { existsSync } from 'node:fs';
+import { createServer, IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
+import path from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
+import express from 'express';
+import proxyaddr from 'proxy-addr';
+import { DataSource } from 'typeorm';
+import { SessionService } from './auth/session.service';
+import { sessionToken } from './auth/session-cookie';
+import { Config } from './config';
+import { Context, Services, createLoaders } from './context';
+import { Logger } from './logger';
+import { healthRouter } from './ops/health';
+import { introspectionGuard, playgroundDir, playgroundRouter } from './ops/playground';
+import { requestLog } from './ops/request-log';
+import { SupportAudience } from './realtime/audience';
+import { EventBus } from './realtime/pubsub';
+import { startLiveUpdates } from './realtime/websocket';
+import { buildSupportSchema } from './schema';
+import { SupportService } from './support/support.service';
+import { isDatabaseUnavailable, serviceUnavailable, unavailableStatus } from './db/unavailable';
+import { maskError } from './error-masking';
+import { MAX_TOKENS, limitRules } from './security/graphql-limits';
+import { RateLimits } from './security/rate-limits';
+import { retryAfterHeader, securityHeaders } from './security/headers';
+
+export interface AppDeps {
+  config: Pick<Config, 'publicOrigins' | 'production' | 'clientDir'> & Partial<Pick<Config, 'redisUrl' | 'rateLimitScale'>>;
+  db: DataSource;
+  bus: EventBus;
+  log: Logger;
+}
+
+export interface App {
+  server: Server;
+  services: Services;
+  listen(port: number): Promise<number>;
+  /** Stops accepting, finishes in-flight requests and closes sockets with a code that makes clients reconnect. */
+  close(): Promise<void>;
+}
+
+export async function createApp({ config, db, bus, log }: AppDeps): Promise<App> {
+  const sessions = new SessionService(db);
+  const rateLimits = new RateLimits(config.redisUrl, config.rateLimitScale);
+  const audience = new SupportAudience(bus, (message, error) => log.error({ err: error }, message));
+  const support = new SupportService(db, audience);
+  audience.attach(support);
+  const services: Services = { db, sessions, support, audience, rateLimits };
+  const schema = await buildSupportSchema(bus);
+  const secureCookies = config.publicOrigins[0]?.startsWith('https:') ?? false;
+
+  const app = express();
+  app.disable('x-powered-by');
+  // Client addresses (for rate limits) come from X-Forwarded-For only when a proxy on a private network sent it.
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  const clientIp = (request: IncomingMessage) => proxyaddr(request, app.get('trust proxy fn'));
+  app.use(securityHeaders({ production: config.production, https: secureCookies }));
+  app.use('/graphql', cors({ origin: config.publicOrigins, credentials: true }));
+  // Operations: a log line per request with its id, probes, and the playground at GET /graphql.
+  app.use(requestLog(log));
+  app.use(healthRouter({ db, bus, log }));
+  /** The viewer of a request's session cookie or Bearer token, or null. */
+  const authenticate = async (headers: IncomingHttpHeaders) => {
+    const token = sessionToken(headers, secureCookies);
+    return token ? sessions.authenticate(token) : null;
+  };
+  app.use(playgroundRouter({ dir: playgroundDir(config.clientDir), production: config.production, viewerOf: (req) => authenticate(req.headers) }));
+  const server = createServer(app);
+
+  // Live updates: graphql-ws on the same port and path.
+  const live = await startLiveUpdates({ server, schema, services, bus, publicOrigins: config.publicOrigins, authenticate, clientIp, log });
+
+  const apollo = new ApolloServer<Context>({
+    schema,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    persistedQueries: false,
+    includeStacktraceInErrorResponses: false,
+    // No "Did you mean …?" hints that map the schema for strangers.
+    hideSchemaDetailsFromClientErrors: true,
+    parseOptions: { maxTokens: MAX_TOKENS },
+    validationRules: limitRules,
+    // Introspection for everyone outside production, for signed-in users in production (the guard).
+    introspection: true,
+    formatError: (formatted, error) => maskError(formatted, error, log),
+    // Shutdown is close()'s (main.ts calls it on SIGTERM/SIGINT), in its order: Apollo's own signal
+    // handlers would start draining first, and a second stop() never returns while one is running.
+    stopOnTerminationSignals: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      // Our own playground answers browsers at GET /graphql; never Apollo's CDN-loaded landing page.
+      ApolloServerPluginLandingPageDisabled(),
+      introspectionGuard(config.production),
+      retryAfterHeader,
+      unavailableStatus,
+    ],
+  });
+  await apollo.start();
+
+  app.use(
+    '/graphql',
+    // Room for a message a little over the 10,000-character limit, so that it gets a clear error.
+    express.json({ limit: '2mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }): Promise<Context> => {
+        const viewer = await authenticate(req.headers).catch((error) => {
+          throw isDatabaseUnavailable(error) ? serviceUnavailable() : error;
+        });
+        return { viewer, ip: clientIp(req), services, loaders: createLoaders(services, viewer), http: { res, secure: secureCookies } };
+      },
+    }),
+  );
+
+  // A body that is not JSON, or too large, gets a GraphQL-shaped error and no stack trace.
+  app.use('/graphql', ((error, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    const status = typeof error?.status === 'number' && error.status < 500 ? error.status : 400;
+    const message = status === 413 ? 'The request body is too large' : 'The request body is not valid JSON';
+    res.status(status).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+  }) as express.ErrorRequestHandler);
+
+  // The web app, same origin as the API, with client-side routes falling back to index.html.
+  const clientDir = path.resolve(config.clientDir);
+  if (existsSync(path.join(clientDir, 'index.html'))) {
+    app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
+    app.get('/{*path}', (_req, res) => res.sendFile(path.join(clientDir, 'index.html'), { maxAge: 0 }));
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    server,
+    services,
+    listen: (port) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, () => resolve((server.address() as { port: number }).port));
+      }),
+    close: () =>
+      (closing ??= (async () => {
+        // Stop accepting: new connections and sockets go to the other instances.
+        server.close();
+        await live.close();
+        // Requests in flight finish (idle keep-alive connections are closed), then Apollo stops.
+        await apollo.stop();
+        rateLimits.close();
+        // The events of the writes that just committed go out before the caller closes Redis.
+        await audience.idle();
+      })()),
+  };
+}

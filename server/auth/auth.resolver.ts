@@ -1,0 +1,54 @@
+import { Arg, Ctx, Field, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Tenant } from '../accounts/tenant.entity';
+import { User } from '../accounts/user.entity';
+import { Context } from '../context';
+import { SESSION_ABSOLUTE_MS } from './session.service';
+import { sessionCookieName } from './session-cookie';
+
+@ObjectType()
+export class AuthPayload {
+  @Field(() => User)
+  user: User;
+
+  @Field({ description: 'For tools: send it as `Authorization: Bearer <token>`. Browsers use the cookie.' })
+  token: string;
+}
+
+@Resolver(() => User)
+export class AuthResolver {
+  @Query(() => User, { nullable: true, description: 'null when signed out' })
+  me(@Ctx() { viewer, services }: Context): Promise<User | null> | null {
+    return viewer && services.db.getRepository(User).findOneBy({ id: viewer.id });
+  }
+
+  @Mutation(() => AuthPayload, { description: 'Also sets the session cookie' })
+  async login(@Arg('email') email: string, @Arg('password') password: string, @Ctx() { services, http, ip }: Context): Promise<AuthPayload> {
+    const { rateLimits, sessions } = services;
+    await rateLimits.beforeSignIn(email, ip);
+    const { user, token } = await sessions.signIn(email, password).catch(async (error) => {
+      await rateLimits.signInFailed(email);
+      throw error;
+    });
+    await rateLimits.signInSucceeded(email);
+    http?.res.cookie(sessionCookieName(http.secure), token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: http.secure,
+      path: '/',
+      maxAge: SESSION_ABSOLUTE_MS,
+    });
+    return { user, token };
+  }
+
+  @Mutation(() => Boolean)
+  async logout(@Ctx() { viewer, services, http }: Context): Promise<boolean> {
+    if (viewer) await services.sessions.signOut(viewer.sessionId);
+    http?.res.clearCookie(sessionCookieName(http.secure), { path: '/', secure: http.secure, httpOnly: true, sameSite: 'lax' });
+    return true;
+  }
+
+  @FieldResolver(() => Tenant, { nullable: true })
+  tenant(@Root() user: User, @Ctx() { loaders }: Context) {
+    return user.tenantId ? loaders.tenant.load(user.tenantId) : null;
+  }
+}

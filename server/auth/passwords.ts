@@ -1,0 +1,21 @@
+import argon2 from 'argon2';
+
+// OWASP Password Storage Cheat Sheet: argon2id, 19 MiB, 2 iterations, 1 lane.
+const OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+export const MIN_PASSWORD_LENGTH = 8;
+
+export function hashPassword(password: string): Promise<string> {
+  return argon2.hash(password, OPTIONS);
+}
+
+// Verifying against this when the email is unknown makes both failures take the same time.
+const decoy = hashPassword('not a password of anyone');
+
+export async function verifyPassword(hash: string | undefined, password: string): Promise<boolean> {
+  try {
+    return await argon2.verify(hash ?? (await decoy), password);
+  } catch {
+    return false;
+  }
+}

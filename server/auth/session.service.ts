@@ -1,0 +1,104 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { User } from '../accounts/user.entity';
+import { unauthenticated } from '../errors';
+import { verifyPassword } from './passwords';
+import { Viewer } from './viewer';
+
+/** A session ends 7 days after sign-in, or after 24 hours without use. */
+export const SESSION_ABSOLUTE_MS = 7 * 24 * 3600_000;
+export const SESSION_IDLE_MS = 24 * 3600_000;
+/** Last use is written at most this often, so that reads do not each cost a write. */
+const TOUCH_EVERY_MS = 60_000;
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export type SessionRevokedListener = (sessionIds: string[]) => void;
+
+export class SessionService {
+  private readonly revokedListeners: SessionRevokedListener[] = [];
+
+  constructor(private readonly db: DataSource) {}
+
+  /** The same error whether the email is unknown or the password wrong. */
+  async signIn(email: string, password: string): Promise<{ user: User; token: string; viewer: Viewer }> {
+    // No account has NUL in its email (PostgreSQL could not even compare it) or more than 254 characters.
+    if (email.includes('\0') || email.length > 254) email = '';
+    const user = await this.db
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .leftJoinAndSelect('u.tenant', 'tenant')
+      .where('lower(u.email) = lower(:email)', { email: email.trim() })
+      .getOne();
+    const valid = await verifyPassword(user?.passwordHash, password);
+    if (!user || !valid) throw unauthenticated('Email or password is incorrect');
+
+    const token = randomBytes(32).toString('base64url');
+    const [session] = await this.db.query(
+      `INSERT INTO sessions (user_id, token_hash, expires_at)
+       VALUES ($1, $2, now() + $3 * interval '1 millisecond')
+       RETURNING id, expires_at`,
+      [user.id, hashToken(token), SESSION_ABSOLUTE_MS],
+    );
+    return { user, token, viewer: toViewer(user, session.id, session.expires_at) };
+  }
+
+  /** The viewer of a live session token, or null for an unknown, revoked or expired one. */
+  async authenticate(token: string): Promise<Viewer | null> {
+    const [row] = await this.db.query(
+      `SELECT s.id AS session_id, s.expires_at, s.last_seen_at,
+              u.id, u.role, u.name, u.email, u.tenant_id
+         FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.token_hash = $1 AND s.expires_at > now()
+          AND s.last_seen_at > now() - $2 * interval '1 millisecond'`,
+      [hashToken(token), SESSION_IDLE_MS],
+    );
+    if (!row) return null;
+    if (Date.now() - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
+      await this.db.query('UPDATE sessions SET last_seen_at = now() WHERE id = $1', [row.session_id]);
+    }
+    return {
+      id: row.id,
+      role: row.role,
+      name: row.name,
+      email: row.email,
+      tenantId: row.tenant_id,
+      sessionId: row.session_id,
+      sessionExpiresAt: row.expires_at,
+    };
+  }
+
+  async signOut(sessionId: string): Promise<void> {
+    await this.db.query('DELETE FROM sessions WHERE id = $1', [sessionId]);
+    this.emitRevoked([sessionId]);
+  }
+
+  /** Ends every session of a user (a password change, a removed account). */
+  async revokeAll(userId: string): Promise<void> {
+    // TypeORM answers a DELETE with [rows, rowCount].
+    const [rows]: [{ id: string }[], number] = await this.db.query('DELETE FROM sessions WHERE user_id = $1 RETURNING id', [userId]);
+    this.emitRevoked(rows.map((r) => r.id));
+  }
+
+  /** Open sockets listen here to close themselves when their session ends. */
+  onRevoked(listener: SessionRevokedListener): void {
+    this.revokedListeners.push(listener);
+  }
+
+  private emitRevoked(sessionIds: string[]) {
+    if (sessionIds.length) for (const listener of this.revokedListeners) listener(sessionIds);
+  }
+}
+
+function toViewer(user: User, sessionId: string, expiresAt: Date): Viewer {
+  return {
+    id: user.id,
+    role: user.role,
+    name: user.name,
+    email: user.email,
+    tenantId: user.tenantId,
+    sessionId,
+    sessionExpiresAt: expiresAt,
+  };
+}

@@ -1,0 +1,83 @@
+export interface Config {
+  /** Unset: an embedded PostgreSQL under `.data/` is started. */
+  databaseUrl?: string;
+  /** Unset: in-process pub/sub, fit for one instance only. */
+  redisUrl?: string;
+  port: number;
+  /** Browser origins allowed to call the API and open WebSockets. */
+  publicOrigins: string[];
+  production: boolean;
+  /** Where the embedded PostgreSQL keeps its files. */
+  dataDir: string;
+  /** Served as the web app when the folder exists. */
+  clientDir: string;
+  /** Multiplies every rate limit (load tests raise it). */
+  rateLimitScale: number;
+}
+
+export class ConfigError extends Error {}
+
+function parsePort(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`${name} must be a port number from 0 to 65535, got "${raw}"`);
+  }
+  return port;
+}
+
+function parseScale(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 1;
+  const scale = Number(raw);
+  if (!Number.isFinite(scale) || scale <= 0) throw new ConfigError(`RATE_LIMIT_SCALE must be a positive number, got "${raw}"`);
+  return scale;
+}
+
+function parseUrl(name: string, raw: string | undefined, protocols: string[]): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return raw;
+}
+
+function parseOrigins(raw: string): string[] {
+  return raw.split(',').map((part) => {
+    const trimmed = part.trim();
+    let url: URL;
+    try {
+      url = new URL(trimmed);
+    } catch {
+      throw new ConfigError(`PUBLIC_ORIGIN has an invalid origin "${trimmed}"`);
+    }
+    if (url.origin !== trimmed.replace(/\/$/, '')) {
+      throw new ConfigError(`PUBLIC_ORIGIN entries must be bare origins like https://support.example.com, got "${trimmed}"`);
+    }
+    return url.origin;
+  });
+}
+
+/** Reads and validates the environment once; a bad value stops start-up with a message naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    throw new ConfigError(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
+  }
+  const port = parsePort('PORT', env.PORT, 4000);
+  return {
+    databaseUrl: parseUrl('DATABASE_URL', env.DATABASE_URL, ['postgres:', 'postgresql:']),
+    redisUrl: parseUrl('REDIS_URL', env.REDIS_URL, ['redis:', 'rediss:']),
+    port,
+    publicOrigins: parseOrigins(env.PUBLIC_ORIGIN || `http://localhost:${port}`),
+    production: nodeEnv === 'production',
+    dataDir: env.DATA_DIR || '.data',
+    clientDir: env.CLIENT_DIR || 'dist/client',
+    rateLimitScale: parseScale(env.RATE_LIMIT_SCALE),
+  };
+}

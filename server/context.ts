@@ -1,0 +1,73 @@
+import DataLoader from 'dataloader';
+import type { Response } from 'express';
+import { Tenant } from './accounts/tenant.entity';
+import { SessionService } from './auth/session.service';
+import { Viewer } from './auth/viewer';
+import { SupportAudience } from './realtime/audience';
+import { RateLimits } from './security/rate-limits';
+import { SupportReply } from './support/reply.entity';
+import { SupportService } from './support/support.service';
+import { SupportTicket } from './support/ticket.entity';
+import { DataSource, In } from 'typeorm';
+
+export interface Services {
+  db: DataSource;
+  sessions: SessionService;
+  support: SupportService;
+  audience: SupportAudience;
+  rateLimits: RateLimits;
+}
+
+/** Batches the lookups of one request, so a page of tickets costs a fixed number of queries. */
+export interface Loaders {
+  tenant: DataLoader<string, Tenant | undefined>;
+  replies: DataLoader<string, SupportReply[]>;
+  lastReply: DataLoader<string, SupportReply | undefined>;
+  ticket: DataLoader<string, SupportTicket | null>;
+}
+
+export interface Context {
+  viewer: Viewer | null;
+  /** The client's address (behind a proxy on a private network, the one it forwarded). */
+  ip: string;
+  services: Services;
+  loaders: Loaders;
+  /** Present on HTTP requests: sign-in and sign-out set the session cookie on it. */
+  http?: { res: Response; secure: boolean };
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}
+
+export function createLoaders(services: Services, viewer: Viewer | null, { cache = true } = {}): Loaders {
+  const { db, support } = services;
+  const requireViewer = () => {
+    if (!viewer) throw new Error('loaders that read tickets need a viewer');
+    return viewer;
+  };
+  return {
+    tenant: new DataLoader(async (ids) => {
+      const tenants = await db.getRepository(Tenant).findBy({ id: In([...ids]) });
+      return ids.map((id) => tenants.find((t) => t.id === id));
+    }, { cache }),
+    replies: new DataLoader(async (ticketIds) => {
+      const byTicket = groupBy(await support.repliesOf(requireViewer(), ticketIds), (r) => r.ticketId);
+      return ticketIds.map((id) => byTicket.get(id) ?? []);
+    }, { cache }),
+    lastReply: new DataLoader(async (ticketIds) => {
+      const replies = await support.lastRepliesOf(requireViewer(), ticketIds);
+      return ticketIds.map((id) => replies.find((r) => r.ticketId === id));
+    }, { cache }),
+    ticket: new DataLoader(async (ids) => Promise.all(ids.map((id) => support.getTicket(requireViewer(), id))), {
+      batch: false,
+      cache,
+    }),
+  };
+}

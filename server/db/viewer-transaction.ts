@@ -1,0 +1,59 @@
+import { DataSource, EntityManager } from 'typeorm';
+import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { Actor } from '../auth/viewer';
+
+const setViewer = (manager: EntityManager, viewer: Actor) =>
+  manager.query(`SELECT set_config('app.user_id', $1, true), set_config('app.role', $2, true)`, [viewer.id, viewer.role]);
+
+/**
+ * Runs `work` in a transaction that knows who it acts for: `app.user_id` and `app.role` are set
+ * for this transaction only, for the database's own checks.
+ */
+export function withViewer<T>(db: DataSource, viewer: Actor, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  return db.transaction(async (manager) => {
+    await setViewer(manager, viewer);
+    return work(manager);
+  });
+}
+
+/**
+ * Like `withViewer`, one writer at a time per `key`: a session lock on the key is held from before
+ * the transaction until `afterCommit` has run, so what writers announce after committing is
+ * announced in the order they committed.
+ */
+export async function withViewerInTurn<T>(
+  db: DataSource,
+  viewer: Actor,
+  key: string,
+  work: (manager: EntityManager) => Promise<T>,
+  afterCommit: (result: T) => void,
+): Promise<T> {
+  const runner = db.createQueryRunner() as PostgresQueryRunner;
+  await runner.connect();
+  let broken: unknown;
+  try {
+    await runner.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
+    try {
+      await runner.startTransaction();
+      let result: T;
+      try {
+        await setViewer(runner.manager, viewer);
+        result = await work(runner.manager);
+        await runner.commitTransaction();
+      } catch (error) {
+        // On a broken connection the rollback fails too; the error worth reporting is the first.
+        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        throw error;
+      }
+      afterCommit(result);
+      return result;
+    } finally {
+      // A broken connection took its lock along; a live one must not go back to the pool holding it.
+      if (!runner.isReleased) await runner.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch((error) => (broken = error));
+    }
+  } finally {
+    // Released with the error, pg-pool drops the connection instead of reusing it.
+    if (broken) await runner['releasePostgresConnection'](broken);
+    else await runner.release();
+  }
+}

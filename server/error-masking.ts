@@ -1,0 +1,47 @@
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { SERVICE_UNAVAILABLE, isDatabaseUnavailable, serviceUnavailable } from './db/unavailable';
+import type { Logger } from './logger';
+
+const KNOWN_CODES = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'RATE_LIMITED',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  SERVICE_UNAVAILABLE,
+]);
+
+/** The input field a GraphQL coercion error is about: `… at "input.category"` or `Variable "$id" …`. */
+function coercionField(message: string): string | undefined {
+  const path = /at "([^"]+)"/.exec(message)?.[1] ?? /^Variable "\$([^"]+)"/.exec(message)?.[1];
+  return path?.split('.').pop()?.replace(/\[\d+\]$/, '');
+}
+
+/** Errors we did not raise on purpose say nothing about the inside (SQL, stack) to the caller. */
+export function maskError(formatted: GraphQLFormattedError, error: unknown, log: Logger): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && KNOWN_CODES.has(code)) {
+    const { stacktrace: _hidden, ...extensions } = formatted.extensions ?? {};
+    if (code === 'BAD_USER_INPUT' && !extensions.field) extensions.field = coercionField(formatted.message);
+    return { ...formatted, extensions };
+  }
+  // Apollo's refusals of malformed requests carry an HTTP status and no code.
+  const status = (formatted.extensions?.http as { status?: number } | undefined)?.status;
+  if (!code && status && status >= 400 && status < 500) {
+    return { message: formatted.message, extensions: { code: 'BAD_REQUEST' } };
+  }
+  const cause = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  if (isDatabaseUnavailable(cause)) {
+    log.warn({ err: cause }, 'database unavailable');
+    const { message, extensions } = serviceUnavailable();
+    return { message, path: formatted.path, extensions: { code: extensions.code, retryAfter: extensions.retryAfter } };
+  }
+  log.error({ err: cause, path: formatted.path }, 'unexpected error');
+  return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}

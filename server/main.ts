@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import { createDemoAccounts } from './accounts/demo-data';
+import { createApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { startEmbeddedPostgres } from './db/embedded-postgres';
+import { openDatabase } from './db/data-source';
+import { createLogger } from './logger';
+import { createEventBus } from './realtime/pubsub';
+
+async function main() {
+  const config = loadConfig();
+  const log = createLogger();
+
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, (line) => log.info(line));
+  if (embedded) log.info(`No DATABASE_URL: using the embedded PostgreSQL in ${config.dataDir}/postgres`);
+  const db = await openDatabase(config.databaseUrl ?? embedded!.url);
+  if (!config.production) {
+    // Printed rather than logged: the newcomer needs these, and logs never carry passwords.
+    for (const line of await createDemoAccounts(db)) console.log(line);
+  }
+  const bus = createEventBus(config.redisUrl, (message) => log.warn(message));
+  const app = await createApp({ config, db, bus, log });
+  const port = await app.listen(config.port);
+  log.info({ port, redis: Boolean(config.redisUrl) }, `Lex Support is serving http://localhost:${port}/ (GraphQL at /graphql)`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: shutting down`);
+    // Past Apollo's 10 s grace for requests in flight, so that a slow request is cut by the drain, not by this.
+    const force = setTimeout(() => {
+      log.error(`${signal}: still shutting down after 15 s, exiting`);
+      process.exit(1);
+    }, 15_000).unref();
+    let code = 0;
+    try {
+      await app.close();
+      await bus.close();
+      await db.destroy();
+      await embedded?.stop();
+    } catch (err) {
+      log.error({ err }, `${signal}: shutdown failed`);
+      code = 1;
+    } finally {
+      clearTimeout(force);
+      process.exit(code);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error) => {
+  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
+  process.exit(1);
+});

@@ -1,0 +1,59 @@
+import 'reflect-metadata';
+import { writeFileSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { GraphQLScalarType, GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { GraphQLDateTimeISO } from 'graphql-scalars';
+import { AuthCheckerInterface, ResolverData, buildSchema } from 'type-graphql';
+import { Role } from './accounts/user.entity';
+import { AuthResolver } from './auth/auth.resolver';
+import { Context } from './context';
+import { forbidden, unauthenticated } from './errors';
+import { EventBus, createEventBus } from './realtime/pubsub';
+import { SubscriptionResolver } from './realtime/subscription.resolver';
+import { ReplyResolver } from './support/reply.resolver';
+import { TicketResolver } from './support/ticket.resolver';
+
+const DateTimeScalar = new GraphQLScalarType({
+  ...GraphQLDateTimeISO.toConfig(),
+  name: 'DateTime',
+  description: 'An ISO-8601 date and time, such as 2026-11-24T09:30:00.000Z',
+});
+
+/** `@Authorized()` needs a signed-in viewer; `@Authorized(Role.X)` also that role. */
+class RoleAuthChecker implements AuthCheckerInterface<Context, Role> {
+  check({ context }: ResolverData<Context>, roles: Role[]) {
+    if (!context.viewer) throw unauthenticated();
+    if (roles.length && !roles.includes(context.viewer.role)) throw forbidden();
+    return true;
+  }
+}
+
+export function buildSupportSchema(pubSub: EventBus = createEventBus(undefined, () => undefined)): Promise<GraphQLSchema> {
+  return buildSchema({
+    pubSub,
+    resolvers: [AuthResolver, TicketResolver, ReplyResolver, SubscriptionResolver],
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    authChecker: RoleAuthChecker,
+    validate: false,
+  });
+}
+
+const SCHEMA_FILE = path.resolve('server/schema.graphql');
+
+async function printSupportSchema(): Promise<string> {
+  const sdl = printSchema(lexicographicSortSchema(await buildSupportSchema()));
+  return `# Emitted from the server code by \`npm run schema\`; do not edit.\n\n${sdl}\n`;
+}
+
+// `npm run schema` writes server/schema.graphql; `npm run schema -- --check` fails when it is stale.
+if (require.main === module) {
+  printSupportSchema().then((sdl) => {
+    if (!process.argv.includes('--check')) {
+      writeFileSync(SCHEMA_FILE, sdl);
+      console.log(`Wrote ${path.relative(process.cwd(), SCHEMA_FILE)}`);
+    } else if (readFileSync(SCHEMA_FILE, 'utf8') !== sdl) {
+      console.error('server/schema.graphql is out of date: run `npm run schema` and commit it');
+      process.exit(1);
+    }
+  });
+}

@@ -1,0 +1,12 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Context } from '../context';
+import { SupportReply } from './reply.entity';
+import { SupportTicket } from './ticket.entity';
+
+@Resolver(() => SupportReply)
+export class ReplyResolver {
+  @FieldResolver(() => SupportTicket)
+  async ticket(@Root() reply: SupportReply, @Ctx() { loaders }: Context) {
+    return loaders.ticket.load(reply.ticketId);
+  }
+}

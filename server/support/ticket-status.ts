@@ -1,0 +1,41 @@
+import { registerEnumType } from 'type-graphql';
+
+/** Stored values are the Lex spec's; GraphQL shows the keys. */
+export enum TicketStatus {
+  OPEN = 'open',
+  IN_PROGRESS = 'in_progress',
+  ANSWERED = 'answered',
+  CLOSED = 'closed',
+}
+registerEnumType(TicketStatus, { name: 'TicketStatus' });
+
+export enum TicketCategory {
+  TECHNICAL = 'Technical',
+  LEX_QUESTION = 'Lex Question',
+  BILLING = 'Billing',
+  CAO_RELATED = 'CAO-related',
+  OTHER = 'Other',
+}
+registerEnumType(TicketCategory, { name: 'TicketCategory' });
+
+export type TicketEvent = 'customerReply' | 'adminReply' | 'close' | 'markInProgress' | 'reopen';
+
+const { OPEN, IN_PROGRESS, ANSWERED, CLOSED } = TicketStatus;
+
+/**
+ * The whole status machine (DESIGN.md §1, rules 5–8): for each event, the status it leads to
+ * from each status. A missing entry means the event does not apply to that status.
+ */
+const TRANSITIONS: Record<TicketEvent, Partial<Record<TicketStatus, TicketStatus>>> = {
+  // The Lex team owes an answer again once the customer writes after an answer or a close.
+  customerReply: { [OPEN]: OPEN, [IN_PROGRESS]: IN_PROGRESS, [ANSWERED]: OPEN, [CLOSED]: OPEN },
+  adminReply: { [OPEN]: ANSWERED, [IN_PROGRESS]: ANSWERED, [ANSWERED]: ANSWERED, [CLOSED]: ANSWERED },
+  close: { [OPEN]: CLOSED, [IN_PROGRESS]: CLOSED, [ANSWERED]: CLOSED, [CLOSED]: CLOSED },
+  markInProgress: { [OPEN]: IN_PROGRESS, [IN_PROGRESS]: IN_PROGRESS, [ANSWERED]: IN_PROGRESS, [CLOSED]: IN_PROGRESS },
+  reopen: { [OPEN]: OPEN, [CLOSED]: OPEN },
+};
+
+/** The status after `event`, or undefined when the event does not apply. */
+export function nextStatus(status: TicketStatus, event: TicketEvent): TicketStatus | undefined {
+  return TRANSITIONS[event][status];
+}

@@ -1,0 +1,2 @@
+// CSS imports resolve to an empty module in jsdom tests.
+module.exports = {};

@@ -1,0 +1,73 @@
+import 'reflect-metadata';
+import { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { App, createApp } from '../../server/app';
+import { openDatabase } from '../../server/db/data-source';
+import { createLogger, Logger } from '../../server/logger';
+import { createEventBus, EventBus } from '../../server/realtime/pubsub';
+import { createTestDatabase } from './database';
+
+export interface TestServer {
+  url: string;
+  wsUrl: string;
+  origin: string;
+  databaseUrl: string;
+  db: DataSource;
+  app: App;
+  bus: EventBus;
+  /** SQL as the tables' owner, past row-level security: for tests that look at the stored rows. */
+  sql<T = any>(text: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  /** Share another server's database (two instances); by default a fresh database of its own. */
+  databaseUrl?: string;
+  /** A Redis URL, `true` for the test Redis, or nothing for in-process events. */
+  redis?: string | true;
+  env?: Record<string, string>;
+  /** The server's logger (tests that read the log lines); by default LOG_LEVEL or silent, on stdout. */
+  log?: Logger;
+}
+
+/** A real server on port 0 over a real database, as `npm start` builds it. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const ownDatabase = options.databaseUrl ? undefined : await createTestDatabase();
+  const databaseUrl = options.databaseUrl ?? ownDatabase!.url;
+  const db = await openDatabase(databaseUrl, 5);
+  const log = options.log ?? createLogger(options.env?.LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'silent');
+  const redisUrl = options.redis === true ? process.env.LEX_TEST_REDIS_URL : options.redis;
+  const bus = createEventBus(redisUrl, (message) => log.warn(message));
+  // The origin is only known once listening; allow any loopback origin of the test's own port below.
+  const config = {
+    publicOrigins: (options.env?.PUBLIC_ORIGIN ?? '').split(',').filter(Boolean),
+    production: options.env?.NODE_ENV === 'production',
+    clientDir: options.env?.CLIENT_DIR ?? 'dist/client',
+    redisUrl,
+    // Tests act faster than people; the rate-limit tests ask for the real limits (RATE_LIMIT_SCALE=1).
+    rateLimitScale: Number(options.env?.RATE_LIMIT_SCALE ?? 1000),
+  };
+  const app = await createApp({ config, db, bus, log });
+  const owner = new Pool({ connectionString: databaseUrl, max: 2 });
+  owner.on('error', () => undefined); // idle connections die with the database in fault tests
+  const port = await app.listen(0);
+  const origin = `http://localhost:${port}`;
+  if (!config.publicOrigins.length) config.publicOrigins.push(origin);
+  return {
+    url: `${origin}/graphql`,
+    wsUrl: `ws://localhost:${port}/graphql`,
+    origin,
+    databaseUrl,
+    db,
+    app,
+    bus,
+    sql: async (text, params) => (await owner.query(text, params)).rows,
+    close: async () => {
+      await app.close();
+      await owner.end();
+      await bus.close();
+      await db.destroy();
+      await ownDatabase?.drop();
+    },
+  };
+}

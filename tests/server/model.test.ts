@@ -1,0 +1,611 @@
+import fc from 'fast-check';
+import { SignedIn, signedInUser } from '../helpers/accounts';
+import { GraphQLResponse } from '../helpers/graphql';
+import { TestServer, startTestServer } from '../helpers/server';
+import { TICKET, Ticket, api, ops } from '../helpers/support-api';
+
+// The model-based test of issue 6: random sequences of create / reply / close / set status / mark
+// read / reads, by three customers of two tenants and a superadmin, against the real API. The model
+// below is written from the rules of DESIGN.md §1 (it does not call the server's status machine);
+// after every command the whole desk is read back, as every actor sees it, and compared with it:
+// statuses, replies (content, order, ids), unread counts of both sides, the customers' and the
+// team's unread totals, stats, list order and totals, and visibility: a customer never sees another
+// customer's ticket, a tenant-mate's included, by any route.
+//
+// One server for the file; each run starts from an empty desk (the tables' owner truncates the
+// tickets), so the model's expectations are absolute, not deltas. MODEL_RUNS scales the run count.
+
+jest.setTimeout(600_000);
+
+const SCALE = Number(process.env.MODEL_RUNS ?? 1);
+const NUM_RUNS = Math.max(1, Math.round(35 * SCALE));
+const MAX_COMMANDS = 40;
+
+// ---------------------------------------------------------------------------------------------
+// The model
+
+type Status = 'OPEN' | 'IN_PROGRESS' | 'ANSWERED' | 'CLOSED';
+const STATUSES: readonly Status[] = ['OPEN', 'IN_PROGRESS', 'ANSWERED', 'CLOSED'];
+const CATEGORIES = ['TECHNICAL', 'LEX_QUESTION', 'BILLING', 'CAO_RELATED', 'OTHER'] as const;
+
+/** Actors 0–2 are customers (0 and 1 share a tenant), 3 is the superadmin. */
+type Actor = 0 | 1 | 2 | 3;
+const ADMIN: Actor = 3;
+const CUSTOMERS: Actor[] = [0, 1, 2];
+const TENANT_OF = ['Alpha Legal', 'Alpha Legal', 'Beta Payroll'];
+const actorName = (actor: Actor) => (actor === ADMIN ? 'admin' : `c${actor}`);
+
+interface ModelReply {
+  /** Learned from the mutation that wrote it; from then on the reply must keep it. */
+  id: string;
+  message: string;
+  isAdmin: boolean;
+  sender: Actor;
+}
+
+interface ModelTicket {
+  id: string;
+  owner: Actor;
+  subject: string;
+  category: string;
+  status: Status;
+  replies: ModelReply[];
+  /** Replies from the Lex team the customer has not read. */
+  customerUnread: number;
+  /** Replies from the customer the Lex team has not read. */
+  adminUnread: number;
+  /** Logical time of the last change that moves updated_at (creation, a reply, a status change). */
+  touched: number;
+}
+
+interface Model {
+  tickets: ModelTicket[];
+  clock: number;
+  messages: number;
+}
+
+/** What the rules (DESIGN.md §1, 5–8) say a status becomes, or an error code for a refused change. */
+const rules = {
+  customerReply: (s: Status): Status => (s === 'ANSWERED' || s === 'CLOSED' ? 'OPEN' : s),
+  adminReply: (_s: Status): Status => 'ANSWERED',
+  close: (_s: Status): Status => 'CLOSED',
+  setStatus(s: Status, to: Status): Status | 'BAD_USER_INPUT' {
+    if (to === 'IN_PROGRESS' || to === 'CLOSED') return to; // Mark In Progress / Mark Resolved: from any status
+    if (to === 'OPEN') return s === 'CLOSED' || s === 'OPEN' ? 'OPEN' : 'BAD_USER_INPUT'; // Reopen: closed → open only
+    return 'BAD_USER_INPUT'; // ANSWERED only ever comes from a reply of the Lex team
+  },
+};
+
+/** A ticket is chosen when the command runs: one of the actor's own (when preferred and there is one), any, or one that never existed. */
+type Target = { kind: 'known'; pick: number; preferOwn: boolean } | { kind: 'ghost'; id: string };
+
+function resolve(model: Model, actor: Actor, target: Target): ModelTicket | { ghost: string } {
+  if (target.kind === 'ghost') return { ghost: target.id };
+  const own = model.tickets.filter((t) => t.owner === actor);
+  const pool = target.preferOwn && own.length ? own : model.tickets;
+  return pool[target.pick % pool.length];
+}
+
+const isGhost = (t: ModelTicket | { ghost: string }): t is { ghost: string } => 'ghost' in t;
+/** Whether the actor may see the ticket at all (rules 1 and 2). */
+const visibleTo = (actor: Actor, t: ModelTicket | { ghost: string }) => !isGhost(t) && (actor === ADMIN || t.owner === actor);
+const idOf = (t: ModelTicket | { ghost: string }) => (isGhost(t) ? t.ghost : t.id);
+const label = (model: Model, t: ModelTicket | { ghost: string }) => (isGhost(t) ? 'ghost' : `t${model.tickets.indexOf(t)}`);
+
+/** Messages are numbered per run, so that order and identity are unmistakable; padding tests the trim. */
+function nextMessage(model: Model, text: string, pad: string) {
+  model.messages += 1;
+  const sent = `${pad}#${model.messages} ${text}${pad}`;
+  return { sent, stored: sent.trim() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The real system, and how it is compared with the model
+
+interface Real {
+  users: SignedIn[];
+  /** The updated_at / closed_at last seen for each ticket, with the model's logical time then. */
+  seen: Map<string, { touched: number; updatedAt: string; closedAt: string | null }>;
+}
+
+let server: TestServer;
+let desk: ReturnType<typeof api>;
+let users: SignedIn[];
+
+const raw = (actor: Actor, query: string, variables: Record<string, unknown> = {}) => desk.raw(query, variables, users[actor].token);
+
+function data<T = any>(answer: GraphQLResponse<T>, what: string): T {
+  if (answer.errors?.length) throw new Error(`${what}: unexpected errors ${JSON.stringify(answer.errors)}`);
+  return answer.data as T;
+}
+
+/** `expect(actual).toEqual(expected)`, saying where when it fails. */
+function same(actual: unknown, expected: unknown, where: string) {
+  try {
+    expect(actual).toEqual(expected);
+  } catch (error) {
+    throw new Error(`${where}: differs from the model\n${(error as Error).message}`);
+  }
+}
+
+/** Refused with `code` (and `field`), with no data of the ticket in the answer. */
+function expectRefused(answer: GraphQLResponse, code: string, what: string, field?: string): string {
+  const error = answer.errors?.[0];
+  if (error?.extensions?.code !== code || (field !== undefined && error.extensions.field !== field)) {
+    throw new Error(`${what}: expected ${code}${field ? ` (field ${field})` : ''}, got ${JSON.stringify(answer).slice(0, 600)}`);
+  }
+  same(answer.data ?? null, null, `${what}: the refusal's data`);
+  return `${what} → ${code}`;
+}
+
+const byRecency = (tickets: ModelTicket[]) => [...tickets].sort((a, b) => b.touched - a.touched);
+
+/**
+ * The fields of a ticket in the sweeps' lists: all of TICKET but `tenant` and `lastReply`, which
+ * would take a list of 100 over graphql-armor's cost limit; those two are checked wherever a single
+ * ticket is read (every mutation's answer and supportTicket).
+ */
+const LISTED = `id subject category status createdAt updatedAt closedAt userName userEmail unreadCount
+  replies { id message isAdmin senderName createdAt }`;
+
+/** One ticket as `viewer` sees it, against the model (`tenant` and `lastReply` when asked for). */
+function expectTicket(real: Real, view: Ticket | null | undefined, t: ModelTicket, viewer: Actor, where: string) {
+  if (!view) throw new Error(`${where}: ${actorName(viewer)} cannot see ticket ${t.id}`);
+  const owner = real.users[t.owner];
+  const last = t.replies[t.replies.length - 1];
+  const expected: Record<string, unknown> = {
+    id: t.id,
+    subject: t.subject,
+    category: t.category,
+    status: t.status,
+    userName: owner.name,
+    userEmail: owner.email,
+    unreadCount: viewer === ADMIN ? t.adminUnread : t.customerUnread,
+    replies: t.replies.map((r) => ({ id: r.id, message: r.message, isAdmin: r.isAdmin, senderName: real.users[r.sender].name })),
+  };
+  const actual: Record<string, unknown> = {
+    id: view.id,
+    subject: view.subject,
+    category: view.category,
+    status: view.status,
+    userName: view.userName,
+    userEmail: view.userEmail,
+    unreadCount: view.unreadCount,
+    replies: view.replies.map(({ id, message, isAdmin, senderName }) => ({ id, message, isAdmin, senderName })),
+  };
+  if ('tenant' in view) {
+    expected.tenant = { name: TENANT_OF[t.owner] };
+    actual.tenant = view.tenant;
+  }
+  if ('lastReply' in view) {
+    expected.lastReply = { id: last.id, message: last.message, isAdmin: last.isAdmin };
+    actual.lastReply = view.lastReply;
+  }
+  try {
+    expect(actual).toEqual(expected);
+    // Closed exactly when closed (rule 7); times in order.
+    expect(view.closedAt === null).toBe(t.status !== 'CLOSED');
+    const times = view.replies.map((r) => Date.parse(r.createdAt));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(Date.parse(view.updatedAt)).toBeGreaterThanOrEqual(Date.parse(view.createdAt));
+    // Rule 4: every reply and status change moves updated_at; nothing else (a no-op, a read, a refusal) does.
+    const before = real.seen.get(t.id);
+    if (before && before.touched === t.touched) {
+      expect({ updatedAt: view.updatedAt, closedAt: view.closedAt }).toEqual({ updatedAt: before.updatedAt, closedAt: before.closedAt });
+    } else if (before) {
+      expect(Date.parse(view.updatedAt)).toBeGreaterThan(Date.parse(before.updatedAt));
+    }
+  } catch (error) {
+    throw new Error(`${where}: ticket ${t.id} as ${actorName(viewer)} sees it differs from the model\n${(error as Error).message}`);
+  }
+  real.seen.set(t.id, { touched: t.touched, updatedAt: view.updatedAt, closedAt: view.closedAt });
+}
+
+// Each sweep is two requests per actor: a list of 100 with the tickets' fields costs most of what
+// graphql-armor allows one operation.
+const TEAM_LIST = `{ supportTickets(first: 100) { nodes { ${LISTED} } } }`;
+const TEAM_COUNTS = `{ supportTickets(first: 1) { totalCount } supportStats { open inProgress answered closed total } unreadReplyCount myTickets(first: 100) { totalCount nodes { id } } }`;
+const CUSTOMER_LIST = `{ myTickets(first: 100) { nodes { ${LISTED} } } }`;
+
+/** At most this many other customers' tickets are probed per request (graphql-armor allows 15 aliases). */
+const PROBES_PER_REQUEST = 12;
+
+function customerProbes(probes: number) {
+  const variables = Array.from({ length: probes }, (_, i) => `$p${i}: ID!`).join(', ');
+  const fields = Array.from({ length: probes }, (_, i) => `p${i}: supportTicket(id: $p${i}) { id subject }`).join('\n');
+  return `query${probes ? ` (${variables})` : ''} { unreadReplyCount myTickets(first: 1) { totalCount } ${fields} }`;
+}
+
+const statsOf = (tickets: ModelTicket[]) => {
+  const count = (s: Status) => tickets.filter((t) => t.status === s).length;
+  return { open: count('OPEN'), inProgress: count('IN_PROGRESS'), answered: count('ANSWERED'), closed: count('CLOSED'), total: tickets.length };
+};
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+/** The whole desk, as each actor sees it, against the model; and the stored rows, as their owner sees them. */
+async function checkEverything(model: Model, real: Real, after: string) {
+  // The Lex team: every ticket of both tenants, most recently updated first, exactly as modelled.
+  const team = data(await raw(ADMIN, TEAM_LIST), `${after}: the team's list`);
+  const expectedOrder = byRecency(model.tickets);
+  same(team.supportTickets.nodes.map((n: Ticket) => n.id), expectedOrder.map((t) => t.id), `${after}: supportTickets (ids, most recent first)`);
+  expectedOrder.forEach((t, i) => expectTicket(real, team.supportTickets.nodes[i], t, ADMIN, `${after}: supportTickets`));
+  const counts = data(await raw(ADMIN, TEAM_COUNTS), `${after}: the team's counts`);
+  same(
+    { total: counts.supportTickets.totalCount, stats: counts.supportStats, unread: counts.unreadReplyCount, mine: counts.myTickets },
+    { total: model.tickets.length, stats: statsOf(model.tickets), unread: sum(model.tickets.map((t) => t.adminUnread)), mine: { totalCount: 0, nodes: [] } },
+    `${after}: the team's totals, stats and unread count`,
+  );
+
+  // Each customer: their own tickets only, and none of anyone else's, a tenant-mate's included.
+  for (const customer of CUSTOMERS) {
+    const own = byRecency(model.tickets.filter((t) => t.owner === customer));
+    const where = `${after}: c${customer}'s myTickets`;
+    const { myTickets } = data(await raw(customer, CUSTOMER_LIST), where);
+    same(myTickets.nodes.map((n: Ticket) => n.id), own.map((t) => t.id), `${where} (ids, most recent first)`);
+    own.forEach((t, i) => expectTicket(real, myTickets.nodes[i], t, customer, where));
+
+    const foreign = model.tickets.filter((t) => t.owner !== customer).map((t) => t.id);
+    for (let start = 0; start === 0 || start < foreign.length; start += PROBES_PER_REQUEST) {
+      const chunk = foreign.slice(start, start + PROBES_PER_REQUEST);
+      const probed = data(
+        await raw(customer, customerProbes(chunk.length), Object.fromEntries(chunk.map((id, i) => [`p${i}`, id]))),
+        `${after}: c${customer}'s probes`,
+      );
+      chunk.forEach((id, i) => {
+        if (probed[`p${i}`] !== null) throw new Error(`${after}: c${customer} sees ticket ${id} of another customer: ${JSON.stringify(probed[`p${i}`])}`);
+      });
+      same(
+        { unreadReplyCount: probed.unreadReplyCount, totalCount: probed.myTickets.totalCount },
+        { unreadReplyCount: sum(own.map((t) => t.customerUnread)), totalCount: own.length },
+        `${after}: c${customer}'s unreadReplyCount and myTickets.totalCount`,
+      );
+    }
+  }
+
+  // Refused commands wrote nothing: the stored rows are exactly the modelled ones.
+  const [rows] = await server.sql(`SELECT (SELECT count(*) FROM support_tickets)::int AS tickets, (SELECT count(*) FROM support_replies)::int AS replies`);
+  same(rows, { tickets: model.tickets.length, replies: sum(model.tickets.map((t) => t.replies.length)) }, `${after}: the stored rows`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+type Command = fc.AsyncCommand<Model, Real>;
+
+abstract class DeskCommand implements Command {
+  abstract check(model: Readonly<Model>): boolean;
+  abstract act(model: Model, real: Real): Promise<string>;
+  abstract toString(): string;
+  async run(model: Model, real: Real) {
+    const what = await this.act(model, real);
+    await checkEverything(model, real, `after ${what}`);
+  }
+}
+
+abstract class TicketCommand extends DeskCommand {
+  constructor(
+    readonly actor: Actor,
+    readonly target: Target,
+  ) {
+    super();
+  }
+  check(model: Readonly<Model>) {
+    return this.target.kind === 'ghost' || model.tickets.length > 0;
+  }
+  protected describe(model: Model, t: ModelTicket | { ghost: string }, action: string) {
+    return `${actorName(this.actor)} ${action} ${label(model, t)}`;
+  }
+  protected targetText() {
+    return this.target.kind === 'ghost' ? 'ghost' : `#${this.target.pick}${this.target.preferOwn ? '(own)' : ''}`;
+  }
+}
+
+class Create extends DeskCommand {
+  constructor(
+    readonly actor: Actor,
+    readonly subject: string,
+    readonly category: string,
+    readonly text: string,
+    readonly pad: string,
+  ) {
+    super();
+  }
+  check() {
+    return true;
+  }
+  async act(model: Model, real: Real) {
+    const { sent, stored } = nextMessage(model, this.text, this.pad);
+    const subject = `${this.pad}${this.subject}${this.pad}`;
+    const answer = await raw(this.actor, ops.createTicket, { input: { subject, category: this.category, message: sent } });
+    const what = `${actorName(this.actor)} creates`;
+    if (this.actor === ADMIN) {
+      return expectRefused(answer, 'FORBIDDEN', what);
+    }
+    const created = data<{ createTicket: Ticket }>(answer, what).createTicket;
+    model.clock += 1;
+    const ticket: ModelTicket = {
+      id: created.id,
+      owner: this.actor,
+      subject: subject.trim(),
+      category: this.category,
+      status: 'OPEN',
+      replies: [{ id: created.replies[0]?.id, message: stored, isAdmin: false, sender: this.actor }],
+      customerUnread: 0,
+      adminUnread: 1, // the team has not read the first message yet
+      touched: model.clock,
+    };
+    model.tickets.push(ticket);
+    expectTicket(real, created, ticket, this.actor, what);
+    same(created.updatedAt, created.createdAt, `${what}: updatedAt of a new ticket`);
+    return `${what} t${model.tickets.length - 1}`;
+  }
+  toString() {
+    return `create(${actorName(this.actor)}, ${JSON.stringify(this.subject)}, ${this.category}, ${JSON.stringify(this.text)}, pad ${JSON.stringify(this.pad)})`;
+  }
+}
+
+class Reply extends TicketCommand {
+  constructor(
+    actor: Actor,
+    target: Target,
+    readonly text: string,
+    readonly pad: string,
+  ) {
+    super(actor, target);
+  }
+  async act(model: Model, real: Real) {
+    const t = resolve(model, this.actor, this.target);
+    const what = this.describe(model, t, 'replies to');
+    const visible = visibleTo(this.actor, t);
+    // A refused reply still takes a number: numbers only need to be unique.
+    const { sent, stored } = nextMessage(model, this.text, this.pad);
+    const answer = await raw(this.actor, ops.replyToTicket, { input: { ticketId: idOf(t), message: sent } });
+    if (!visible || isGhost(t)) {
+      return expectRefused(answer, 'NOT_FOUND', what);
+    }
+    const reply = data(answer, what).replyToTicket;
+    const fromAdmin = this.actor === ADMIN;
+    t.status = fromAdmin ? rules.adminReply(t.status) : rules.customerReply(t.status);
+    t.replies.push({ id: reply.id, message: stored, isAdmin: fromAdmin, sender: this.actor });
+    // Writing means having read; the other side has one more to read.
+    if (fromAdmin) {
+      t.customerUnread += 1;
+      t.adminUnread = 0;
+    } else {
+      t.adminUnread += 1;
+      t.customerUnread = 0;
+    }
+    t.touched = ++model.clock;
+    same(
+      { ticketId: reply.ticketId, message: reply.message, isAdmin: reply.isAdmin, senderName: reply.senderName, status: reply.ticket.status },
+      { ticketId: t.id, message: stored, isAdmin: fromAdmin, senderName: real.users[this.actor].name, status: t.status },
+      `${what}: the reply`,
+    );
+    return `${what} → ${t.status}`;
+  }
+  toString() {
+    return `reply(${actorName(this.actor)}, ${this.targetText()}, ${JSON.stringify(this.text)}, pad ${JSON.stringify(this.pad)})`;
+  }
+}
+
+class Close extends TicketCommand {
+  async act(model: Model, real: Real) {
+    const t = resolve(model, this.actor, this.target);
+    const what = this.describe(model, t, 'closes');
+    const answer = await raw(this.actor, ops.closeTicket, { id: idOf(t) });
+    if (!visibleTo(this.actor, t) || isGhost(t)) {
+      return expectRefused(answer, 'NOT_FOUND', what);
+    }
+    const next = rules.close(t.status);
+    if (next !== t.status) {
+      t.status = next;
+      t.touched = ++model.clock;
+    }
+    expectTicket(real, data(answer, what).closeTicket, t, this.actor, what);
+    return `${what} → ${t.status}`;
+  }
+  toString() {
+    return `close(${actorName(this.actor)}, ${this.targetText()})`;
+  }
+}
+
+class SetStatus extends TicketCommand {
+  constructor(
+    actor: Actor,
+    target: Target,
+    readonly status: Status,
+  ) {
+    super(actor, target);
+  }
+  async act(model: Model, real: Real) {
+    const t = resolve(model, this.actor, this.target);
+    const what = this.describe(model, t, `sets ${this.status} on`);
+    const answer = await raw(this.actor, ops.setTicketStatus, { id: idOf(t), status: this.status });
+    if (this.actor !== ADMIN) {
+      return expectRefused(answer, 'FORBIDDEN', what); // whosever ticket it is, the customer's own included
+    }
+    if (this.status === 'ANSWERED') {
+      return expectRefused(answer, 'BAD_USER_INPUT', what, 'status');
+    }
+    if (isGhost(t)) {
+      return expectRefused(answer, 'NOT_FOUND', what);
+    }
+    const next = rules.setStatus(t.status, this.status);
+    if (next === 'BAD_USER_INPUT') {
+      return expectRefused(answer, 'BAD_USER_INPUT', `${what} (${t.status})`, 'status');
+    }
+    if (next !== t.status) {
+      t.status = next;
+      t.touched = ++model.clock;
+    }
+    expectTicket(real, data(answer, what).setTicketStatus, t, this.actor, what);
+    return `${what} → ${t.status}`;
+  }
+  toString() {
+    return `setStatus(${actorName(this.actor)}, ${this.targetText()}, ${this.status})`;
+  }
+}
+
+class MarkRead extends TicketCommand {
+  async act(model: Model, real: Real) {
+    const t = resolve(model, this.actor, this.target);
+    const what = this.describe(model, t, 'marks read');
+    const answer = await raw(this.actor, ops.markTicketRead, { id: idOf(t) });
+    if (!visibleTo(this.actor, t) || isGhost(t)) {
+      return expectRefused(answer, 'NOT_FOUND', what);
+    }
+    if (this.actor === ADMIN) t.adminUnread = 0;
+    else t.customerUnread = 0;
+    expectTicket(real, data(answer, what).markTicketRead, t, this.actor, what);
+    return `${what} → ${t.status}`;
+  }
+  toString() {
+    return `markRead(${actorName(this.actor)}, ${this.targetText()})`;
+  }
+}
+
+/** supportTicket(id): the ticket for its owner and the team, null for anyone else (as for an unknown id). */
+class ReadTicket extends TicketCommand {
+  async act(model: Model, real: Real) {
+    const t = resolve(model, this.actor, this.target);
+    const what = this.describe(model, t, 'reads');
+    const view = data(await raw(this.actor, ops.supportTicket, { id: idOf(t) }), what).supportTicket;
+    if (!visibleTo(this.actor, t) || isGhost(t)) {
+      if (view !== null) throw new Error(`${what}: expected null, got ${JSON.stringify(view)}`);
+    } else {
+      expectTicket(real, view, t, this.actor, what);
+    }
+    return what;
+  }
+  toString() {
+    return `readTicket(${actorName(this.actor)}, ${this.targetText()})`;
+  }
+}
+
+/** myTickets(status) for anyone; supportTickets(filter: { status }) for the team, FORBIDDEN for customers. */
+class ReadList extends DeskCommand {
+  constructor(
+    readonly actor: Actor,
+    readonly route: 'myTickets' | 'supportTickets',
+    readonly status: Status | null,
+  ) {
+    super();
+  }
+  check() {
+    return true;
+  }
+  async act(model: Model) {
+    const what = `${actorName(this.actor)} lists ${this.route}(${this.status ?? 'all'})`;
+    const variables = this.route === 'myTickets' ? { status: this.status, first: 100 } : { filter: { status: this.status }, first: 100 };
+    const answer = await raw(this.actor, this.route === 'myTickets' ? ops.myTickets : ops.supportTickets, variables);
+    if (this.route === 'supportTickets' && this.actor !== ADMIN) {
+      return expectRefused(answer, 'FORBIDDEN', what);
+    }
+    const list = data(answer, what)[this.route];
+    // The team has no tickets of its own.
+    const mine = this.route === 'myTickets' ? model.tickets.filter((t) => t.owner === this.actor) : model.tickets;
+    const expected = byRecency(mine.filter((t) => this.status === null || t.status === this.status));
+    same(
+      { ids: list.nodes.map((n: Ticket) => n.id), statuses: list.nodes.map((n: Ticket) => n.status), totalCount: list.totalCount },
+      { ids: expected.map((t) => t.id), statuses: expected.map((t) => t.status), totalCount: expected.length },
+      what,
+    );
+    return what;
+  }
+  toString() {
+    return `list(${actorName(this.actor)}, ${this.route}, ${this.status ?? 'all'})`;
+  }
+}
+
+/** unreadReplyCount and supportStats, by anyone. */
+class ReadCounts extends DeskCommand {
+  constructor(readonly actor: Actor) {
+    super();
+  }
+  check() {
+    return true;
+  }
+  async act(model: Model) {
+    const what = `${actorName(this.actor)} reads the counts`;
+    const unread = data(await raw(this.actor, ops.unreadReplyCount), what).unreadReplyCount;
+    const stats = await raw(this.actor, ops.supportStats);
+    if (this.actor === ADMIN) {
+      same({ unread, stats: data(stats, what).supportStats }, { unread: sum(model.tickets.map((t) => t.adminUnread)), stats: statsOf(model.tickets) }, what);
+    } else {
+      same(unread, sum(model.tickets.filter((t) => t.owner === this.actor).map((t) => t.customerUnread)), what);
+      expectRefused(stats, 'FORBIDDEN', what);
+    }
+    return what;
+  }
+  toString() {
+    return `counts(${actorName(this.actor)})`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arbitraries
+
+/** The superadmin acts about as often as all customers together. */
+const anyActor = fc.constantFrom<Actor>(0, 1, 2, 3, 3, 3);
+const customer = fc.constantFrom<Actor>(0, 1, 2);
+const target: fc.Arbitrary<Target> = fc.oneof(
+  { weight: 12, arbitrary: fc.record({ kind: fc.constant('known' as const), pick: fc.nat(), preferOwn: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.uuid({ version: 4 }).map((id) => ({ kind: 'ghost' as const, id })) },
+);
+/** Text of any script (no NUL: that is the fuzz test's), sometimes padded with whitespace the server trims. */
+const text = fc.string({ unit: 'grapheme', maxLength: 16 }).filter((s) => !s.includes('\0'));
+const pad = fc.constantFrom('', '', ' ', '\n\t ', '\u3000');
+const subject = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 24 }).map((s) => `Subject ${s}`);
+
+const create = fc
+  .tuple(fc.oneof({ weight: 9, arbitrary: customer }, { weight: 1, arbitrary: fc.constant<Actor>(ADMIN) }), subject, fc.constantFrom(...CATEGORIES), text, pad)
+  .map(([a, s, c, m, p]) => new Create(a, s, c, m, p));
+const reply = fc.tuple(anyActor, target, text, pad).map(([a, t, m, p]) => new Reply(a, t, m, p));
+const setStatus = fc.tuple(anyActor, target, fc.constantFrom(...STATUSES)).map(([a, t, s]) => new SetStatus(a, t, s));
+
+// Writes are drawn about twice as often as reads (which the sweep after each command repeats anyway).
+const commands = [
+  create,
+  create,
+  reply,
+  reply,
+  reply,
+  setStatus,
+  setStatus,
+  fc.tuple(anyActor, target).map(([a, t]) => new Close(a, t)),
+  fc.tuple(anyActor, target).map(([a, t]) => new MarkRead(a, t)),
+  fc.tuple(anyActor, target).map(([a, t]) => new ReadTicket(a, t)),
+  fc.tuple(anyActor, fc.constantFrom('myTickets' as const, 'supportTickets' as const), fc.option(fc.constantFrom(...STATUSES))).map(
+    ([a, r, s]) => new ReadList(a, r, s),
+  ),
+  anyActor.map((a) => new ReadCounts(a)),
+];
+
+// ---------------------------------------------------------------------------------------------
+
+beforeAll(async () => {
+  server = await startTestServer();
+  desk = api(server);
+  // One after another: the first customer of a tenant creates it, the second joins it.
+  users = [];
+  for (const tenant of TENANT_OF) users.push(await signedInUser(server, 'customer', tenant));
+  users.push(await signedInUser(server, 'superadmin'));
+  const rows = await server.sql<{ id: string; tenant_id: string | null }>(`SELECT id, tenant_id FROM users`);
+  const tenantIdOf = (user: SignedIn) => rows.find((row) => row.id === user.id)?.tenant_id;
+  expect(tenantIdOf(users[0])).toBe(tenantIdOf(users[1]));
+  expect(tenantIdOf(users[0])).not.toBe(tenantIdOf(users[2]));
+});
+
+afterAll(() => server?.close());
+
+it(`matches a model of the rules over random sequences (${NUM_RUNS} runs × up to ${MAX_COMMANDS} commands)`, async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.commands(commands, { maxCommands: MAX_COMMANDS, size: 'max' }), async (sequence) => {
+      // An empty desk for every run (the trigger-kept counts are emptied with it).
+      await server.sql('TRUNCATE support_tickets CASCADE');
+      const setup = () => ({ model: { tickets: [], clock: 0, messages: 0 } as Model, real: { users, seen: new Map() } as Real });
+      await fc.asyncModelRun(setup, sequence);
+    }),
+    { numRuns: NUM_RUNS },
+  );
+});

@@ -1,0 +1,150 @@
+// Issue 8: the SQL statements one GraphQL request sends do not grow with the page size (no N+1).
+// Every statement the server's DataSource sends is counted (TypeORM reports each one to its logger).
+import { Client } from 'pg';
+import { SqlCapture } from '../../bench/sql-capture';
+import { ok } from '../helpers/graphql';
+import { TICKET, openDesk } from '../helpers/support-api';
+import { TicketCategory, TicketStatus } from '../../server/support/ticket-status';
+import type { TestServer } from '../helpers/server';
+
+const PAGE = `totalCount pageInfo { hasNextPage endCursor }
+  nodes { id ticketNumber subject status unreadCount userName tenant { id name } lastReply { id message } replies { id isAdmin } }`;
+const SUPPORT_TICKETS = `query ($filter: SupportTicketFilter, $first: Int, $after: String) {
+  supportTickets(filter: $filter, first: $first, after: $after) { ${PAGE} } }`;
+const MY_TICKETS = `query ($first: Int, $after: String) { myTickets(first: $first, after: $after) { ${PAGE} } }`;
+
+let server: TestServer;
+let capture: SqlCapture;
+let customerToken: string;
+let adminToken: string;
+
+/** The SQL statements one request sends, and its data. */
+async function statementsOf(query: string, variables: Record<string, unknown>, token: string) {
+  // Events of earlier writes (their badge counts) are published in the background: let them finish.
+  await server.app.services.audience.idle();
+  const { result, statements } = await capture.during(() => ok(server, query, variables, token));
+  return { data: result, count: statements.length, statements: statements.map((s) => s.sql) };
+}
+
+beforeAll(async () => {
+  const desk = await openDesk();
+  server = desk.server;
+  customerToken = desk.customer.token;
+  adminToken = desk.admin.token;
+  capture = SqlCapture.install(server.db);
+  // 30 tickets of two tenants with a conversation each, written through the service (the GraphQL
+  // mutations are rate-limited per customer, which is not what this test is about).
+  const { sessions, support } = server.app.services;
+  const customer = (await sessions.authenticate(customerToken))!;
+  const admin = (await sessions.authenticate(adminToken))!;
+  for (let i = 0; i < 30; i++) {
+    const ticket = await support.createTicket(customer, { subject: `Question ${i}`, category: TicketCategory.TECHNICAL, message: `First message ${i}` });
+    await support.replyToTicket(admin, { ticketId: ticket.id, message: `Answer ${i}` });
+    if (i % 3 === 0) await support.replyToTicket(customer, { ticketId: ticket.id, message: `Thanks ${i}` });
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('SQL statements per GraphQL request', () => {
+  test.each([
+    ['supportTickets, no filter', SUPPORT_TICKETS, {}, 'admin'],
+    ['supportTickets by status', SUPPORT_TICKETS, { filter: { status: 'ANSWERED' } }, 'admin'],
+    ['supportTickets by search', SUPPORT_TICKETS, { filter: { search: 'Question' } }, 'admin'],
+    ['myTickets', MY_TICKETS, {}, 'customer'],
+  ] as const)('%s: the same number for 2, 10 and 20 tickets', async (_name, query, variables, who) => {
+    const token = who === 'admin' ? adminToken : customerToken;
+    const counts: number[] = [];
+    for (const first of [2, 10, 20]) {
+      const { data, count } = await statementsOf(query, { ...variables, first }, token);
+      const connection = data.supportTickets ?? data.myTickets;
+      expect(connection.nodes).toHaveLength(first);
+      expect(connection.nodes.every((n: { replies: unknown[]; lastReply: unknown }) => n.replies.length > 0 && n.lastReply)).toBe(true);
+      counts.push(count);
+    }
+    expect(new Set(counts).size).toBe(1);
+    // A small constant: session, transaction, count, page, and one batch per nested field.
+    expect(counts[0]).toBeLessThanOrEqual(16);
+  });
+
+  test.each([[{ search: 'Question 1' }], [{ search: 'question 2', status: 'ANSWERED' }], [{ search: '#1005' }]])(
+    'a search counts exactly what its pages hold: %j',
+    async (filter) => {
+      const seen: string[] = [];
+      let after: string | null = null;
+      let total = -1;
+      do {
+        const data: any = await ok(server, SUPPORT_TICKETS, { filter, first: 4, after }, adminToken);
+        total = data.supportTickets.totalCount;
+        seen.push(...data.supportTickets.nodes.map((n: { id: string }) => n.id));
+        after = data.supportTickets.pageInfo.hasNextPage ? data.supportTickets.pageInfo.endCursor : null;
+      } while (after);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(total).toBe(seen.length);
+    },
+  );
+
+  test('the next page by cursor costs what the first page costs', async () => {
+    const first = await statementsOf(SUPPORT_TICKETS, { first: 10 }, adminToken);
+    const next = await statementsOf(SUPPORT_TICKETS, { first: 10, after: first.data.supportTickets.pageInfo.endCursor }, adminToken);
+    expect(next.data.supportTickets.nodes).toHaveLength(10);
+    expect(next.count).toBe(first.count);
+  });
+
+  test('a ticket with its whole conversation: a constant, whatever the number of replies', async () => {
+    const { data: page } = await statementsOf(SUPPORT_TICKETS, { first: 2 }, adminToken);
+    const query = `query ($id: ID!) { supportTicket(id: $id) { ${TICKET} } }`;
+    const short = await statementsOf(query, { id: page.supportTickets.nodes[0].id }, adminToken);
+    const { sessions, support } = server.app.services;
+    const admin = (await sessions.authenticate(adminToken))!;
+    for (let i = 0; i < 20; i++) await support.replyToTicket(admin, { ticketId: page.supportTickets.nodes[0].id, message: `More ${i}` });
+    const long = await statementsOf(query, { id: page.supportTickets.nodes[0].id }, adminToken);
+    expect(long.data.supportTicket.replies.length).toBeGreaterThan(20);
+    expect(long.count).toBe(short.count);
+  });
+
+  test('supportStats and the badges read the counts table, not every ticket', async () => {
+    const stats = await statementsOf(`{ supportStats { open inProgress answered closed total } }`, {}, adminToken);
+    expect(stats.data.supportStats.total).toBe(30);
+    expect(stats.statements.filter((sql) => /FROM support_tickets\b/i.test(sql))).toEqual([]);
+    const unread = await statementsOf(`{ unreadReplyCount }`, {}, customerToken);
+    const mine = await ok(server, `{ myTickets(first: 100) { nodes { unreadCount } } }`, {}, customerToken);
+    const expected = mine.myTickets.nodes.reduce((sum: number, n: { unreadCount: number }) => sum + n.unreadCount, 0);
+    expect(expected).toBeGreaterThan(0);
+    expect(unread.data.unreadReplyCount).toBe(expected);
+  });
+
+  test('the trigger-kept counts equal a full count after concurrent writes of every kind', async () => {
+    const { sessions, support } = server.app.services;
+    const customer = (await sessions.authenticate(customerToken))!;
+    const admin = (await sessions.authenticate(adminToken))!;
+    const { myTickets } = await ok(server, `{ myTickets(first: 12) { nodes { id } } }`, {}, customerToken);
+    const ids: string[] = myTickets.nodes.map((n: { id: string }) => n.id);
+    await Promise.all(
+      ids.flatMap((ticketId, i) => [
+        support.replyToTicket(admin, { ticketId, message: 'concurrent answer' }),
+        support.replyToTicket(customer, { ticketId, message: 'concurrent question' }),
+        i % 3 === 0 ? support.closeTicket(customer, ticketId) : support.setTicketStatus(admin, ticketId, TicketStatus.IN_PROGRESS),
+        i % 4 === 0 ? support.markTicketRead(admin, ticketId) : Promise.resolve(),
+      ]),
+    );
+    const owner = new Client({ connectionString: server.databaseUrl });
+    await owner.connect();
+    try {
+      await owner.query(`DELETE FROM support_tickets WHERE id = ANY($1)`, [ids.slice(0, 2)]);
+      const real = await owner.query(
+        `SELECT status, category, count(*)::int AS n, sum(admin_unread_count)::int AS unread FROM support_tickets GROUP BY 1, 2 ORDER BY 1, 2`,
+      );
+      const kept = await owner.query(
+        `SELECT status, category, sum(tickets)::int AS n, sum(admin_unread)::int AS unread FROM support_ticket_counts
+          GROUP BY 1, 2 HAVING sum(tickets) <> 0 OR sum(admin_unread) <> 0 ORDER BY 1, 2`,
+      );
+      expect(kept.rows).toEqual(real.rows);
+    } finally {
+      await owner.end();
+    }
+  });
+});
