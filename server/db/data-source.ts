@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { Tenant } from '../accounts/tenant.entity';
 import { User } from '../accounts/user.entity';
 import { Session } from '../auth/session.entity';
@@ -52,7 +54,7 @@ export function createDataSource(url: string, { poolSize = 10, asApp = false }: 
  * as the application role that row-level security applies to.
  */
 export async function openDatabase(url: string, poolSize?: number): Promise<DataSource> {
-  const owner = await createDataSource(url, { poolSize: 1 }).initialize();
+  const owner = await initialize(createDataSource(url, { poolSize: 1 }));
   try {
     // Instances starting together migrate one after another (the pool's one connection holds the lock).
     await owner.query(`SELECT pg_advisory_lock(hashtext('lex-support:migrations'))`);
@@ -60,5 +62,19 @@ export async function openDatabase(url: string, poolSize?: number): Promise<Data
   } finally {
     await owner.destroy();
   }
-  return createDataSource(url, { poolSize, asApp: true }).initialize();
+  return initialize(createDataSource(url, { poolSize, asApp: true }));
+}
+
+/**
+ * Initializes `dataSource` so that a connection dying as it opens cannot end the process: pg-pool
+ * hands a new connection over when its ReadyForQuery arrives, and TypeORM listens for the
+ * connection's errors only a microtask later. A FATAL error read in the same packet (a backend
+ * terminated while starting) would fall between the two as an unhandled 'error' event. Each
+ * connection therefore gets a listener of its own from the start; the failed query still reports it.
+ */
+async function initialize(dataSource: DataSource): Promise<DataSource> {
+  await dataSource.initialize();
+  const pool = (dataSource.driver as PostgresDriver).master as Pool;
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return dataSource;
 }

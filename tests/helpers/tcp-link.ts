@@ -3,12 +3,14 @@ import { createConnection, createServer, Server, Socket } from 'node:net';
 /**
  * A TCP hop the test controls (between a server and PostgreSQL, or a browser and a server), on a
  * port that stays the same: `cut` closes it and every connection through it (nothing listens: connection refused),
- * `hang` accepts connections and never answers, `restore` forwards again.
+ * `hang` accepts connections and never answers, `restore` forwards again. In the `kill-at-start`
+ * mode (for PostgreSQL), each new connection is terminated by the server in the same packet that
+ * says it is ready for queries, as when a backend is killed while it starts.
  */
 export class TcpLink {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
-  mode: 'forward' | 'hang' = 'forward';
+  mode: 'forward' | 'hang' | 'kill-at-start' = 'forward';
   constructor(
     readonly port: number,
     private readonly target: { host: string; port: number },
@@ -25,7 +27,9 @@ export class TcpLink {
       upstream.on('close', () => (this.sockets.delete(upstream), client.destroy()));
       upstream.on('error', () => client.destroy());
       client.on('close', () => upstream.destroy());
-      client.pipe(upstream).pipe(client);
+      client.pipe(upstream);
+      if (this.mode === 'kill-at-start') killAtStart(upstream, client);
+      else upstream.pipe(client);
     });
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
   }
@@ -50,3 +54,32 @@ export class TcpLink {
   }
 }
 
+// An ErrorResponse as PostgreSQL sends it to the backends it terminates.
+const TERMINATED = (() => {
+  const fields = Buffer.from('SFATAL\0VFATAL\0C57P01\0Mterminating connection due to administrator command\0\0');
+  const header = Buffer.alloc(5);
+  header.write('E');
+  header.writeInt32BE(fields.length + 4, 1);
+  return Buffer.concat([header, fields]);
+})();
+
+/** Forwards the server's start-up messages; the first ReadyForQuery goes out with the error, in one write. */
+function killAtStart(upstream: Socket, client: Socket) {
+  let received = Buffer.alloc(0);
+  upstream.on('data', (chunk: Buffer) => {
+    received = Buffer.concat([received, chunk]);
+    let at = 0;
+    while (at + 5 <= received.length) {
+      const end = at + 1 + received.readInt32BE(at + 1);
+      if (end > received.length) break;
+      if (received[at] === 'Z'.charCodeAt(0)) {
+        client.end(Buffer.concat([received.subarray(0, end), TERMINATED]));
+        upstream.destroy();
+        return;
+      }
+      at = end;
+    }
+    client.write(received.subarray(0, at));
+    received = received.subarray(at);
+  });
+}
