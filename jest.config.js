@@ -9,6 +9,8 @@ const serverSide = {
 };
 
 module.exports = {
+  // Most tests compile, spawn processes or create databases: 5 s is too little on a busy 2-core machine.
+  testTimeout: 30_000,
   projects: [
     { ...serverSide, displayName: 'server', testMatch: ['<rootDir>/tests/server/**/*.test.ts'] },
     {
