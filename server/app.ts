@@ -19,6 +19,7 @@ import { introspectionGuard, playgroundDir, playgroundRouter } from './ops/playg
 import { requestLog } from './ops/request-log';
 import { SupportAudience } from './realtime/audience';
 import { EventBus } from './realtime/pubsub';
+import { SubscriptionsOnSockets } from './realtime/subscriptions-on-sockets';
 import { startLiveUpdates } from './realtime/websocket';
 import { buildSupportSchema } from './schema';
 import { SupportService } from './support/support.service';
@@ -83,7 +84,7 @@ export async function createApp({ config, db, bus, log }: AppDeps): Promise<App>
     // No "Did you mean …?" hints that map the schema for strangers.
     hideSchemaDetailsFromClientErrors: true,
     parseOptions: { maxTokens: MAX_TOKENS },
-    validationRules: limitRules,
+    validationRules: [...limitRules, SubscriptionsOnSockets],
     // Introspection for everyone outside production, for signed-in users in production (the guard).
     introspection: true,
     formatError: (formatted, error) => maskError(formatted, error, log),

@@ -1,5 +1,5 @@
 import { SignedIn } from '../helpers/accounts';
-import { graphql } from '../helpers/graphql';
+import { graphql, GraphQLResponse } from '../helpers/graphql';
 import { TestServer } from '../helpers/server';
 import { api, openDesk, ops } from '../helpers/support-api';
 
@@ -78,6 +78,17 @@ describe.each([
     }
     expect(await rowCounts()).toEqual(before);
   });
+});
+
+it('refuses a subscription over HTTP with a clear error, not an internal one', async () => {
+  const response = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${customer.token}` },
+    body: JSON.stringify({ query: 'subscription { supportBadge }' }),
+  });
+  expect(response.status).toBe(400);
+  const { errors } = (await response.json()) as GraphQLResponse;
+  expect(errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/WebSocket/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
 });
 
 it('never leaks a stack trace or SQL for a malformed request', async () => {

@@ -516,10 +516,12 @@ describe('over HTTP with malformed requests', () => {
       }),
       {
         ...runs(150),
-        // Found by this property: Apollo's persisted-query refusals carry no error code and were masked as internal.
+        // Found by this property: Apollo's persisted-query refusals carry no error code and were masked
+        // as internal; a subscription over HTTP was executed once, without an event, and failed inside.
         examples: [
           [JSON.stringify({ query: '{ me { id } }', extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }), 'application/json', 'customer'],
           [JSON.stringify({ extensions: { persistedQuery: 'x' } }), 'application/json', 'customer'],
+          [JSON.stringify({ query: 'subscription { supportBadge }', variables: {} }), 'application/json', 'customer'],
         ],
       },
     );
