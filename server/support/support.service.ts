@@ -121,7 +121,8 @@ export class SupportService {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
       throw badInput('first', `first must be between 1 and ${MAX_PAGE_SIZE}`);
     }
-    const cursor = after ? decodeCursor(after) : null;
+    // An empty cursor is not one the server issued: refused like any other, not read as "from the start".
+    const cursor = after != null ? decodeCursor(after) : null;
     return withViewer(this.db, viewer, async (manager) => {
       const query = this.visibleTickets(manager, viewer);
       if (mine) query.andWhere('t.user_id = :mine', { mine: viewer.id });

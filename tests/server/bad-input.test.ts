@@ -41,6 +41,7 @@ describe.each([
   ['a page size of 0', () => graphql(server, ops.supportTickets, { first: 0 }, admin.token), 'first'],
   ['a page size of 101', () => graphql(server, ops.myTickets, { first: 101 }, customer.token), 'first'],
   ['a forged cursor', () => graphql(server, ops.supportTickets, { after: 'bm90IGEgY3Vyc29y' }, admin.token), 'after'],
+  ['an empty cursor', () => graphql(server, ops.myTickets, { after: '' }, customer.token), 'after'],
 ])('%s', (_name, send, field) => {
   it(`answers BAD_USER_INPUT naming "${field}" and changes nothing`, async () => {
     const before = await rowCounts();

@@ -424,8 +424,12 @@ describe('over HTTP with variables', () => {
       }),
       {
         ...runs(150),
-        // Found by this property: a cursor dated before PostgreSQL's first year was an internal error.
-        examples: [['myTickets', ABSENT, ABSENT, ABSENT, Buffer.from('-271821-04-20T00:00:00.000Z|00000000-0000-4000-8000-000000000000').toString('base64url'), 'customer']],
+        // Found by this property: a cursor dated before PostgreSQL's first year was an internal error;
+        // an empty cursor was read as no cursor.
+        examples: [
+          ['myTickets', ABSENT, ABSENT, ABSENT, Buffer.from('-271821-04-20T00:00:00.000Z|00000000-0000-4000-8000-000000000000').toString('base64url'), 'customer'],
+          ['supportTickets', ABSENT, { search: '\0' }, 1, '', 'admin'],
+        ],
       },
     );
   });
