@@ -3,6 +3,7 @@ import { GraphQLError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Viewer } from '../auth/viewer';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import { Context, Services, createLoaders } from '../context';
 import { maskError } from '../error-masking';
 import type { Logger } from '../logger';
@@ -23,6 +24,8 @@ function sentByServerOnly(data: RawData): boolean {
 
 /** Close code for sockets whose session ended or expired. */
 export const SESSION_ENDED = 4403;
+/** WebSocket's "Try Again Later": clients reconnect, where graphql-ws's 4500 would tell them to give up. */
+export const TRY_AGAIN_LATER = 1013;
 
 export interface LiveUpdatesDeps {
   server: Server;
@@ -80,7 +83,13 @@ export async function startLiveUpdates({ server, schema, services, bus, publicOr
       onComplete: operationLog.onComplete,
       onConnect: async (ctx) => {
         const param = ctx.connectionParams?.authorization;
-        const viewer = await authenticate(typeof param === 'string' ? { authorization: param } : ctx.extra.request.headers);
+        const viewer = await authenticate(typeof param === 'string' ? { authorization: param } : ctx.extra.request.headers).catch((error) => {
+          if (!isDatabaseUnavailable(error)) throw error;
+          // The session cannot be checked now, which is no reason to refuse it for good. graphql-ws's
+          // own close after `false` (4403) then finds the socket closing and changes nothing.
+          ctx.extra.socket.close(TRY_AGAIN_LATER, 'Service unavailable, try again later');
+          return null;
+        });
         if (!viewer) return false;
         ctx.extra.viewer = viewer;
         const sockets = socketsBySession.get(viewer.sessionId) ?? new Set();

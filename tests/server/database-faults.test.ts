@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import WebSocket from 'ws';
 import { openDatabase } from '../../server/db/data-source';
 import { freePort } from '../../server/free-port';
+import { TRY_AGAIN_LATER } from '../../server/realtime/websocket';
 import { SignedIn, signedInUser } from '../helpers/accounts';
 import { buildServer } from '../helpers/build';
 import { EmbeddedCluster } from '../helpers/embedded-cluster';
@@ -54,6 +56,16 @@ async function send(message: string, token: string) {
   return { status: response.status, code: body.errors?.[0]?.extensions.code };
 }
 
+/** How the server closes a socket that signs in with `token` at connection_init (0: not within 5 s). */
+async function socketCloseCode(token: string): Promise<number> {
+  const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws');
+  socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
+  const closed = new Promise<number>((resolve) => socket.on('close', resolve));
+  const code = await Promise.race([closed, new Promise<number>((resolve) => setTimeout(resolve, 5000, 0).unref())]);
+  socket.terminate();
+  return code;
+}
+
 async function storedReplies(): Promise<Set<string>> {
   const rows = await server.sql<{ id: string }>('SELECT id FROM support_replies WHERE ticket_id = $1', [ticketId]);
   return new Set(rows.map((r) => r.id));
@@ -99,6 +111,8 @@ it('answers 503 quickly while the database is stopped, and recovers by itself wh
   expect(JSON.stringify(await me.json())).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack/);
   expect(Date.now() - started).toBeLessThan(8000);
   expect((await fetch(`${server.origin}/readyz`)).status).toBe(503);
+  // A socket whose session cannot be checked is told to try again later, not refused for good.
+  expect(await socketCloseCode(customer.token)).toBe(TRY_AGAIN_LATER);
 
   await cluster.start();
   const restarted = Date.now();
