@@ -1,6 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import WebSocket from 'ws';
 import { openDatabase } from '../../server/db/data-source';
 import { freePort } from '../../server/free-port';
 import { TRY_AGAIN_LATER } from '../../server/realtime/websocket';
@@ -8,6 +7,7 @@ import { SignedIn, signedInUser } from '../helpers/accounts';
 import { buildServer } from '../helpers/build';
 import { EmbeddedCluster } from '../helpers/embedded-cluster';
 import { graphql } from '../helpers/graphql';
+import { openRawSocket } from '../helpers/raw-socket';
 import { TestServer, startTestServer } from '../helpers/server';
 import { TcpLink } from '../helpers/tcp-link';
 import { api, ops } from '../helpers/support-api';
@@ -56,16 +56,6 @@ async function send(message: string, token: string) {
   return { status: response.status, code: body.errors?.[0]?.extensions.code };
 }
 
-/** How the server closes a socket that signs in with `token` at connection_init (0: not within 5 s). */
-async function socketCloseCode(token: string): Promise<number> {
-  const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws');
-  socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
-  const closed = new Promise<number>((resolve) => socket.on('close', resolve));
-  const code = await Promise.race([closed, new Promise<number>((resolve) => setTimeout(resolve, 5000, 0).unref())]);
-  socket.terminate();
-  return code;
-}
-
 async function storedReplies(): Promise<Set<string>> {
   const rows = await server.sql<{ id: string }>('SELECT id FROM support_replies WHERE ticket_id = $1', [ticketId]);
   return new Set(rows.map((r) => r.id));
@@ -112,7 +102,10 @@ it('answers 503 quickly while the database is stopped, and recovers by itself wh
   expect(Date.now() - started).toBeLessThan(8000);
   expect((await fetch(`${server.origin}/readyz`)).status).toBe(503);
   // A socket whose session cannot be checked is told to try again later, not refused for good.
-  expect(await socketCloseCode(customer.token)).toBe(TRY_AGAIN_LATER);
+  const socket = openRawSocket(server, { send: [{ type: 'connection_init', payload: { authorization: `Bearer ${customer.token}` } }] });
+  const giveUp = setTimeout(() => socket.socket.terminate(), 5000);
+  expect((await socket.done).closed?.code).toBe(TRY_AGAIN_LATER);
+  clearTimeout(giveUp);
 
   await cluster.start();
   const restarted = Date.now();

@@ -2,6 +2,7 @@
 import { Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { ok, settle, subscribe, wsClient } from '../helpers/graphql';
+import { RawSocketOptions, openRawSocket } from '../helpers/raw-socket';
 import { SignedIn, signedInUser } from '../helpers/accounts';
 import { startTestServer, TestServer } from '../helpers/server';
 import { topics } from '../../server/realtime/topics';
@@ -47,48 +48,10 @@ async function writeToTicket() {
   await reply(server, owner.token, ticketId, 'Owner again');
 }
 
-interface Outcome {
-  /** HTTP status of a refused upgrade. */
-  refused?: number;
-  /** Close code and reason once the socket closed. */
-  closed?: { code: number; reason: string };
-  /** Every message the server sent. */
-  messages: { type: string; id?: string; payload?: unknown }[];
-  /** The subprotocol the server agreed to. */
-  protocol?: string;
-}
-
-/**
- * A bare WebSocket, for what a graphql-ws client would never send. The first message of `send`
- * goes out when the socket opens, the others once the server acknowledged the connection.
- */
-function rawSocket(options: { protocols?: string | string[]; headers?: Record<string, string>; send?: object[] }) {
-  const outcome: Outcome = { messages: [] };
-  const socket = new WebSocket(server.wsUrl, options.protocols ?? 'graphql-transport-ws', { headers: options.headers });
-  sockets.push(socket);
-  const done = new Promise<Outcome>((resolve) => {
-    socket.on('unexpected-response', (_request, response) => {
-      outcome.refused = response.statusCode;
-      socket.terminate();
-      resolve(outcome);
-    });
-    socket.on('error', () => resolve(outcome));
-    const [first, ...rest] = options.send ?? [];
-    socket.on('open', () => {
-      outcome.protocol = socket.protocol;
-      if (first) socket.send(JSON.stringify(first));
-    });
-    socket.on('message', (data) => {
-      const message = JSON.parse(String(data));
-      outcome.messages.push(message);
-      if (message.type === 'connection_ack') for (const next of rest) socket.send(JSON.stringify(next));
-    });
-    socket.on('close', (code, reason) => {
-      outcome.closed = { code, reason: String(reason) };
-      resolve(outcome);
-    });
-  });
-  return { socket, outcome, done };
+function rawSocket(options: RawSocketOptions) {
+  const raw = openRawSocket(server, options);
+  sockets.push(raw.socket);
+  return raw;
 }
 
 const subscribeMessage = (id: string, query: string, variables: Record<string, unknown> = {}) => ({
