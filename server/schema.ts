@@ -28,14 +28,25 @@ class RoleAuthChecker implements AuthCheckerInterface<Context, Role> {
   }
 }
 
-export function buildSupportSchema(pubSub: EventBus = createEventBus(undefined, () => undefined)): Promise<GraphQLSchema> {
-  return buildSchema({
+// TypeGraphQL takes no description for the root types; the playground's docs start from these.
+const ROOT_DESCRIPTIONS = {
+  Query: 'Reads. Customers see only their own tickets; the Lex team (SUPERADMIN) sees every tenant.',
+  Mutation: 'Changes. Each applies the rules of the desk in one transaction and is announced live after it commits.',
+  Subscription: 'Live updates over graphql-ws at the same /graphql path: replies, ticket changes and the navigation badge.',
+};
+
+export async function buildSupportSchema(pubSub: EventBus = createEventBus(undefined, () => undefined)): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     pubSub,
     resolvers: [AuthResolver, TicketResolver, ReplyResolver, SubscriptionResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker: RoleAuthChecker,
     validate: false,
   });
+  for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+    if (root) root.description = ROOT_DESCRIPTIONS[root.name as keyof typeof ROOT_DESCRIPTIONS];
+  }
+  return schema;
 }
 
 const SCHEMA_FILE = path.resolve('server/schema.graphql');

@@ -4,11 +4,11 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 @ObjectType({ description: 'A customer company of Lex.' })
 @Entity('tenants')
 export class Tenant {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'A UUID.' })
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Field()
+  @Field({ description: 'The company name.' })
   @Column('text')
   name: string;
 

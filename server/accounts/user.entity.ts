@@ -6,12 +6,19 @@ export enum Role {
   CUSTOMER = 'customer',
   SUPERADMIN = 'superadmin',
 }
-registerEnumType(Role, { name: 'Role' });
+registerEnumType(Role, {
+  name: 'Role',
+  description: 'What a user may do.',
+  valuesConfig: {
+    CUSTOMER: { description: 'An employee of a customer company: sees and acts on their own tickets only.' },
+    SUPERADMIN: { description: 'A Lex team member: sees and acts on every ticket of every tenant.' },
+  },
+});
 
-@ObjectType()
+@ObjectType({ description: 'A person who signs in: a customer or a Lex team member.' })
 @Entity('users')
 export class User {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'A UUID.' })
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
@@ -19,20 +26,20 @@ export class User {
   tenantId: string | null;
 
   /** Superadmins belong to no tenant. */
-  @Field(() => Tenant, { nullable: true })
+  @Field(() => Tenant, { nullable: true, description: "The customer's company; null for Lex team members." })
   @ManyToOne(() => Tenant, { nullable: true })
   @JoinColumn({ name: 'tenant_id' })
   tenant?: Tenant | null;
 
-  @Field()
+  @Field({ description: 'The sign-in email address, unique regardless of case.' })
   @Column('text')
   email: string;
 
-  @Field()
+  @Field({ description: 'The name shown on replies.' })
   @Column('text')
   name: string;
 
-  @Field(() => Role)
+  @Field(() => Role, { description: 'CUSTOMER or SUPERADMIN.' })
   @Column('text')
   role: Role;
 

@@ -5,9 +5,9 @@ import { Context } from '../context';
 import { SESSION_ABSOLUTE_MS } from './session.service';
 import { sessionCookieName } from './session-cookie';
 
-@ObjectType()
+@ObjectType({ description: 'The result of signing in.' })
 export class AuthPayload {
-  @Field(() => User)
+  @Field(() => User, { description: 'Who signed in.' })
   user: User;
 
   @Field({ description: 'For tools: send it as `Authorization: Bearer <token>`. Browsers use the cookie.' })
@@ -16,13 +16,16 @@ export class AuthPayload {
 
 @Resolver(() => User)
 export class AuthResolver {
-  @Query(() => User, { nullable: true, description: 'null when signed out' })
+  @Query(() => User, { nullable: true, description: 'The signed-in user; null when signed out.' })
   me(@Ctx() { viewer, services }: Context): Promise<User | null> | null {
     return viewer && services.db.getRepository(User).findOneBy({ id: viewer.id });
   }
 
   @Mutation(() => AuthPayload, { description: 'Also sets the session cookie' })
-  async login(@Arg('email') email: string, @Arg('password') password: string, @Ctx() { services, http, ip }: Context): Promise<AuthPayload> {
+  async login(
+    @Arg('email', { description: 'The sign-in email address (any case).' }) email: string,
+    @Arg('password', { description: 'The password.' }) password: string,
+    @Ctx() { services, http, ip }: Context): Promise<AuthPayload> {
     const { rateLimits, sessions } = services;
     await rateLimits.beforeSignIn(email, ip);
     const { user, token } = await sessions.signIn(email, password).catch(async (error) => {
@@ -40,14 +43,14 @@ export class AuthResolver {
     return { user, token };
   }
 
-  @Mutation(() => Boolean)
+  @Mutation(() => Boolean, { description: 'Ends the current session (and clears the cookie); true even when signed out.' })
   async logout(@Ctx() { viewer, services, http }: Context): Promise<boolean> {
     if (viewer) await services.sessions.signOut(viewer.sessionId);
     http?.res.clearCookie(sessionCookieName(http.secure), { path: '/', secure: http.secure, httpOnly: true, sameSite: 'lax' });
     return true;
   }
 
-  @FieldResolver(() => Tenant, { nullable: true })
+  @FieldResolver(() => Tenant, { nullable: true, description: "The customer's company; null for Lex team members." })
   tenant(@Root() user: User, @Ctx() { loaders }: Context) {
     return user.tenantId ? loaders.tenant.load(user.tenantId) : null;
   }

@@ -10,7 +10,7 @@ export class SubscriptionResolver {
     description: "Replies to one ticket as they are written; for the ticket's owner and superadmins",
     subscribe: ({ args, context }) => (context as Context).services.audience.replies((context as Context).viewer, args.ticketId),
   })
-  replyAdded(@Root() reply: SupportReply, @Arg('ticketId', () => ID) _ticketId: string): SupportReply {
+  replyAdded(@Root() reply: SupportReply, @Arg('ticketId', () => ID, { description: 'The ticket to listen to.' }) _ticketId: string): SupportReply {
     return reply;
   }
 
@@ -21,7 +21,7 @@ export class SubscriptionResolver {
   })
   ticketUpdated(
     @Root() ticket: SupportTicket,
-    @Arg('ticketId', () => ID, { nullable: true }) _ticketId?: string,
+    @Arg('ticketId', () => ID, { nullable: true, description: 'One ticket; every ticket the viewer may see when omitted.' }) _ticketId?: string,
   ): SupportTicket {
     return ticket;
   }

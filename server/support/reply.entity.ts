@@ -1,30 +1,30 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-@ObjectType()
+@ObjectType({ description: 'One message in the conversation of a ticket.' })
 @Entity('support_replies')
 export class SupportReply {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'A UUID.' })
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The ticket this reply belongs to.' })
   @Column({ name: 'ticket_id', type: 'uuid' })
   ticketId: string;
 
-  @Field()
+  @Field({ description: 'The text as written, 1 to 10,000 characters; plain text, never HTML.' })
   @Column('text')
   message: string;
 
-  @Field()
+  @Field({ description: 'True when a Lex team member wrote it, false when the customer did.' })
   @Column({ name: 'is_admin', type: 'boolean' })
   isAdmin: boolean;
 
-  @Field()
+  @Field({ description: 'The name of the person who wrote it, as it was then.' })
   @Column({ name: 'sender_name', type: 'text' })
   senderName: string;
 
-  @Field()
+  @Field({ description: 'When it was stored; replies of a ticket are ordered by it.' })
   @Column({ name: 'created_at', type: 'timestamptz', insert: false, update: false })
   createdAt: Date;
 }

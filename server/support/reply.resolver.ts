@@ -5,7 +5,7 @@ import { SupportTicket } from './ticket.entity';
 
 @Resolver(() => SupportReply)
 export class ReplyResolver {
-  @FieldResolver(() => SupportTicket)
+  @FieldResolver(() => SupportTicket, { description: 'The ticket this reply belongs to.' })
   async ticket(@Root() reply: SupportReply, @Ctx() { loaders }: Context) {
     return loaders.ticket.load(reply.ticketId);
   }

@@ -1,58 +1,67 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { SupportTicket } from './ticket.entity';
 import { TicketCategory, TicketStatus } from './ticket-status';
 
 const CLIENT_MUTATION_ID =
   'A UUID the client makes for each submit and sends again when it retries: a retry returns the first result and writes nothing new';
 
-@ObjectType()
+@ObjectType({ description: 'Where a page of a list ends, for keyset pagination.' })
 export class PageInfo {
-  @Field()
+  @Field({ description: 'True when another page follows this one.' })
   hasNextPage: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Pass as `after` to get the next page; null on an empty page.' })
   endCursor: string | null;
 }
 
-@ObjectType()
+@ArgsType()
+export class TicketPageArgs {
+  @Field(() => Int, { nullable: true, defaultValue: 25, description: 'How many tickets per page, 1 to 100.' })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: "The previous page's `pageInfo.endCursor`; the first page when omitted." })
+  after?: string | null;
+}
+
+@ObjectType({ description: 'One page of tickets.' })
 export class SupportTicketConnection {
-  @Field(() => [SupportTicket])
+  @Field(() => [SupportTicket], { description: 'The tickets of this page, most recently updated first.' })
   nodes: SupportTicket[];
 
-  @Field()
+  @Field({ description: 'Where this page ends.' })
   pageInfo: PageInfo;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many tickets the whole list holds, over all pages.' })
   totalCount: number;
 }
 
-@ObjectType()
+@ObjectType({ description: "How many tickets of all tenants are in each status: the Lex team's dashboard figures." })
 export class SupportStats {
-  @Field(() => Int) open: number;
-  @Field(() => Int) inProgress: number;
-  @Field(() => Int) answered: number;
-  @Field(() => Int) closed: number;
-  @Field(() => Int) total: number;
+  @Field(() => Int, { description: 'Tickets waiting for the Lex team.' }) open: number;
+  @Field(() => Int, { description: 'Tickets the Lex team is working on.' }) inProgress: number;
+  @Field(() => Int, { description: 'Tickets waiting for their customer.' }) answered: number;
+  @Field(() => Int, { description: 'Solved tickets.' }) closed: number;
+  @Field(() => Int, { description: 'All tickets.' }) total: number;
 }
 
-@InputType()
+@InputType({ description: 'Narrows the list of tickets; conditions combine with AND.' })
 export class SupportTicketFilter {
-  @Field(() => TicketStatus, { nullable: true })
+  @Field(() => TicketStatus, { nullable: true, description: 'Only tickets in this status.' })
   status?: TicketStatus | null;
 
-  @Field(() => TicketCategory, { nullable: true })
+  @Field(() => TicketCategory, { nullable: true, description: 'Only tickets of this category.' })
   category?: TicketCategory | null;
 
-  @Field(() => String, { nullable: true, description: 'Ticket number, subject, customer name or email, company' })
+  @Field(() => String, { nullable: true, description: 'Ticket number (exact, with or without #), or words anywhere in the subject, customer name or email, or company name.' })
   search?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'A new ticket and its first message.' })
 export class CreateTicketInput {
   @Field({ description: '1 to 200 characters' })
   subject: string;
 
-  @Field(() => TicketCategory)
+  @Field(() => TicketCategory, { description: 'What the ticket is about.' })
   category: TicketCategory;
 
   @Field({ description: 'The first message of the conversation, 1 to 10,000 characters' })
@@ -62,9 +71,9 @@ export class CreateTicketInput {
   clientMutationId?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'A reply to a ticket.' })
 export class ReplyToTicketInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The ticket to reply to: one of your own, or any for the Lex team.' })
   ticketId: string;
 
   @Field({ description: '1 to 10,000 characters' })

@@ -7,7 +7,16 @@ export enum TicketStatus {
   ANSWERED = 'answered',
   CLOSED = 'closed',
 }
-registerEnumType(TicketStatus, { name: 'TicketStatus' });
+registerEnumType(TicketStatus, {
+  name: 'TicketStatus',
+  description: 'Where a ticket stands, and who owes the next step.',
+  valuesConfig: {
+    OPEN: { description: 'Waiting for the Lex team (red dot).' },
+    IN_PROGRESS: { description: 'The Lex team is working on it (yellow dot).' },
+    ANSWERED: { description: 'The Lex team replied; waiting for the customer (yellow dot).' },
+    CLOSED: { description: 'Solved (green dot); a reply reopens it.' },
+  },
+});
 
 export enum TicketCategory {
   TECHNICAL = 'Technical',
@@ -16,7 +25,17 @@ export enum TicketCategory {
   CAO_RELATED = 'CAO-related',
   OTHER = 'Other',
 }
-registerEnumType(TicketCategory, { name: 'TicketCategory' });
+registerEnumType(TicketCategory, {
+  name: 'TicketCategory',
+  description: 'What a ticket is about, chosen by the customer.',
+  valuesConfig: {
+    TECHNICAL: { description: 'Something in Lex does not work.' },
+    LEX_QUESTION: { description: 'A question about how to use Lex or about its answers.' },
+    BILLING: { description: 'Invoices, subscriptions and payments.' },
+    CAO_RELATED: { description: 'A collective labour agreement (CAO) question.' },
+    OTHER: { description: 'Anything else.' },
+  },
+});
 
 export type TicketEvent = 'customerReply' | 'adminReply' | 'close' | 'markInProgress' | 'reopen';
 

@@ -2,15 +2,15 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { TicketCategory, TicketStatus } from './ticket-status';
 
-@ObjectType()
+@ObjectType({ description: 'A conversation between one customer and the Lex team.' })
 @Entity('support_tickets')
 export class SupportTicket {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'A UUID.' })
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
   /** Shown as `#1000`; assigned by the database. */
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The number people use, shown as `#1000`; unique across all tenants, from 1000 up.' })
   @Column({ name: 'ticket_number', type: 'int', insert: false, update: false })
   ticketNumber: number;
 
@@ -20,35 +20,35 @@ export class SupportTicket {
   @Column({ name: 'user_id', type: 'uuid' })
   userId: string;
 
-  @Field()
+  @Field({ description: "The customer's email address when the ticket was opened." })
   @Column({ name: 'user_email', type: 'text' })
   userEmail: string;
 
-  @Field()
+  @Field({ description: "The customer's name when the ticket was opened." })
   @Column({ name: 'user_name', type: 'text' })
   userName: string;
 
-  @Field()
+  @Field({ description: 'What the ticket is about, 1 to 200 characters.' })
   @Column({ type: 'varchar', length: 200 })
   subject: string;
 
-  @Field(() => TicketCategory)
+  @Field(() => TicketCategory, { description: 'Chosen by the customer when opening the ticket.' })
   @Column('text')
   category: TicketCategory;
 
-  @Field(() => TicketStatus)
+  @Field(() => TicketStatus, { description: 'Where the ticket stands: who owes the next step.' })
   @Column('text')
   status: TicketStatus;
 
-  @Field()
+  @Field({ description: 'When the customer opened the ticket.' })
   @Column({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
-  @Field()
+  @Field({ description: 'The last reply or status change (read markers do not count); lists are sorted by it.' })
   @Column({ name: 'updated_at', type: 'timestamptz', precision: 3 })
   updatedAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the ticket was closed; null unless its status is CLOSED.' })
   @Column({ name: 'closed_at', type: 'timestamptz', precision: 3, nullable: true })
   closedAt: Date | null;
 

@@ -1,11 +1,11 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Tenant } from '../accounts/tenant.entity';
 import { Role } from '../accounts/user.entity';
 import { isSuperadmin } from '../auth/viewer';
 import { Context } from '../context';
 import { RateLimited } from '../security/rate-limits';
 import { SupportReply } from './reply.entity';
-import { CreateTicketInput, ReplyToTicketInput, SupportStats, SupportTicketConnection, SupportTicketFilter } from './support.types';
+import { CreateTicketInput, ReplyToTicketInput, SupportStats, SupportTicketConnection, SupportTicketFilter, TicketPageArgs } from './support.types';
 import { SupportTicket } from './ticket.entity';
 import { TicketStatus } from './ticket-status';
 
@@ -18,16 +18,15 @@ export class TicketResolver {
   @Query(() => SupportTicketConnection, { description: "The viewer's own tickets, most recently updated first" })
   myTickets(
     @Ctx() context: Context,
-    @Arg('status', () => TicketStatus, { nullable: true }) status?: TicketStatus,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 25 }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('status', () => TicketStatus, { nullable: true, description: 'Only tickets in this status.' }) status: TicketStatus | undefined,
+    @Args() { first, after }: TicketPageArgs,
   ) {
     return context.services.support.listTickets(viewerOf(context), { filter: { status }, first, after, mine: true });
   }
 
   @Authorized()
   @Query(() => SupportTicket, { nullable: true, description: 'For its owner or a superadmin; null otherwise' })
-  supportTicket(@Arg('id', () => ID) id: string, @Ctx() context: Context) {
+  supportTicket(@Arg('id', () => ID, { description: 'The ticket id (a UUID).' }) id: string, @Ctx() context: Context) {
     return context.services.support.getTicket(viewerOf(context), id);
   }
 
@@ -35,15 +34,15 @@ export class TicketResolver {
   @Query(() => SupportTicketConnection, { description: 'Every ticket of every tenant, most recently updated first' })
   supportTickets(
     @Ctx() context: Context,
-    @Arg('filter', () => SupportTicketFilter, { nullable: true }) filter?: SupportTicketFilter,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 25 }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('filter', () => SupportTicketFilter, { nullable: true, description: 'Status, category and search; all tickets when omitted.' })
+    filter: SupportTicketFilter | undefined,
+    @Args() { first, after }: TicketPageArgs,
   ) {
     return context.services.support.listTickets(viewerOf(context), { filter, first, after });
   }
 
   @Authorized(Role.SUPERADMIN)
-  @Query(() => SupportStats)
+  @Query(() => SupportStats, { description: 'Tickets per status over all tenants; superadmin only.' })
   supportStats(@Ctx() context: Context) {
     return context.services.support.stats(viewerOf(context));
   }
@@ -56,37 +55,39 @@ export class TicketResolver {
 
   @Authorized()
   @RateLimited('createTicket')
-  @Mutation(() => SupportTicket)
-  createTicket(@Arg('input') input: CreateTicketInput, @Ctx() context: Context) {
+  @Mutation(() => SupportTicket, { description: 'Opens a ticket with its first message; customers only.' })
+  createTicket(@Arg('input', { description: 'Subject, category and first message.' }) input: CreateTicketInput, @Ctx() context: Context) {
     return context.services.support.createTicket(viewerOf(context), input);
   }
 
   @Authorized()
   @RateLimited('reply')
-  @Mutation(() => SupportReply)
-  replyToTicket(@Arg('input') input: ReplyToTicketInput, @Ctx() context: Context) {
+  @Mutation(() => SupportReply, { description: 'Adds a reply; moves the status as the rules say (a team reply answers, a customer reply reopens).' })
+  replyToTicket(@Arg('input', { description: 'The ticket and the message.' }) input: ReplyToTicketInput, @Ctx() context: Context) {
     return context.services.support.replyToTicket(viewerOf(context), input);
   }
 
   @Authorized()
-  @Mutation(() => SupportTicket)
-  closeTicket(@Arg('id', () => ID) id: string, @Ctx() context: Context) {
+  @Mutation(() => SupportTicket, { description: 'Closes the ticket; closing a closed ticket changes nothing.' })
+  closeTicket(@Arg('id', () => ID, { description: 'The ticket to close.' }) id: string, @Ctx() context: Context) {
     return context.services.support.closeTicket(viewerOf(context), id);
   }
 
   @Authorized(Role.SUPERADMIN)
-  @Mutation(() => SupportTicket)
-  setTicketStatus(@Arg('id', () => ID) id: string, @Arg('status', () => TicketStatus) status: TicketStatus, @Ctx() context: Context) {
+  @Mutation(() => SupportTicket, { description: 'The Lex team\'s status buttons: IN_PROGRESS, CLOSED (resolved) or OPEN (reopen a closed ticket); superadmin only.' })
+  setTicketStatus(
+    @Arg('id', () => ID, { description: 'The ticket to move.' }) id: string,
+    @Arg('status', () => TicketStatus, { description: 'IN_PROGRESS, CLOSED or OPEN; ANSWERED comes only with a reply.' }) status: TicketStatus, @Ctx() context: Context) {
     return context.services.support.setTicketStatus(viewerOf(context), id, status);
   }
 
   @Authorized()
-  @Mutation(() => SupportTicket)
-  markTicketRead(@Arg('id', () => ID) id: string, @Ctx() context: Context) {
+  @Mutation(() => SupportTicket, { description: "Marks the other side's replies as read for the viewer; changes no status." })
+  markTicketRead(@Arg('id', () => ID, { description: 'The ticket that was read.' }) id: string, @Ctx() context: Context) {
     return context.services.support.markTicketRead(viewerOf(context), id);
   }
 
-  @FieldResolver(() => Tenant)
+  @FieldResolver(() => Tenant, { description: "The customer's company." })
   tenant(@Root() ticket: SupportTicket, @Ctx() { loaders }: Context) {
     return loaders.tenant.load(ticket.tenantId);
   }
@@ -96,7 +97,7 @@ export class TicketResolver {
     return loaders.replies.load(ticket.id);
   }
 
-  @FieldResolver(() => SupportReply, { nullable: true })
+  @FieldResolver(() => SupportReply, { nullable: true, description: 'The newest reply.' })
   lastReply(@Root() ticket: SupportTicket, @Ctx() { loaders }: Context) {
     return loaders.lastReply.load(ticket.id);
   }

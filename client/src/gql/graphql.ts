@@ -4,7 +4,9 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** A new ticket and its first message. */
 export type CreateTicketInput = {
+  /** What the ticket is about. */
   category: TicketCategory;
   /** A UUID the client makes for each submit and sends again when it retries: a retry returns the first result and writes nothing new */
   clientMutationId?: string | number | null | undefined;
@@ -14,36 +16,55 @@ export type CreateTicketInput = {
   subject: string;
 };
 
+/** A reply to a ticket. */
 export type ReplyToTicketInput = {
   /** A UUID the client makes for each submit and sends again when it retries: a retry returns the first result and writes nothing new */
   clientMutationId?: string | number | null | undefined;
   /** 1 to 10,000 characters */
   message: string;
+  /** The ticket to reply to: one of your own, or any for the Lex team. */
   ticketId: string | number;
 };
 
+/** What a user may do. */
 export type Role =
+  /** An employee of a customer company: sees and acts on their own tickets only. */
   | 'CUSTOMER'
+  /** A Lex team member: sees and acts on every ticket of every tenant. */
   | 'SUPERADMIN';
 
+/** Narrows the list of tickets; conditions combine with AND. */
 export type SupportTicketFilter = {
+  /** Only tickets of this category. */
   category?: TicketCategory | null | undefined;
-  /** Ticket number, subject, customer name or email, company */
+  /** Ticket number (exact, with or without #), or words anywhere in the subject, customer name or email, or company name. */
   search?: string | null | undefined;
+  /** Only tickets in this status. */
   status?: TicketStatus | null | undefined;
 };
 
+/** What a ticket is about, chosen by the customer. */
 export type TicketCategory =
+  /** Invoices, subscriptions and payments. */
   | 'BILLING'
+  /** A collective labour agreement (CAO) question. */
   | 'CAO_RELATED'
+  /** A question about how to use Lex or about its answers. */
   | 'LEX_QUESTION'
+  /** Anything else. */
   | 'OTHER'
+  /** Something in Lex does not work. */
   | 'TECHNICAL';
 
+/** Where a ticket stands, and who owes the next step. */
 export type TicketStatus =
+  /** The Lex team replied; waiting for the customer (yellow dot). */
   | 'ANSWERED'
+  /** Solved (green dot); a reply reopens it. */
   | 'CLOSED'
+  /** The Lex team is working on it (yellow dot). */
   | 'IN_PROGRESS'
+  /** Waiting for the Lex team (red dot). */
   | 'OPEN';
 
 export type SupportTicketsQueryVariables = Exact<{
