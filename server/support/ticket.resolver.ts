@@ -22,13 +22,13 @@ export class TicketResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 25 }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    return context.services.support.listTickets(viewerOf(context), { filter: { status }, first, after, mine: true });
+    return context.services.tickets.listTickets(viewerOf(context), { filter: { status }, first, after, mine: true });
   }
 
   @Authorized()
   @Query(() => SupportTicket, { nullable: true, description: 'For its owner or a superadmin; null otherwise' })
   supportTicket(@Arg('id', () => ID) id: string, @Ctx() context: Context) {
-    return context.services.support.getTicket(viewerOf(context), id);
+    return context.services.tickets.getTicket(viewerOf(context), id);
   }
 
   @Authorized(Role.SUPERADMIN)
@@ -39,51 +39,51 @@ export class TicketResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 25 }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    return context.services.support.listTickets(viewerOf(context), { filter, first, after });
+    return context.services.tickets.listTickets(viewerOf(context), { filter, first, after });
   }
 
   @Authorized(Role.SUPERADMIN)
   @Query(() => SupportStats)
   supportStats(@Ctx() context: Context) {
-    return context.services.support.stats(viewerOf(context));
+    return context.services.counts.stats(viewerOf(context));
   }
 
   @Authorized()
   @Query(() => Int, { description: "The customer's badge: Lex-team replies not read yet" })
   unreadReplyCount(@Ctx() context: Context) {
-    return context.services.support.unreadReplyCount(viewerOf(context));
+    return context.services.counts.unreadReplyCount(viewerOf(context));
   }
 
   @Authorized()
   @RateLimited('createTicket')
   @Mutation(() => SupportTicket)
   createTicket(@Arg('input') input: CreateTicketInput, @Ctx() context: Context) {
-    return context.services.support.createTicket(viewerOf(context), input);
+    return context.services.commands.createTicket(viewerOf(context), input);
   }
 
   @Authorized()
   @RateLimited('reply')
   @Mutation(() => SupportReply)
   replyToTicket(@Arg('input') input: ReplyToTicketInput, @Ctx() context: Context) {
-    return context.services.support.replyToTicket(viewerOf(context), input);
+    return context.services.commands.replyToTicket(viewerOf(context), input);
   }
 
   @Authorized()
   @Mutation(() => SupportTicket)
   closeTicket(@Arg('id', () => ID) id: string, @Ctx() context: Context) {
-    return context.services.support.closeTicket(viewerOf(context), id);
+    return context.services.commands.closeTicket(viewerOf(context), id);
   }
 
   @Authorized(Role.SUPERADMIN)
   @Mutation(() => SupportTicket)
   setTicketStatus(@Arg('id', () => ID) id: string, @Arg('status', () => TicketStatus) status: TicketStatus, @Ctx() context: Context) {
-    return context.services.support.setTicketStatus(viewerOf(context), id, status);
+    return context.services.commands.setTicketStatus(viewerOf(context), id, status);
   }
 
   @Authorized()
   @Mutation(() => SupportTicket)
   markTicketRead(@Arg('id', () => ID) id: string, @Ctx() context: Context) {
-    return context.services.support.markTicketRead(viewerOf(context), id);
+    return context.services.commands.markTicketRead(viewerOf(context), id);
   }
 
   @FieldResolver(() => Tenant)
