@@ -27,7 +27,7 @@ import { createClient, Client as WsClient } from 'graphql-ws';
 import Redis from 'ioredis';
 import { Client as PgClient } from 'pg';
 import WebSocket from 'ws';
-import { APP_ROLE } from '../server/db/migrations/1764100000000-RowLevelSecurity';
+import { APP_ROLE } from '../server/contract';
 import { freePort } from '../server/free-port';
 import { BENCH_PASSWORD, benchDatabaseUrl, seed } from './seed';
 import { SqlCapture, isBookkeeping } from './sql-capture';

@@ -22,7 +22,9 @@ import { EventBus } from './realtime/pubsub';
 import { SubscriptionsOnSockets } from './realtime/subscriptions-on-sockets';
 import { startLiveUpdates } from './realtime/websocket';
 import { buildSupportSchema } from './schema';
-import { SupportService } from './support/support.service';
+import { TicketCommands } from './support/ticket-commands';
+import { TicketCounts } from './support/ticket-counts';
+import { TicketQueries } from './support/ticket-queries';
 import { isDatabaseUnavailable, serviceUnavailable, unavailableStatus } from './db/unavailable';
 import { maskError } from './error-masking';
 import { MAX_TOKENS, limitRules } from './security/graphql-limits';
@@ -47,10 +49,11 @@ export interface App {
 export async function createApp({ config, db, bus, log }: AppDeps): Promise<App> {
   const sessions = new SessionService(db);
   const rateLimits = new RateLimits(config.redisUrl, config.rateLimitScale);
-  const audience = new SupportAudience(bus, (message, error) => log.error({ err: error }, message));
-  const support = new SupportService(db, audience);
-  audience.attach(support);
-  const services: Services = { db, sessions, support, audience, rateLimits };
+  const tickets = new TicketQueries(db);
+  const counts = new TicketCounts(db);
+  const audience = new SupportAudience(bus, tickets, counts, (message, error) => log.error({ err: error }, message));
+  const commands = new TicketCommands(db, audience);
+  const services: Services = { db, sessions, tickets, commands, counts, audience, rateLimits };
   const schema = await buildSupportSchema(bus);
   const secureCookies = config.publicOrigins[0]?.startsWith('https:') ?? false;
 

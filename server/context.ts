@@ -6,14 +6,21 @@ import { Viewer } from './auth/viewer';
 import { SupportAudience } from './realtime/audience';
 import { RateLimits } from './security/rate-limits';
 import { SupportReply } from './support/reply.entity';
-import { SupportService } from './support/support.service';
+import { TicketCommands } from './support/ticket-commands';
+import { TicketCounts } from './support/ticket-counts';
+import { TicketQueries } from './support/ticket-queries';
 import { SupportTicket } from './support/ticket.entity';
 import { DataSource, In } from 'typeorm';
 
 export interface Services {
   db: DataSource;
   sessions: SessionService;
-  support: SupportService;
+  /** Support desk reads (lists, search, one ticket, loader batches). */
+  tickets: TicketQueries;
+  /** Support desk writes. */
+  commands: TicketCommands;
+  /** Stats, unread counts and badges. */
+  counts: TicketCounts;
   audience: SupportAudience;
   rateLimits: RateLimits;
 }
@@ -47,7 +54,7 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 }
 
 export function createLoaders(services: Services, viewer: Viewer | null, { cache = true } = {}): Loaders {
-  const { db, support } = services;
+  const { db, tickets } = services;
   const requireViewer = () => {
     if (!viewer) throw new Error('loaders that read tickets need a viewer');
     return viewer;
@@ -58,14 +65,14 @@ export function createLoaders(services: Services, viewer: Viewer | null, { cache
       return ids.map((id) => tenants.find((t) => t.id === id));
     }, { cache }),
     replies: new DataLoader(async (ticketIds) => {
-      const byTicket = groupBy(await support.repliesOf(requireViewer(), ticketIds), (r) => r.ticketId);
+      const byTicket = groupBy(await tickets.repliesOf(requireViewer(), ticketIds), (r) => r.ticketId);
       return ticketIds.map((id) => byTicket.get(id) ?? []);
     }, { cache }),
     lastReply: new DataLoader(async (ticketIds) => {
-      const replies = await support.lastRepliesOf(requireViewer(), ticketIds);
+      const replies = await tickets.lastRepliesOf(requireViewer(), ticketIds);
       return ticketIds.map((id) => replies.find((r) => r.ticketId === id));
     }, { cache }),
-    ticket: new DataLoader(async (ids) => Promise.all(ids.map((id) => support.getTicket(requireViewer(), id))), {
+    ticket: new DataLoader(async (ids) => Promise.all(ids.map((id) => tickets.getTicket(requireViewer(), id))), {
       batch: false,
       cache,
     }),

@@ -1,20 +1,22 @@
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
-import { SERVICE_UNAVAILABLE, isDatabaseUnavailable, serviceUnavailable } from './db/unavailable';
+import { ErrorCode } from './contract';
+import { isDatabaseUnavailable, serviceUnavailable } from './db/unavailable';
 import type { Logger } from './logger';
 
-const KNOWN_CODES = new Set([
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'BAD_USER_INPUT',
-  'RATE_LIMITED',
+// Ours, and Apollo's refusals of requests that could not run.
+const KNOWN_CODES = new Set<string>([
+  ErrorCode.UNAUTHENTICATED,
+  ErrorCode.FORBIDDEN,
+  ErrorCode.NOT_FOUND,
+  ErrorCode.BAD_USER_INPUT,
+  ErrorCode.RATE_LIMITED,
+  ErrorCode.SERVICE_UNAVAILABLE,
+  ErrorCode.BAD_REQUEST,
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
-  SERVICE_UNAVAILABLE,
 ]);
 
 /** The input field a GraphQL coercion error is about: `… at "input.category"` or `Variable "$id" …`. */
@@ -28,13 +30,13 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, log:
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && KNOWN_CODES.has(code)) {
     const { stacktrace: _hidden, ...extensions } = formatted.extensions ?? {};
-    if (code === 'BAD_USER_INPUT' && !extensions.field) extensions.field = coercionField(formatted.message);
+    if (code === ErrorCode.BAD_USER_INPUT && !extensions.field) extensions.field = coercionField(formatted.message);
     return { ...formatted, extensions };
   }
   // Apollo's refusals of malformed requests carry an HTTP status and no code.
   const status = (formatted.extensions?.http as { status?: number } | undefined)?.status;
   if (!code && status && status >= 400 && status < 500) {
-    return { message: formatted.message, extensions: { code: 'BAD_REQUEST' } };
+    return { message: formatted.message, extensions: { code: ErrorCode.BAD_REQUEST } };
   }
   const cause = error instanceof GraphQLError ? (error.originalError ?? error) : error;
   if (isDatabaseUnavailable(cause)) {
@@ -43,5 +45,5 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, log:
     return { message, path: formatted.path, extensions: { code: extensions.code, retryAfter: extensions.retryAfter } };
   }
   log.error({ err: cause, path: formatted.path }, 'unexpected error');
-  return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  return { message: 'Internal server error', path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }

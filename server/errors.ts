@@ -1,17 +1,15 @@
 import { GraphQLError } from 'graphql';
-
-/** The error codes of the GraphQL contract (DESIGN.md §4). */
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'RATE_LIMITED';
+import { ErrorCode } from './contract';
 
 function error(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extensions } });
 }
 
-export const unauthenticated = (message = 'You need to sign in') => error('UNAUTHENTICATED', message);
-export const forbidden = (message = 'You may not do this') => error('FORBIDDEN', message);
+export const unauthenticated = (message = 'You need to sign in') => error(ErrorCode.UNAUTHENTICATED, message);
+export const forbidden = (message = 'You may not do this') => error(ErrorCode.FORBIDDEN, message);
 /** Also what a customer gets for someone else's ticket: it must look like a ticket that does not exist. */
-export const notFound = (what = 'Ticket') => error('NOT_FOUND', `${what} not found`);
-export const badInput = (field: string, message: string) => error('BAD_USER_INPUT', message, { field });
+export const notFound = (what = 'Ticket') => error(ErrorCode.NOT_FOUND, `${what} not found`);
+export const badInput = (field: string, message: string) => error(ErrorCode.BAD_USER_INPUT, message, { field });
 
 /** A plain Error with a message fit for a command-line user. */
 export class UsageError extends Error {}

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { ErrorCode } from '../contract';
 
 // Connection failures and server shutdowns (SQLSTATE classes 08 and 57P), refused or broken sockets,
 // the pool's own time-outs, and TypeORM's runner released under us when its connection died: the
@@ -16,11 +17,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
-export const SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE';
 
 export const serviceUnavailable = () =>
   new GraphQLError('Lex Support cannot reach its database right now; please try again shortly', {
-    extensions: { code: SERVICE_UNAVAILABLE, retryAfter: 5, http: { status: 503 } },
+    extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryAfter: 5, http: { status: 503 } },
   });
 
 /** A response the database could not serve is a 503 with Retry-After, so that clients and load balancers retry. */
@@ -28,7 +28,7 @@ export const unavailableStatus: ApolloServerPlugin = {
   async requestDidStart() {
     return {
       async willSendResponse({ response, errors }) {
-        if (!errors?.some((error) => error.extensions?.code === SERVICE_UNAVAILABLE || isDatabaseUnavailable(error.originalError))) return;
+        if (!errors?.some((error) => error.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE || isDatabaseUnavailable(error.originalError))) return;
         response.http.status = 503;
         response.http.headers.set('retry-after', '5');
       },

@@ -2,7 +2,9 @@ import { Role } from '../accounts/user.entity';
 import { Actor, LEX_TEAM, Viewer, isSuperadmin } from '../auth/viewer';
 import { notFound, unauthenticated } from '../errors';
 import { SupportReply } from '../support/reply.entity';
-import { SupportService, TicketChange, TicketChangeListener } from '../support/support.service';
+import { TicketChange, TicketChangeListener } from '../support/ticket-commands';
+import { TicketCounts } from '../support/ticket-counts';
+import { TicketQueries } from '../support/ticket-queries';
 import { SupportTicket } from '../support/ticket.entity';
 import { TicketStatus } from '../support/ticket-status';
 import { EventBus } from './pubsub';
@@ -13,18 +15,14 @@ import { BadgeMessage, TopicMessage, topics } from './topics';
  * to the topics of those allowed to see it; a subscriber only ever listens to topics it may see.
  */
 export class SupportAudience implements TicketChangeListener {
-  private support: SupportService;
   private readonly deliveries = new Set<Promise<unknown>>();
 
   constructor(
     private readonly bus: EventBus,
+    private readonly tickets: TicketQueries,
+    private readonly counts: TicketCounts,
     private readonly log: (message: string, error?: unknown) => void,
   ) {}
-
-  /** The service both reports changes here and answers the checks made at subscribe time. */
-  attach(support: SupportService) {
-    this.support = support;
-  }
 
   ticketChanged(change: TicketChange): void {
     // Writes never wait for the events they cause.
@@ -50,7 +48,7 @@ export class SupportAudience implements TicketChangeListener {
       publish(topic, { type: 'ticket', ticket });
     }
     // Any reply moves the customer's count: the Lex team's adds one, the customer's own marks the
-    // conversation read (SupportService.replyToTicket).
+    // conversation read (TicketCommands.replyToTicket).
     if (reply || readBy === 'customer') {
       sent.push(this.badge({ id: ticket.userId, role: Role.CUSTOMER }).then((badge) => this.bus.publish(topics.user(ticket.userId), badge)));
     }
@@ -61,7 +59,7 @@ export class SupportAudience implements TicketChangeListener {
   }
 
   private async badge(actor: Actor): Promise<BadgeMessage> {
-    return { type: 'badge', ...(await this.support.badge(actor)) };
+    return { type: 'badge', ...(await this.counts.badge(actor)) };
   }
 
   /** Replies as they are written, for the ticket's owner and the Lex team. */
@@ -84,7 +82,7 @@ export class SupportAudience implements TicketChangeListener {
   async badges(viewer: Viewer | null): Promise<AsyncIterableIterator<number>> {
     const who = requireViewer(viewer);
     const stream = await this.bus.stream<TopicMessage>(isSuperadmin(who) ? topics.admins : topics.user(who.id));
-    let last = await this.support.badge(who);
+    let last = await this.counts.badge(who);
     const changes = select(stream, (message) => {
       if (message.type !== 'badge' || message.asOf < last.asOf) return undefined;
       const changed = message.count !== last.count;
@@ -96,7 +94,7 @@ export class SupportAudience implements TicketChangeListener {
 
   private async requireTicket(viewer: Viewer | null, ticketId: string) {
     // Someone else's ticket looks exactly like one that does not exist.
-    if (!(await this.support.getTicket(requireViewer(viewer), ticketId))) throw notFound();
+    if (!(await this.tickets.getTicket(requireViewer(viewer), ticketId))) throw notFound();
   }
 }
 

@@ -4,6 +4,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Viewer } from '../auth/viewer';
 import { Context, Services, createLoaders } from '../context';
+import { SESSION_ENDED, TRY_AGAIN_LATER } from '../contract';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import { maskError } from '../error-masking';
 import type { Logger } from '../logger';
@@ -21,11 +22,6 @@ function sentByServerOnly(data: RawData): boolean {
     return false; // not JSON: graphql-ws closes it with 4400 itself
   }
 }
-
-/** Close code for sockets whose session ended or expired. */
-export const SESSION_ENDED = 4403;
-/** WebSocket's "Try Again Later": clients reconnect, where graphql-ws's 4500 would tell them to give up. */
-export const TRY_AGAIN_LATER = 1013;
 
 export interface LiveUpdatesDeps {
   server: Server;

@@ -21,13 +21,13 @@ export class TicketResolver {
     @Arg('status', () => TicketStatus, { nullable: true, description: 'Only tickets in this status.' }) status: TicketStatus | undefined,
     @Args() { first, after }: TicketPageArgs,
   ) {
-    return context.services.support.listTickets(viewerOf(context), { filter: { status }, first, after, mine: true });
+    return context.services.tickets.listTickets(viewerOf(context), { filter: { status }, first, after, mine: true });
   }
 
   @Authorized()
   @Query(() => SupportTicket, { nullable: true, description: 'For its owner or a superadmin; null otherwise' })
   supportTicket(@Arg('id', () => ID, { description: 'The ticket id (a UUID).' }) id: string, @Ctx() context: Context) {
-    return context.services.support.getTicket(viewerOf(context), id);
+    return context.services.tickets.getTicket(viewerOf(context), id);
   }
 
   @Authorized(Role.SUPERADMIN)
@@ -38,39 +38,39 @@ export class TicketResolver {
     filter: SupportTicketFilter | undefined,
     @Args() { first, after }: TicketPageArgs,
   ) {
-    return context.services.support.listTickets(viewerOf(context), { filter, first, after });
+    return context.services.tickets.listTickets(viewerOf(context), { filter, first, after });
   }
 
   @Authorized(Role.SUPERADMIN)
   @Query(() => SupportStats, { description: 'Tickets per status over all tenants; superadmin only.' })
   supportStats(@Ctx() context: Context) {
-    return context.services.support.stats(viewerOf(context));
+    return context.services.counts.stats(viewerOf(context));
   }
 
   @Authorized()
   @Query(() => Int, { description: "The customer's badge: Lex-team replies not read yet" })
   unreadReplyCount(@Ctx() context: Context) {
-    return context.services.support.unreadReplyCount(viewerOf(context));
+    return context.services.counts.unreadReplyCount(viewerOf(context));
   }
 
   @Authorized()
   @RateLimited('createTicket')
   @Mutation(() => SupportTicket, { description: 'Opens a ticket with its first message; customers only.' })
   createTicket(@Arg('input', { description: 'Subject, category and first message.' }) input: CreateTicketInput, @Ctx() context: Context) {
-    return context.services.support.createTicket(viewerOf(context), input);
+    return context.services.commands.createTicket(viewerOf(context), input);
   }
 
   @Authorized()
   @RateLimited('reply')
   @Mutation(() => SupportReply, { description: 'Adds a reply; moves the status as the rules say (a team reply answers, a customer reply reopens).' })
   replyToTicket(@Arg('input', { description: 'The ticket and the message.' }) input: ReplyToTicketInput, @Ctx() context: Context) {
-    return context.services.support.replyToTicket(viewerOf(context), input);
+    return context.services.commands.replyToTicket(viewerOf(context), input);
   }
 
   @Authorized()
   @Mutation(() => SupportTicket, { description: 'Closes the ticket; closing a closed ticket changes nothing.' })
   closeTicket(@Arg('id', () => ID, { description: 'The ticket to close.' }) id: string, @Ctx() context: Context) {
-    return context.services.support.closeTicket(viewerOf(context), id);
+    return context.services.commands.closeTicket(viewerOf(context), id);
   }
 
   @Authorized(Role.SUPERADMIN)
@@ -78,13 +78,13 @@ export class TicketResolver {
   setTicketStatus(
     @Arg('id', () => ID, { description: 'The ticket to move.' }) id: string,
     @Arg('status', () => TicketStatus, { description: 'IN_PROGRESS, CLOSED or OPEN; ANSWERED comes only with a reply.' }) status: TicketStatus, @Ctx() context: Context) {
-    return context.services.support.setTicketStatus(viewerOf(context), id, status);
+    return context.services.commands.setTicketStatus(viewerOf(context), id, status);
   }
 
   @Authorized()
   @Mutation(() => SupportTicket, { description: "Marks the other side's replies as read for the viewer; changes no status." })
   markTicketRead(@Arg('id', () => ID, { description: 'The ticket that was read.' }) id: string, @Ctx() context: Context) {
-    return context.services.support.markTicketRead(viewerOf(context), id);
+    return context.services.commands.markTicketRead(viewerOf(context), id);
   }
 
   @FieldResolver(() => Tenant, { description: "The customer's company." })

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../../server/db/data-source';
 import { freePort } from '../../server/free-port';
-import { TRY_AGAIN_LATER } from '../../server/realtime/websocket';
+import { TRY_AGAIN_LATER } from '../../server/contract';
 import { SignedIn, signedInUser } from '../helpers/accounts';
 import { buildServer } from '../helpers/build';
 import { EmbeddedCluster } from '../helpers/embedded-cluster';

@@ -34,13 +34,13 @@ beforeAll(async () => {
   capture = SqlCapture.install(server.db);
   // 30 tickets of two tenants with a conversation each, written through the service (the GraphQL
   // mutations are rate-limited per customer, which is not what this test is about).
-  const { sessions, support } = server.app.services;
+  const { sessions, commands } = server.app.services;
   const customer = (await sessions.authenticate(customerToken))!;
   const admin = (await sessions.authenticate(adminToken))!;
   for (let i = 0; i < 30; i++) {
-    const ticket = await support.createTicket(customer, { subject: `Question ${i}`, category: TicketCategory.TECHNICAL, message: `First message ${i}` });
-    await support.replyToTicket(admin, { ticketId: ticket.id, message: `Answer ${i}` });
-    if (i % 3 === 0) await support.replyToTicket(customer, { ticketId: ticket.id, message: `Thanks ${i}` });
+    const ticket = await commands.createTicket(customer, { subject: `Question ${i}`, category: TicketCategory.TECHNICAL, message: `First message ${i}` });
+    await commands.replyToTicket(admin, { ticketId: ticket.id, message: `Answer ${i}` });
+    if (i % 3 === 0) await commands.replyToTicket(customer, { ticketId: ticket.id, message: `Thanks ${i}` });
   }
 }, 60_000);
 
@@ -98,9 +98,9 @@ describe('SQL statements per GraphQL request', () => {
     const { data: page } = await statementsOf(SUPPORT_TICKETS, { first: 2 }, adminToken);
     const query = `query ($id: ID!) { supportTicket(id: $id) { ${TICKET} } }`;
     const short = await statementsOf(query, { id: page.supportTickets.nodes[0].id }, adminToken);
-    const { sessions, support } = server.app.services;
+    const { sessions, commands } = server.app.services;
     const admin = (await sessions.authenticate(adminToken))!;
-    for (let i = 0; i < 20; i++) await support.replyToTicket(admin, { ticketId: page.supportTickets.nodes[0].id, message: `More ${i}` });
+    for (let i = 0; i < 20; i++) await commands.replyToTicket(admin, { ticketId: page.supportTickets.nodes[0].id, message: `More ${i}` });
     const long = await statementsOf(query, { id: page.supportTickets.nodes[0].id }, adminToken);
     expect(long.data.supportTicket.replies.length).toBeGreaterThan(20);
     expect(long.count).toBe(short.count);
@@ -118,17 +118,17 @@ describe('SQL statements per GraphQL request', () => {
   });
 
   test('the trigger-kept counts equal a full count after concurrent writes of every kind', async () => {
-    const { sessions, support } = server.app.services;
+    const { sessions, commands } = server.app.services;
     const customer = (await sessions.authenticate(customerToken))!;
     const admin = (await sessions.authenticate(adminToken))!;
     const { myTickets } = await ok(server, `{ myTickets(first: 12) { nodes { id } } }`, {}, customerToken);
     const ids: string[] = myTickets.nodes.map((n: { id: string }) => n.id);
     await Promise.all(
       ids.flatMap((ticketId, i) => [
-        support.replyToTicket(admin, { ticketId, message: 'concurrent answer' }),
-        support.replyToTicket(customer, { ticketId, message: 'concurrent question' }),
-        i % 3 === 0 ? support.closeTicket(customer, ticketId) : support.setTicketStatus(admin, ticketId, TicketStatus.IN_PROGRESS),
-        i % 4 === 0 ? support.markTicketRead(admin, ticketId) : Promise.resolve(),
+        commands.replyToTicket(admin, { ticketId, message: 'concurrent answer' }),
+        commands.replyToTicket(customer, { ticketId, message: 'concurrent question' }),
+        i % 3 === 0 ? commands.closeTicket(customer, ticketId) : commands.setTicketStatus(admin, ticketId, TicketStatus.IN_PROGRESS),
+        i % 4 === 0 ? commands.markTicketRead(admin, ticketId) : Promise.resolve(),
       ]),
     );
     const owner = new Client({ connectionString: server.databaseUrl });

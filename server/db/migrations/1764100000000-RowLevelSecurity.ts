@@ -1,7 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-
-/** The role the server works as: it owns no table and does not bypass row-level security. */
-export const APP_ROLE = 'lex_support_app';
+import { APP_ROLE } from '../../contract';
 
 // Who may see a row: the Lex team all of them, a customer their own tickets and the replies on them.
 // The viewer is set per transaction by `withViewer` (app.user_id, app.role).

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { APP_ROLE } from './1764100000000-RowLevelSecurity';
+import { APP_ROLE } from '../../contract';
 
 /** Counter rows per (status, category), spread over this many shards so that writers rarely share one. */
 export const COUNT_SHARDS = 16;

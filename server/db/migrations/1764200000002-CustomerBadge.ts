@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { APP_ROLE } from './1764100000000-RowLevelSecurity';
+import { APP_ROLE } from '../../contract';
 
 /**
  * The customer's badge in one statement (issue 8). Every reply recounts the badge of the ticket's

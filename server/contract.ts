@@ -1,0 +1,36 @@
+/**
+ * The contract's fixed names and numbers, in one place: what clients, the database and the tests
+ * rely on (docs/architecture.md). Change one here and everything that depends on it follows.
+ */
+
+/** Longest ticket subject, in characters. */
+export const MAX_SUBJECT_LENGTH = 200;
+/** Longest message (a ticket's first message or a reply), in characters. */
+export const MAX_MESSAGE_LENGTH = 10_000;
+/** Most tickets one page of a list may ask for (`first`). */
+export const MAX_PAGE_SIZE = 100;
+
+/** The codes errors carry in `extensions.code`. */
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** The database is away; `extensions.retryAfter` says when to try again. */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /** A request that is not GraphQL at all (not JSON, too large). */
+  BAD_REQUEST: 'BAD_REQUEST',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+// WebSocket close codes of this app's own (graphql-ws has its `CloseCode` for the protocol's).
+
+/** The socket's session ended or expired: sign in again. */
+export const SESSION_ENDED = 4403;
+/** WebSocket's "Try Again Later": clients reconnect, where graphql-ws's 4500 would tell them to give up. */
+export const TRY_AGAIN_LATER = 1013;
+
+/** The database role row-level security applies to: every table grant of the server is to it. */
+export const APP_ROLE = 'lex_support_app';

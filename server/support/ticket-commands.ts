@@ -1,0 +1,191 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { Viewer, isSuperadmin } from '../auth/viewer';
+import { MAX_MESSAGE_LENGTH, MAX_SUBJECT_LENGTH } from '../contract';
+import { hydrate } from '../db/hydrate';
+import { withViewer, withViewerInTurn } from '../db/viewer-transaction';
+import { badInput, forbidden, notFound } from '../errors';
+import { claimMutationId, mutationIdReused, recordMutation, requireMutationId } from './client-mutations';
+import { SupportReply } from './reply.entity';
+import { isUuid, requireText } from './support-input';
+import { SupportTicket } from './ticket.entity';
+import { visibleReplies, visibleTickets } from './ticket-queries';
+import { TicketCategory, TicketEvent, TicketStatus, nextStatus } from './ticket-status';
+
+/** The two sides of a conversation, each with its own unread count. */
+export type Side = 'customer' | 'admin';
+
+const sideOf = (viewer: Viewer): Side => (isSuperadmin(viewer) ? 'admin' : 'customer');
+
+/** What happened to a ticket, for those who watch it; sent only after the change committed. */
+export interface TicketChange {
+  ticket: SupportTicket;
+  reply?: SupportReply;
+  /** Set when a side marked the ticket read. */
+  readBy?: Side;
+  /** Unset only for a new ticket. */
+  previousStatus?: TicketStatus;
+}
+
+export interface TicketChangeListener {
+  ticketChanged(change: TicketChange): void;
+}
+
+const STATUS_EVENTS: Partial<Record<TicketStatus, TicketEvent>> = {
+  [TicketStatus.IN_PROGRESS]: 'markInProgress',
+  [TicketStatus.CLOSED]: 'close',
+  [TicketStatus.OPEN]: 'reopen',
+};
+
+/**
+ * The writes of the support desk (docs/architecture.md, the rules): open, reply, close, change
+ * status, mark read. Each runs in a transaction that knows its viewer, locks the ticket it changes,
+ * moves it by the status machine, and announces the change to the listener once committed.
+ */
+export class TicketCommands {
+  constructor(
+    private readonly db: DataSource,
+    private readonly listener: TicketChangeListener,
+  ) {}
+
+  async createTicket(viewer: Viewer, input: { subject: string; category: TicketCategory; message: string; clientMutationId?: string | null }) {
+    if (isSuperadmin(viewer) || !viewer.tenantId) throw forbidden('Only customers open tickets');
+    const subject = requireText('subject', input.subject, MAX_SUBJECT_LENGTH);
+    const message = requireText('message', input.message, MAX_MESSAGE_LENGTH);
+    if (!Object.values(TicketCategory).includes(input.category)) throw badInput('category', 'category is not a known category');
+
+    const mutationId = requireMutationId(input.clientMutationId);
+    const { ticket } = await this.write(viewer, null, async (manager) => {
+      const earlier = await claimMutationId(manager, viewer, mutationId);
+      if (earlier) {
+        if (!earlier.ticketId || earlier.replyId) throw mutationIdReused();
+        return { ticket: (await visibleTickets(manager, viewer).andWhere('t.id = :id', { id: earlier.ticketId }).getOne())! };
+      }
+      // The Lex team has not read the first message yet.
+      const [row] = await manager.query(
+        `INSERT INTO support_tickets (tenant_id, user_id, user_email, user_name, subject, category, admin_unread_count)
+         VALUES ($1, $2, $3, $4, $5, $6, 1) RETURNING *`,
+        [viewer.tenantId, viewer.id, viewer.email, viewer.name, subject, input.category],
+      );
+      const ticket = hydrate(manager, SupportTicket, row);
+      const reply = await this.insertReply(manager, ticket.id, message, viewer);
+      await recordMutation(manager, viewer, mutationId, { ticketId: ticket.id, replyId: null });
+      return { ticket, change: { ticket, reply } };
+    });
+    return ticket;
+  }
+
+  async replyToTicket(viewer: Viewer, input: { ticketId: string; message: string; clientMutationId?: string | null }): Promise<SupportReply> {
+    const message = requireText('message', input.message, MAX_MESSAGE_LENGTH);
+    const mutationId = requireMutationId(input.clientMutationId);
+    const { reply } = await this.write(viewer, input.ticketId, async (manager) => {
+      const locked = await this.lockTicket(manager, viewer, input.ticketId);
+      const earlier = await claimMutationId(manager, viewer, mutationId);
+      if (earlier) {
+        if (!earlier.replyId || earlier.ticketId !== locked.id) throw mutationIdReused();
+        return { reply: (await visibleReplies(manager, viewer).andWhere('r.id = :id', { id: earlier.replyId }).getOne())! };
+      }
+      const reply = await this.insertReply(manager, locked.id, message, viewer);
+      const ticket = await this.applyEvent(manager, locked, reply.isAdmin ? 'adminReply' : 'customerReply', sideOf(viewer));
+      await recordMutation(manager, viewer, mutationId, { ticketId: ticket.id, replyId: reply.id });
+      return { reply, change: { ticket, reply, previousStatus: locked.status } };
+    });
+    return reply;
+  }
+
+  /** Either side may close; closing a closed ticket changes nothing. */
+  async closeTicket(viewer: Viewer, id: string): Promise<SupportTicket> {
+    return this.changeStatus(viewer, id, 'close');
+  }
+
+  /** The superadmin's buttons: Mark In Progress, Mark Resolved (closed) and Reopen (open). */
+  async setTicketStatus(viewer: Viewer, id: string, status: TicketStatus): Promise<SupportTicket> {
+    if (!isSuperadmin(viewer)) throw forbidden();
+    const event = STATUS_EVENTS[status];
+    if (!event) throw badInput('status', 'A ticket becomes ANSWERED by a reply from the Lex team');
+    return this.changeStatus(viewer, id, event);
+  }
+
+  /** Clears the viewer's side of the unread count. */
+  async markTicketRead(viewer: Viewer, id: string): Promise<SupportTicket> {
+    const side = sideOf(viewer);
+    const { ticket } = await this.write(viewer, id, async (manager) => {
+      const locked = await this.lockTicket(manager, viewer, id);
+      if (unreadOf(locked, side) === 0) return { ticket: locked };
+      const [[row]] = await manager.query(
+        `UPDATE support_tickets
+            SET admin_unread_count = CASE WHEN $2 = 'admin' THEN 0 ELSE admin_unread_count END,
+                customer_unread_count = CASE WHEN $2 = 'customer' THEN 0 ELSE customer_unread_count END
+          WHERE id = $1 RETURNING *`,
+        [locked.id, side],
+      );
+      const ticket = hydrate(manager, SupportTicket, row);
+      return { ticket, change: { ticket, readBy: side, previousStatus: ticket.status } };
+    });
+    return ticket;
+  }
+
+  private async changeStatus(viewer: Viewer, id: string, event: TicketEvent): Promise<SupportTicket> {
+    const { ticket } = await this.write(viewer, id, async (manager) => {
+      const locked = await this.lockTicket(manager, viewer, id);
+      const next = nextStatus(locked.status, event);
+      if (!next) throw badInput('status', `A ${locked.status.replace('_', ' ')} ticket cannot be reopened`);
+      if (next === locked.status) return { ticket: locked };
+      const ticket = await this.applyEvent(manager, locked, event);
+      return { ticket, change: { ticket, previousStatus: locked.status } };
+    });
+    return ticket;
+  }
+
+  /**
+   * A write and the change it announces. Writes to an existing ticket take turns (`ticketId`), so
+   * that subscribers hear of the changes in the order they were committed.
+   */
+  private async write<T>(viewer: Viewer, ticketId: string | null, work: (manager: EntityManager) => Promise<T & { change?: TicketChange }>) {
+    const announce = (result: { change?: TicketChange }) => result.change && this.listener.ticketChanged(result.change);
+    if (!ticketId) {
+      const result = await withViewer(this.db, viewer, work);
+      announce(result);
+      return result;
+    }
+    if (!isUuid(ticketId)) throw notFound();
+    return withViewerInTurn(this.db, viewer, `ticket:${ticketId}`, work, announce);
+  }
+
+  /** Locks the ticket row so that concurrent writes on one ticket apply one after another. */
+  private async lockTicket(manager: EntityManager, viewer: Viewer, id: string): Promise<SupportTicket> {
+    const ticket = isUuid(id) ? await visibleTickets(manager, viewer).andWhere('t.id = :id', { id }).setLock('pessimistic_write').getOne() : null;
+    if (!ticket) throw notFound();
+    return ticket;
+  }
+
+  /**
+   * Moves a locked ticket by the status machine; every change also moves `updated_at`. A reply
+   * (`repliedBy`) means its writer has read the conversation and the other side has one more to read.
+   */
+  private async applyEvent(manager: EntityManager, ticket: SupportTicket, event: TicketEvent, repliedBy: Side | null = null) {
+    const next = nextStatus(ticket.status, event);
+    if (!next) throw new Error(`${event} does not apply to a ${ticket.status} ticket`);
+    const [[row]] = await manager.query(
+      `UPDATE support_tickets
+          SET status = $2, updated_at = clock_timestamp(),
+              closed_at = CASE WHEN $2 = 'closed' THEN coalesce(closed_at, clock_timestamp()) END,
+              customer_unread_count = CASE $3::text WHEN 'admin' THEN customer_unread_count + 1 WHEN 'customer' THEN 0 ELSE customer_unread_count END,
+              admin_unread_count = CASE $3::text WHEN 'customer' THEN admin_unread_count + 1 WHEN 'admin' THEN 0 ELSE admin_unread_count END
+        WHERE id = $1 RETURNING *`,
+      [ticket.id, next, repliedBy],
+    );
+    return hydrate(manager, SupportTicket, row);
+  }
+
+  private async insertReply(manager: EntityManager, ticketId: string, message: string, author: Viewer) {
+    const [row] = await manager.query(`INSERT INTO support_replies (ticket_id, message, is_admin, sender_name) VALUES ($1, $2, $3, $4) RETURNING *`, [
+      ticketId,
+      message,
+      isSuperadmin(author),
+      author.name,
+    ]);
+    return hydrate(manager, SupportReply, row);
+  }
+}
+
+const unreadOf = (ticket: SupportTicket, side: Side) => (side === 'admin' ? ticket.adminUnreadCount : ticket.customerUnreadCount);
