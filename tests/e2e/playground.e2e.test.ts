@@ -8,6 +8,7 @@ import path from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createUser, signIn } from '../helpers/accounts';
 import { ok } from '../helpers/graphql';
+import { briefOps } from '../helpers/operations';
 import { ensureBuilt, launchChromium } from '../helpers/browser';
 import { startTestServer, type TestServer } from '../helpers/server';
 
@@ -129,7 +130,7 @@ describe('the GraphQL playground in the browser', () => {
     const customerToken = await signIn(server, customer.email, customer.password);
     const { createTicket } = await ok(
       server,
-      'mutation ($input: CreateTicketInput!) { createTicket(input: $input) { id } }',
+      briefOps.createTicket,
       { input: { subject: 'Playground question', category: 'TECHNICAL', message: 'Hello from the playground test' } },
       customerToken,
     );
@@ -144,7 +145,7 @@ describe('the GraphQL playground in the browser', () => {
     const adminToken = await signIn(server, admin.email, admin.password);
     await ok(
       server,
-      'mutation ($input: ReplyToTicketInput!) { replyToTicket(input: $input) { id } }',
+      briefOps.replyToTicket,
       { input: { ticketId: createTicket.id, message: 'Answered from the Lex team' } },
       adminToken,
     );

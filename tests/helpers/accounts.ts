@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { UsersService } from '../../server/accounts/users.service';
 import { ok } from './graphql';
+import { LOGIN } from './operations';
 import type { TestServer } from './server';
 
 export interface NewTestUser {
@@ -24,8 +25,7 @@ export interface SignedIn {
 }
 
 export async function signIn(server: Pick<TestServer, 'url'>, email: string, password: string): Promise<string> {
-  const data = await ok(server, `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: email, p: password });
-  return data.login.token;
+  return (await ok(server, LOGIN, { email, password })).login.token;
 }
 
 /** A new account of the given role, signed in. */

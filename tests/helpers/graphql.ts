@@ -1,5 +1,6 @@
 import { createClient, Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import type { Operation } from './operations';
 import type { TestServer } from './server';
 
 export interface GraphQLResponse<T = any> {
@@ -8,29 +9,29 @@ export interface GraphQLResponse<T = any> {
 }
 
 /** POSTs one operation, as a tool would (Bearer token) or anonymously. */
-export async function graphql<T = any>(
+export async function graphql<T = any, V = Record<string, unknown>>(
   server: Pick<TestServer, 'url'>,
-  query: string,
-  variables: Record<string, unknown> = {},
+  query: Operation<T, V>,
+  variables?: V,
   token?: string,
 ): Promise<GraphQLResponse<T>> {
   const response = await fetch(server.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query, variables: variables ?? {} }),
   });
   return response.json() as Promise<GraphQLResponse<T>>;
 }
 
 /** The data of an operation that must succeed. */
-export async function ok<T = any>(server: Pick<TestServer, 'url'>, query: string, variables?: Record<string, unknown>, token?: string): Promise<T> {
-  const result = await graphql<T>(server, query, variables, token);
+export async function ok<T = any, V = Record<string, unknown>>(server: Pick<TestServer, 'url'>, query: Operation<T, V>, variables?: V, token?: string): Promise<T> {
+  const result = await graphql(server, query, variables, token);
   if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
   return result.data as T;
 }
 
 /** The error code of an operation that must fail. */
-export async function errorCode(server: Pick<TestServer, 'url'>, query: string, variables?: Record<string, unknown>, token?: string) {
+export async function errorCode<V>(server: Pick<TestServer, 'url'>, query: Operation<unknown, V>, variables?: V, token?: string) {
   const result = await graphql(server, query, variables, token);
   if (!result.errors?.length) throw new Error(`expected an error, got ${JSON.stringify(result.data)}`);
   return result.errors[0].extensions?.code;
@@ -62,13 +63,13 @@ export interface Subscription<T> {
   stop(): void;
 }
 
-export function subscribe<T = any>(client: WsClient, query: string, variables: Record<string, unknown> = {}): Subscription<T> {
+export function subscribe<T = any, V = Record<string, unknown>>(client: WsClient, query: Operation<T, V>, variables?: V): Subscription<T> {
   const events: Subscription<T>['events'] = [];
   const waiters: (() => void)[] = [];
   let settle!: (value: unknown) => void;
   const ended = new Promise((resolve) => (settle = resolve));
   const stop = client.subscribe<T>(
-    { query, variables },
+    { query, variables: (variables ?? {}) as Record<string, unknown> },
     {
       next: (value) => {
         events.push(value as Subscription<T>['events'][number]);

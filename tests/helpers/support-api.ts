@@ -1,72 +1,64 @@
+import { SignedIn, signedInUser } from './accounts';
 import { graphql, ok } from './graphql';
-import { signedInUser } from './accounts';
-import { TestServer, startTestServer } from './server';
+import { ops, type CreateTicketInput, type TicketStatus, type VariablesOf } from './operations';
 
-// The operations of the contract, as the tests call them.
-export const TICKET = `id ticketNumber subject category status createdAt updatedAt closedAt userName userEmail unreadCount
-  tenant { name } lastReply { id message isAdmin } replies { id message isAdmin senderName createdAt }`;
+import { TestServer, TestServerOptions, startTestServer } from './server';
 
-export const ops = {
-  createTicket: `mutation ($input: CreateTicketInput!) { createTicket(input: $input) { ${TICKET} } }`,
-  replyToTicket: `mutation ($input: ReplyToTicketInput!) { replyToTicket(input: $input) { id ticketId message isAdmin senderName createdAt ticket { status } } }`,
-  closeTicket: `mutation ($id: ID!) { closeTicket(id: $id) { ${TICKET} } }`,
-  setTicketStatus: `mutation ($id: ID!, $status: TicketStatus!) { setTicketStatus(id: $id, status: $status) { ${TICKET} } }`,
-  markTicketRead: `mutation ($id: ID!) { markTicketRead(id: $id) { ${TICKET} } }`,
-  supportTicket: `query ($id: ID!) { supportTicket(id: $id) { ${TICKET} } }`,
-  myTickets: `query ($status: TicketStatus, $first: Int, $after: String) {
-    myTickets(status: $status, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id ticketNumber status unreadCount } } }`,
-  supportTickets: `query ($filter: SupportTicketFilter, $first: Int, $after: String) {
-    supportTickets(filter: $filter, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id ticketNumber subject status userName tenant { name } } } }`,
-  supportStats: `{ supportStats { open inProgress answered closed total } }`,
-  unreadReplyCount: `{ unreadReplyCount }`,
-  me: `{ me { id email name role tenant { name } } }`,
-};
+export { TICKET, ops, type Ticket } from './operations';
 
-export type Ticket = {
-  id: string;
-  ticketNumber: number;
-  subject: string;
-  category: string;
-  status: string;
-  createdAt: string;
-  updatedAt: string;
-  closedAt: string | null;
-  userName: string;
-  userEmail: string;
-  unreadCount: number;
-  tenant: { name: string };
-  lastReply: { id: string; message: string; isAdmin: boolean } | null;
-  replies: { id: string; message: string; isAdmin: boolean; senderName: string; createdAt: string }[];
-};
-
-export const api = (server: TestServer) => ({
-  createTicket: async (token: string, input: { subject?: string; category?: string; message?: string } = {}) =>
+/** The operations of the contract bound to one server, as the tests call them. */
+export const api = (server: { url: string }) => ({
+  createTicket: async (token: string, input: Partial<CreateTicketInput> = {}) =>
     (
-      await ok<{ createTicket: Ticket }>(server, ops.createTicket, {
+      await ok(server, ops.createTicket, {
         input: { subject: 'Cannot export my contract', category: 'TECHNICAL', message: 'The export button does nothing.', ...input },
       }, token)
     ).createTicket,
-  reply: async (token: string, ticketId: string, message = 'A reply') =>
-    (await ok(server, ops.replyToTicket, { input: { ticketId, message } }, token)).replyToTicket,
-  close: async (token: string, id: string) => (await ok<{ closeTicket: Ticket }>(server, ops.closeTicket, { id }, token)).closeTicket,
-  setStatus: async (token: string, id: string, status: string) =>
-    (await ok<{ setTicketStatus: Ticket }>(server, ops.setTicketStatus, { id, status }, token)).setTicketStatus,
-  markRead: async (token: string, id: string) => (await ok<{ markTicketRead: Ticket }>(server, ops.markTicketRead, { id }, token)).markTicketRead,
-  ticket: async (token: string, id: string) => (await ok<{ supportTicket: Ticket | null }>(server, ops.supportTicket, { id }, token)).supportTicket,
-  myTickets: async (token: string, variables: Record<string, unknown> = {}) => (await ok(server, ops.myTickets, variables, token)).myTickets,
-  supportTickets: async (token: string, variables: Record<string, unknown> = {}) => (await ok(server, ops.supportTickets, variables, token)).supportTickets,
+  reply: async (token: string, ticketId: string, message = 'A reply') => (await ok(server, ops.replyToTicket, { input: { ticketId, message } }, token)).replyToTicket,
+  close: async (token: string, id: string) => (await ok(server, ops.closeTicket, { id }, token)).closeTicket,
+  setStatus: async (token: string, id: string, status: TicketStatus) => (await ok(server, ops.setTicketStatus, { id, status }, token)).setTicketStatus,
+  markRead: async (token: string, id: string) => (await ok(server, ops.markTicketRead, { id }, token)).markTicketRead,
+  ticket: async (token: string, id: string) => (await ok(server, ops.supportTicket, { id }, token)).supportTicket,
+  myTickets: async (token: string, variables: VariablesOf<typeof ops.myTickets> = {}) =>
+    (await ok(server, ops.myTickets, variables, token)).myTickets,
+  supportTickets: async (token: string, variables: VariablesOf<typeof ops.supportTickets> = {}) =>
+    (await ok(server, ops.supportTickets, variables, token)).supportTickets,
   stats: async (token: string) => (await ok(server, ops.supportStats, {}, token)).supportStats,
-  unread: async (token: string) => (await ok(server, ops.unreadReplyCount, {}, token)).unreadReplyCount as number,
+  unread: async (token: string) => (await ok(server, ops.unreadReplyCount, {}, token)).unreadReplyCount,
   raw: (query: string, variables: Record<string, unknown>, token?: string) => graphql(server, query, variables, token),
 });
 
-/** A server with a customer (of Acme) and a superadmin signed in: what most tests of the desk start from. */
-export async function openDesk() {
-  const server = await startTestServer();
+export type Desk = ReturnType<typeof api> & {
+  server: TestServer;
+  /** A customer of Acme. */
+  customer: SignedIn;
+  /** A customer of another company (Initech). */
+  otherCustomer: SignedIn;
+  admin: SignedIn;
+};
+
+/** A server with customers of two companies and a superadmin signed in: what most tests of the desk start from. */
+export async function openDesk(options: TestServerOptions = {}) {
+  const server = await startTestServer(options);
   return {
     server,
     desk: api(server),
     customer: await signedInUser(server, 'customer', 'Acme'),
+    otherCustomer: await signedInUser(server, 'customer', 'Initech'),
     admin: await signedInUser(server, 'superadmin'),
   };
+}
+
+/**
+ * The desk of a test file: opened before its tests and closed with its database after them, as
+ * graphql-ws's test servers are. Its fields are filled in once the tests run, not while they are declared.
+ */
+export function useDesk(options: TestServerOptions = {}): Desk {
+  const fixture = {} as Desk;
+  beforeAll(async () => {
+    const { desk, ...opened } = await openDesk(options);
+    Object.assign(fixture, desk, opened);
+  });
+  afterAll(() => fixture.server?.close());
+  return fixture;
 }

@@ -67,7 +67,7 @@ it('issues a new token at every sign-in and revokes it at logout, for Bearer and
   expect((await post({ query: ops.me }, `lex_session=${first}`)).ok).toBe(true);
   expect(((await (await post({ query: ops.me }, `lex_session=${first}`)).json()) as any).data.me).toBeNull();
   // The other session lives on.
-  expect((await graphql(server, ops.me, {}, second)).data!.me.name).toBe('Ann');
+  expect((await graphql(server, ops.me, {}, second)).data!.me!.name).toBe('Ann');
 });
 
 it('treats an expired session as signed out', async () => {

@@ -1,35 +1,30 @@
 import { SignedIn, signedInUser } from '../helpers/accounts';
 import { graphql } from '../helpers/graphql';
-import { TestServer, startTestServer } from '../helpers/server';
-import { api, ops } from '../helpers/support-api';
+import { ops, useDesk } from '../helpers/support-api';
 
 // Every operation × every kind of caller (DESIGN.md §1 rules 1–2). A denied call returns no data
 // of the ticket and changes nothing in the database.
 type Actor = 'owner' | 'sameTenant' | 'otherTenant' | 'superadmin' | 'signedOut';
 const ACTORS: Actor[] = ['owner', 'sameTenant', 'otherTenant', 'superadmin', 'signedOut'];
 
-let server: TestServer;
-let desk: ReturnType<typeof api>;
+const desk = useDesk();
 let users: Record<Exclude<Actor, 'signedOut'>, SignedIn>;
 const tokenOf = (actor: Actor) => (actor === 'signedOut' ? undefined : users[actor].token);
 
 beforeAll(async () => {
-  server = await startTestServer();
-  desk = api(server);
   users = {
-    owner: await signedInUser(server, 'customer', 'Acme'),
-    sameTenant: await signedInUser(server, 'customer', 'Acme'),
-    otherTenant: await signedInUser(server, 'customer', 'Initech'),
-    superadmin: await signedInUser(server, 'superadmin'),
+    owner: desk.customer,
+    sameTenant: await signedInUser(desk.server, 'customer', 'Acme'),
+    otherTenant: desk.otherCustomer,
+    superadmin: desk.admin,
   };
 });
-afterAll(() => server.close());
 
 /** Everything a caller could change, to compare before and after a denied call. */
 async function snapshot() {
   return {
-    tickets: await server.sql('SELECT * FROM support_tickets ORDER BY id'),
-    replies: await server.sql('SELECT * FROM support_replies ORDER BY id'),
+    tickets: await desk.server.sql('SELECT * FROM support_tickets ORDER BY id'),
+    replies: await desk.server.sql('SELECT * FROM support_replies ORDER BY id'),
   };
 }
 
@@ -78,7 +73,7 @@ describe.each(ticketMutations)('$name on a ticket', ({ name, query, variables, e
   it.each(ACTORS)('as %s', async (actor) => {
     const ticket = await freshTicket();
     const before = await snapshot();
-    const result = await graphql(server, query, variables(ticket.id), tokenOf(actor));
+    const result = await graphql(desk.server, query, variables(ticket.id), tokenOf(actor));
     const outcome = expected[actor];
     const body = JSON.stringify(result);
     if (outcome === 'allowed') {
@@ -101,7 +96,7 @@ describe('queries and mutations without a ticket id', () => {
   });
 
   it.each(ACTORS)('myTickets and unreadReplyCount as %s show only their own', async (actor) => {
-    const result = await graphql(server, `{ myTickets { totalCount nodes { id subject } } unreadReplyCount }`, {}, tokenOf(actor));
+    const result = await graphql(desk.server, `{ myTickets { totalCount nodes { id subject } } unreadReplyCount }`, {}, tokenOf(actor));
     if (actor === 'signedOut') {
       expect(result.data).toBeNull();
       expect(result.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
@@ -119,8 +114,8 @@ describe('queries and mutations without a ticket id', () => {
   });
 
   it.each(ACTORS)('supportTickets and supportStats as %s are for superadmins only', async (actor) => {
-    for (const query of [ops.supportTickets, ops.supportStats]) {
-      const result = await graphql(server, query, {}, tokenOf(actor));
+    for (const query of [ops.supportTickets, ops.supportStats] as string[]) {
+      const result = await graphql(desk.server, query, {}, tokenOf(actor));
       if (actor === 'superadmin') {
         expect(result.errors).toBeUndefined();
         continue;
@@ -132,7 +127,7 @@ describe('queries and mutations without a ticket id', () => {
 
   it.each(ACTORS)('createTicket as %s is for customers only', async (actor) => {
     const before = await snapshot();
-    const result = await graphql(server, ops.createTicket, { input: { subject: 'Hi', category: 'OTHER', message: 'Hello' } }, tokenOf(actor));
+    const result = await graphql(desk.server, ops.createTicket, { input: { subject: 'Hi', category: 'OTHER', message: 'Hello' } }, tokenOf(actor));
     if (['owner', 'sameTenant', 'otherTenant'].includes(actor)) {
       expect(result.data!.createTicket.status).toBe('OPEN');
       return;
@@ -142,8 +137,8 @@ describe('queries and mutations without a ticket id', () => {
   });
 
   it.each(ACTORS)('me as %s', async (actor) => {
-    const { data } = await graphql(server, ops.me, {}, tokenOf(actor));
+    const { data } = await graphql(desk.server, ops.me, {}, tokenOf(actor));
     if (actor === 'signedOut') expect(data!.me).toBeNull();
-    else expect(data!.me.email).toBe(users[actor].email);
+    else expect(data!.me!.email).toBe(users[actor].email);
   });
 });

@@ -1,23 +1,17 @@
-import { SignedIn } from '../helpers/accounts';
 import { graphql, GraphQLResponse } from '../helpers/graphql';
-import { TestServer } from '../helpers/server';
-import { api, openDesk, ops } from '../helpers/support-api';
+import { subscriptions } from '../helpers/operations';
+import { ops, useDesk } from '../helpers/support-api';
 
 // Bad input gets a clear error that names the field, and changes nothing.
-let server: TestServer;
-let desk: ReturnType<typeof api>;
-let customer: SignedIn;
-let admin: SignedIn;
+const desk = useDesk();
 let ticketId: string;
 
 beforeAll(async () => {
-  ({ server, desk, customer, admin } = await openDesk());
-  ticketId = (await desk.createTicket(customer.token)).id;
+  ticketId = (await desk.createTicket(desk.customer.token)).id;
 });
-afterAll(() => server.close());
 
 async function rowCounts() {
-  const [counts] = await server.sql(
+  const [counts] = await desk.server.sql(
     `SELECT (SELECT count(*) FROM support_tickets)::int AS tickets, (SELECT count(*) FROM support_replies)::int AS replies,
             (SELECT max(updated_at) FROM support_tickets) AS updated`,
   );
@@ -25,11 +19,11 @@ async function rowCounts() {
 }
 
 const create = (input: Record<string, unknown>) =>
-  graphql(server, ops.createTicket, { input: { subject: 'Fine', category: 'OTHER', message: 'Fine', ...input } }, customer.token);
-const reply = (input: Record<string, unknown>, token = customer.token) =>
-  graphql(server, ops.replyToTicket, { input: { ticketId, message: 'Fine', ...input } }, token);
+  graphql(desk.server, ops.createTicket, { input: { subject: 'Fine', category: 'OTHER', message: 'Fine', ...input } }, desk.customer.token);
+const reply = (input: Record<string, unknown>, token = desk.customer.token) =>
+  graphql(desk.server, ops.replyToTicket, { input: { ticketId, message: 'Fine', ...input } }, token);
 
-describe.each([
+describe.each<[string, () => Promise<GraphQLResponse>, string]>([
   ['a blank subject', () => create({ subject: '  \n\t ' }), 'subject'],
   ['a 201-character subject', () => create({ subject: 'x'.repeat(201) }), 'subject'],
   ['a blank message', () => create({ message: '   ' }), 'message'],
@@ -38,10 +32,10 @@ describe.each([
   ['an unknown category', () => create({ category: 'GOSSIP' }), 'category'],
   ['a blank reply', () => reply({ message: '' }), 'message'],
   ['a 1 MB reply', () => reply({ message: 'z'.repeat(1_000_000) }), 'message'],
-  ['a page size of 0', () => graphql(server, ops.supportTickets, { first: 0 }, admin.token), 'first'],
-  ['a page size of 101', () => graphql(server, ops.myTickets, { first: 101 }, customer.token), 'first'],
-  ['a forged cursor', () => graphql(server, ops.supportTickets, { after: 'bm90IGEgY3Vyc29y' }, admin.token), 'after'],
-  ['an empty cursor', () => graphql(server, ops.myTickets, { after: '' }, customer.token), 'after'],
+  ['a page size of 0', () => graphql(desk.server, ops.supportTickets, { first: 0 }, desk.admin.token), 'first'],
+  ['a page size of 101', () => graphql(desk.server, ops.myTickets, { first: 101 }, desk.customer.token), 'first'],
+  ['a forged cursor', () => graphql(desk.server, ops.supportTickets, { after: 'bm90IGEgY3Vyc29y' }, desk.admin.token), 'after'],
+  ['an empty cursor', () => graphql(desk.server, ops.myTickets, { after: '' }, desk.customer.token), 'after'],
 ])('%s', (_name, send, field) => {
   it(`answers BAD_USER_INPUT naming "${field}" and changes nothing`, async () => {
     const before = await rowCounts();
@@ -67,14 +61,14 @@ describe.each([
 ])('%s', (_name, id) => {
   it('is not found, without a database error', async () => {
     const before = await rowCounts();
-    expect(await desk.ticket(admin.token, id)).toBeNull();
+    expect(await desk.ticket(desk.admin.token, id)).toBeNull();
     for (const [query, variables] of [
       [ops.replyToTicket, { input: { ticketId: id, message: 'hello' } }],
       [ops.closeTicket, { id }],
       [ops.setTicketStatus, { id, status: 'CLOSED' }],
       [ops.markTicketRead, { id }],
-    ] as const) {
-      const result = await graphql(server, query, variables, admin.token);
+    ] as [string, Record<string, unknown>][]) {
+      const result = await graphql(desk.server, query, variables, desk.admin.token);
       expect(result.errors!.map((e) => [e.extensions?.code, e.message])).toEqual([['NOT_FOUND', 'Ticket not found']]);
     }
     expect(await rowCounts()).toEqual(before);
@@ -82,10 +76,10 @@ describe.each([
 });
 
 it('refuses a subscription over HTTP with a clear error, not an internal one', async () => {
-  const response = await fetch(server.url, {
+  const response = await fetch(desk.server.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${customer.token}` },
-    body: JSON.stringify({ query: 'subscription { supportBadge }' }),
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${desk.customer.token}` },
+    body: JSON.stringify({ query: subscriptions.supportBadge }),
   });
   expect(response.status).toBe(400);
   const { errors } = (await response.json()) as GraphQLResponse;
@@ -94,7 +88,7 @@ it('refuses a subscription over HTTP with a clear error, not an internal one', a
 
 it('never leaks a stack trace or SQL for a malformed request', async () => {
   for (const body of ['{"query": "{ me { id } ', '{"query": 42}', '[]', '{"query": "{ nope }"}']) {
-    const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const response = await fetch(desk.server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const text = await response.text();
     expect(response.status).toBeLessThan(500);
     expect(text).not.toMatch(/stacktrace|at .*\.js:\d+|SELECT|node_modules/);

@@ -1,31 +1,21 @@
-import { SignedIn } from '../helpers/accounts';
 import { graphql } from '../helpers/graphql';
-import { TestServer } from '../helpers/server';
-import { api, openDesk, ops } from '../helpers/support-api';
+import { ops, useDesk } from '../helpers/support-api';
 
 // Rule 9: concurrent writes on one ticket never lose a reply and never leave a status that
 // contradicts the last committed event.
-let server: TestServer;
-let desk: ReturnType<typeof api>;
-let customer: SignedIn;
-let admin: SignedIn;
-
-beforeAll(async () => {
-  ({ server, desk, customer, admin } = await openDesk());
-});
-afterAll(() => server.close());
+const desk = useDesk();
 
 it('stores all of 50 simultaneous replies from both sides fired together with a close', async () => {
-  const ticket = await desk.createTicket(customer.token);
+  const ticket = await desk.createTicket(desk.customer.token);
   const replies = Array.from({ length: 50 }, (_, i) => {
-    const author = i % 2 ? admin : customer;
-    return graphql(server, ops.replyToTicket, { input: { ticketId: ticket.id, message: `reply ${i}` } }, author.token);
+    const author = i % 2 ? desk.admin : desk.customer;
+    return graphql(desk.server, ops.replyToTicket, { input: { ticketId: ticket.id, message: `reply ${i}` } }, author.token);
   });
-  const close = graphql(server, ops.closeTicket, { id: ticket.id }, customer.token);
+  const close = graphql(desk.server, ops.closeTicket, { id: ticket.id }, desk.customer.token);
   const results = await Promise.all([...replies, close]);
   expect(results.filter((r) => r.errors)).toEqual([]);
 
-  const stored = await server.sql(
+  const stored = await desk.server.sql(
     `SELECT message, is_admin FROM support_replies WHERE ticket_id = $1 ORDER BY created_at, id`,
     [ticket.id],
   );
@@ -33,7 +23,7 @@ it('stores all of 50 simultaneous replies from both sides fired together with a 
   expect(new Set(stored.map((r: { message: string }) => r.message)).size).toBe(51);
 
   // The status follows from the last committed event alone: a close, an admin reply or a customer reply.
-  const final = (await desk.ticket(admin.token, ticket.id))!;
+  const final = (await desk.ticket(desk.admin.token, ticket.id))!;
   const closeResult = (await close).data!.closeTicket;
   const last = stored[stored.length - 1];
   if (final.status === 'CLOSED') {
@@ -44,7 +34,7 @@ it('stores all of 50 simultaneous replies from both sides fired together with a 
     expect(final.closedAt).toBeNull();
   }
   // Unread counters match the replies: every reply is counted by the other side since its own last reply.
-  const [{ customer_unread_count, admin_unread_count }] = await server.sql(
+  const [{ customer_unread_count, admin_unread_count }] = await desk.server.sql(
     'SELECT customer_unread_count, admin_unread_count FROM support_tickets WHERE id = $1',
     [ticket.id],
   );
@@ -59,12 +49,12 @@ it('stores all of 50 simultaneous replies from both sides fired together with a 
 
 it('gives 100 simultaneous new tickets 100 different numbers', async () => {
   const created = await Promise.all(
-    Array.from({ length: 100 }, (_, i) => graphql(server, ops.createTicket, { input: { subject: `Ticket ${i}`, category: 'OTHER', message: 'Hello' } }, customer.token)),
+    Array.from({ length: 100 }, (_, i) => graphql(desk.server, ops.createTicket, { input: { subject: `Ticket ${i}`, category: 'OTHER', message: 'Hello' } }, desk.customer.token)),
   );
   expect(created.filter((r) => r.errors)).toEqual([]);
   const numbers = created.map((r) => r.data!.createTicket.ticketNumber);
   expect(new Set(numbers).size).toBe(100);
-  const [{ replies }] = await server.sql(
+  const [{ replies }] = await desk.server.sql(
     `SELECT count(*)::int AS replies FROM support_replies WHERE ticket_id = ANY($1)`,
     [created.map((r) => r.data!.createTicket.id)],
   );

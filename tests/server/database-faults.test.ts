@@ -118,7 +118,7 @@ it('answers 503 quickly while the database is stopped, and recovers by itself wh
   process.stdout.write(`[faults] database back: first write served ${Date.now() - restarted} ms after PostgreSQL was ready\n`);
   const stored = await storedReplies();
   expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
-  expect((await graphql(server, ops.me, {}, customer.token)).data!.me.id).toBe(customer.id);
+  expect((await graphql(server, ops.me, {}, customer.token)).data!.me!.id).toBe(customer.id);
 });
 
 it('lives through connections that are terminated as they open', async () => {

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { buildServer } from '../helpers/build';
+import { signIn } from '../helpers/accounts';
 import { graphql } from '../helpers/graphql';
 import { ServerProcess, startServerProcess } from '../helpers/server-process';
 
@@ -12,8 +13,6 @@ function start(dataDir: string): Promise<ServerProcess> {
   // No DATABASE_URL and no REDIS_URL: what a newcomer's `npm start` sees.
   return startServerProcess({ DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '' });
 }
-
-const LOGIN = `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`;
 
 let dataDir: string;
 beforeAll(() => {
@@ -29,7 +28,7 @@ it('serves on an embedded PostgreSQL, prints the demo accounts, and keeps data a
   const customer = /Demo customer: email (\S+)\s+password (\S+)/.exec(first.output());
   expect(admin).not.toBeNull();
   expect(customer).not.toBeNull();
-  const customerToken = (await graphql(first, LOGIN, { e: customer![1], p: customer![2] })).data!.login.token;
+  const customerToken = await signIn(first, customer![1], customer![2]);
   const created = await graphql(
     first,
     `mutation { createTicket(input: { subject: "Survives restarts", category: OTHER, message: "Hello" }) { id ticketNumber } }`,
@@ -42,7 +41,7 @@ it('serves on an embedded PostgreSQL, prints the demo accounts, and keeps data a
   const second = await start(dataDir);
   try {
     expect(second.output()).not.toContain('Demo superadmin');
-    const adminToken = (await graphql(second, LOGIN, { e: admin![1], p: admin![2] })).data!.login.token;
+    const adminToken = await signIn(second, admin![1], admin![2]);
     const tickets = await graphql(second, `{ supportTickets { nodes { subject ticketNumber } } }`, {}, adminToken);
     expect(tickets.data!.supportTickets.nodes).toEqual([{ subject: 'Survives restarts', ticketNumber: created.data!.createTicket.ticketNumber }]);
   } finally {

@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { Client as Pg } from 'pg';
 import { createClient, Client as GraphQLWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import {
@@ -16,9 +15,9 @@ import {
   ticketId,
   wrongJson,
 } from '../helpers/arbitraries';
-import { SignedIn, signedInUser } from '../helpers/accounts';
-import { TestServer, startTestServer } from '../helpers/server';
-import { api, ops } from '../helpers/support-api';
+import { signedInUser } from '../helpers/accounts';
+import { LOGIN, subscriptions } from '../helpers/operations';
+import { ops, useDesk } from '../helpers/support-api';
 
 // Attack by fuzzing (issue 6): every argument of every operation of the contract gets random
 // Unicode, control characters, NUL, huge strings and values of the wrong JSON type, as variables
@@ -47,11 +46,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1);
 const runs = (n: number) => ({ numRuns: Math.max(1, Math.round(n * RUNS)) });
 
-let server: TestServer;
-let customer: SignedIn; // of Acme
-let other: SignedIn; // of Beta
-let admin: SignedIn;
-let pg: Pg; // the tables' owner: sees every row, whatever row-level security the server works under
+const desk = useDesk();
 const owned: Record<'customer' | 'other', string[]> = { customer: [], other: [] };
 const cursors: string[] = [];
 const knownIds = () => [...owned.customer, ...owned.other];
@@ -59,34 +54,25 @@ const knownIds = () => [...owned.customer, ...owned.other];
 type Caller = 'customer' | 'other' | 'admin' | 'anonymous' | 'forged';
 const callers = fc.constantFrom<Caller>('customer', 'customer', 'customer', 'other', 'admin', 'admin', 'anonymous', 'forged');
 const tokenOf = (caller: Caller) =>
-  ({ customer: customer.token, other: other.token, admin: admin.token, anonymous: undefined, forged: 'bm90IGEgc2Vzc2lvbg' })[caller];
+  ({ customer: desk.customer.token, other: desk.otherCustomer.token, admin: desk.admin.token, anonymous: undefined, forged: 'bm90IGEgc2Vzc2lvbg' })[caller];
 
 beforeAll(async () => {
-  server = await startTestServer();
-  [customer, other, admin] = await Promise.all([
-    signedInUser(server, 'customer', 'Acme'),
-    signedInUser(server, 'customer', 'Beta'),
-    signedInUser(server, 'superadmin'),
-  ]);
-  const desk = api(server);
-  for (const [who, user] of [['customer', customer], ['customer', customer], ['other', other]] as const) {
+  for (const [who, user] of [['customer', desk.customer], ['customer', desk.customer], ['other', desk.otherCustomer]] as const) {
     owned[who].push((await desk.createTicket(user.token)).id);
   }
-  await desk.reply(admin.token, owned.customer[0], 'An answer');
-  await desk.close(customer.token, owned.customer[1]);
+  await desk.reply(desk.admin.token, owned.customer[0], 'An answer');
+  await desk.close(desk.customer.token, owned.customer[1]);
   cursors.push(
-    (await desk.myTickets(customer.token, { first: 1 })).pageInfo.endCursor,
-    (await desk.supportTickets(admin.token, { first: 1 })).pageInfo.endCursor,
+    (await desk.myTickets(desk.customer.token, { first: 1 })).pageInfo.endCursor!,
+    (await desk.supportTickets(desk.admin.token, { first: 1 })).pageInfo.endCursor!,
   );
-  pg = new Pg({ connectionString: server.databaseUrl });
-  await pg.connect();
 });
 
 afterEach(async () => {
   // The process is up and still serves a signed-in user.
-  expect((await api(server).raw(ops.me, {}, customer.token)).data?.me?.id).toBe(customer.id);
-  // Whatever failed left nothing half-written.
-  const { rows } = await pg.query(`
+  expect((await desk.raw(ops.me, {}, desk.customer.token)).data?.me?.id).toBe(desk.customer.id);
+  // Whatever failed left nothing half-written (read as the tables' owner: every row, past row-level security).
+  const rows = await desk.server.sql(`
     SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM support_replies r WHERE r.ticket_id = t.id))::int AS "withoutReplies",
            count(*) FILTER (WHERE (SELECT r.is_admin OR r.sender_name <> t.user_name FROM support_replies r
                                    WHERE r.ticket_id = t.id ORDER BY r.created_at, r.id LIMIT 1))::int AS "notOpenedByCustomer",
@@ -110,11 +96,6 @@ afterEach(async () => {
   });
 });
 
-afterAll(async () => {
-  await pg?.end();
-  await server?.close();
-});
-
 // ---------------------------------------------------------------------------------------------
 // Sending and judging
 
@@ -126,7 +107,7 @@ interface Answer {
 }
 
 async function post(body: string, token?: string, contentType = 'application/json'): Promise<Answer> {
-  const response = await fetch(server.url, {
+  const response = await fetch(desk.server.url, {
     method: 'POST',
     headers: { 'content-type': contentType, ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body,
@@ -181,10 +162,10 @@ function expectError(answer: Answer, code: string, field?: string) {
 }
 
 async function rowCounts(): Promise<{ tickets: number; replies: number }> {
-  const { rows } = await pg.query(
+  const [counts] = await desk.server.sql(
     `SELECT (SELECT count(*) FROM support_tickets)::int AS tickets, (SELECT count(*) FROM support_replies)::int AS replies`,
   );
-  return rows[0];
+  return counts;
 }
 
 /** What an answer says was written: a new ticket brings its first reply, a reply itself. */
@@ -257,7 +238,7 @@ const filterArb = fc.oneof(
 describe('over HTTP with variables', () => {
   it('login(email, password): wrong credentials of any shape are refused alike, right ones let in, lockout only after failures', async () => {
     // An account of its own: failed sign-ins lock an account for a while (OWASP ASVS 2.2.1).
-    const target = await signedInUser(server, 'customer', 'Acme');
+    const target = await signedInUser(desk.server, 'customer', 'Acme');
     const failures = new Map<string, number>(); // by account key, as the limiter keys it
     const emailArb = argument(
       fc.oneof(fc.constantFrom(target.email, target.email.toUpperCase(), ` ${target.email}\t`, `${target.email}\0`), fc.emailAddress()),
@@ -477,7 +458,7 @@ describe('over HTTP with inline literals', () => {
 // ---------------------------------------------------------------------------------------------
 // Over HTTP, the request itself malformed
 
-const anyQuery = fc.constantFrom(...Object.values(ops), '{ __typename }', 'subscription { supportBadge }', 'mutation { logout }', '{ me { id } } { me { id } }');
+const anyQuery = fc.constantFrom(...Object.values(ops), '{ __typename }', subscriptions.supportBadge, 'mutation { logout }', '{ me { id } } { me { id } }');
 const envelopeArb = fc
   .record({
     query: argument(anyQuery, { good: 6 }),
@@ -525,7 +506,7 @@ describe('over HTTP with malformed requests', () => {
         examples: [
           [JSON.stringify({ query: '{ me { id } }', extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }), 'application/json', 'customer'],
           [JSON.stringify({ extensions: { persistedQuery: 'x' } }), 'application/json', 'customer'],
-          [JSON.stringify({ query: 'subscription { supportBadge }', variables: {} }), 'application/json', 'customer'],
+          [JSON.stringify({ query: subscriptions.supportBadge, variables: {} }), 'application/json', 'customer'],
         ],
       },
     );
@@ -544,11 +525,8 @@ const wsOperationArb = fc.oneof(
   fc.record({ id: idArb, status: statusArb }).map((a) => [ops.setTicketStatus, present(a)] as const),
   fc.record({ status: statusArb, first: firstArb, after: afterArb }).map((a) => [ops.myTickets, present(a)] as const),
   fc.record({ filter: filterArb, first: firstArb, after: afterArb }).map((a) => [ops.supportTickets, present(a)] as const),
-  fc.record({ ticketId: idArb }).map((a) => [`subscription ($ticketId: ID!) { replyAdded(ticketId: $ticketId) { id } }`, present(a)] as const),
-  fc.record({ email: argument(fc.emailAddress()), password: argument(fc.string()) }).map((a) => [
-    `mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { token } }`,
-    present(a),
-  ] as const),
+  fc.record({ ticketId: idArb }).map((a) => [subscriptions.replyAdded, present(a)] as const),
+  fc.record({ email: argument(fc.emailAddress()), password: argument(fc.string()) }).map((a) => [LOGIN, present(a)] as const),
 );
 
 type WsOutcome = { results: { data?: any; errors?: FormattedError[] }[]; error?: unknown };
@@ -575,7 +553,7 @@ describe('over WebSocket', () => {
     const closes: unknown[] = [];
     const connect = (token: string, record = true) =>
       createClient({
-        url: server.wsUrl,
+        url: desk.server.wsUrl,
         webSocketImpl: WebSocket,
         connectionParams: { authorization: `Bearer ${token}` },
         lazy: true,
@@ -583,7 +561,7 @@ describe('over WebSocket', () => {
         retryAttempts: 0,
         on: { closed: (event) => record && closes.push((event as { code?: number })?.code ?? event) },
       });
-    const clients = { customer: connect(customer.token), admin: connect(admin.token) };
+    const clients = { customer: connect(desk.customer.token), admin: connect(desk.admin.token) };
     try {
       await fc.assert(
         fc.asyncProperty(wsOperationArb, fc.constantFrom('customer', 'admin'), async ([query, variables], who) => {
@@ -592,7 +570,7 @@ describe('over WebSocket', () => {
           // it goes over a socket of its own, whose close is expected.
           const frame = Buffer.byteLength(JSON.stringify({ id: '00000000-0000-0000-0000-000000000000', type: 'subscribe', payload: { query, variables } }));
           const oversized = frame > 2 * 1024 * 1024;
-          const client = oversized ? connect(who === 'customer' ? customer.token : admin.token, false) : clients[who as 'customer' | 'admin'];
+          const client = oversized ? connect(who === 'customer' ? desk.customer.token : desk.admin.token, false) : clients[who as 'customer' | 'admin'];
           const outcome = await overWs(client, query, variables);
           if (oversized) {
             await client.dispose();
@@ -628,7 +606,7 @@ describe('over WebSocket', () => {
   });
 
   // Raw frames: anything a broken or hostile client can write on the socket.
-  const queryArb = argument(fc.constantFrom(...Object.values(ops), 'subscription { supportBadge }', '{ __typename }'), { good: 5 });
+  const queryArb = argument(fc.constantFrom(...Object.values(ops), subscriptions.supportBadge, '{ __typename }'), { good: 5 });
   const frameArb = fc.oneof(
     { weight: 2, arbitrary: nastyShortString(60).map((text) => ({ text })) },
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((value) => ({ text: JSON.stringify(value) ?? 'null' })) },
@@ -669,7 +647,7 @@ describe('over WebSocket', () => {
   /** Plays a session on a raw socket: what came back and how the server closed it (if it did). */
   function play(session: { protocol: string; init: string; frames: Frame[] }) {
     return new Promise<{ messages: string[]; serverClose?: number; clientError?: string }>((resolve) => {
-      const socket = new WebSocket(server.wsUrl, session.protocol ? [session.protocol] : []);
+      const socket = new WebSocket(desk.server.wsUrl, session.protocol ? [session.protocol] : []);
       const messages: string[] = [];
       let quiet: NodeJS.Timeout | undefined;
       let closing = false;
@@ -689,12 +667,12 @@ describe('over WebSocket', () => {
       socket.on('close', (code) => done(closing ? undefined : code));
       socket.on('error', (error) => (clientError = error.message));
       socket.on('open', () => {
-        const token = session.init === 'customer' ? customer.token : session.init === 'admin' ? admin.token : undefined;
+        const token = session.init === 'customer' ? desk.customer.token : session.init === 'admin' ? desk.admin.token : undefined;
         if (token) socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
         if (session.init === 'garbage') socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: ['Bearer', 1] } }));
         if (session.init === 'twice') {
-          socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${customer.token}` } }));
-          socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${customer.token}` } }));
+          socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${desk.customer.token}` } }));
+          socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${desk.customer.token}` } }));
         }
         // Give the init a moment to be acknowledged, then write the frames.
         setTimeout(() => {

@@ -1,26 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { SignedIn, signedInUser } from '../helpers/accounts';
 import { graphql } from '../helpers/graphql';
-import { TestServer } from '../helpers/server';
-import { api, openDesk, ops } from '../helpers/support-api';
+import { ops, useDesk } from '../helpers/support-api';
 
 // A retry with the same clientMutationId returns the first result and writes nothing new.
-let server: TestServer;
-let desk: ReturnType<typeof api>;
-let customer: SignedIn;
-let admin: SignedIn;
+const desk = useDesk();
 
-beforeAll(async () => {
-  ({ server, desk, customer, admin } = await openDesk());
-});
-afterAll(() => server.close());
-
-const create = (clientMutationId: string, token = customer.token, subject = 'Once only') =>
-  graphql(server, ops.createTicket, { input: { subject, category: 'OTHER', message: 'Hello', clientMutationId } }, token);
-const reply = (ticketId: string, clientMutationId: string, token = customer.token) =>
-  graphql(server, ops.replyToTicket, { input: { ticketId, message: 'Same words', clientMutationId } }, token);
+const create = (clientMutationId: string, token = desk.customer.token, subject = 'Once only') =>
+  graphql(desk.server, ops.createTicket, { input: { subject, category: 'OTHER', message: 'Hello', clientMutationId } }, token);
+const reply = (ticketId: string, clientMutationId: string, token = desk.customer.token) =>
+  graphql(desk.server, ops.replyToTicket, { input: { ticketId, message: 'Same words', clientMutationId } }, token);
 const count = async (table: string, where = 'true', params: unknown[] = []) =>
-  (await server.sql(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params))[0].n;
+  (await desk.server.sql(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params))[0].n;
 
 describe('createTicket', () => {
   it('stores one ticket for a retried submit', async () => {
@@ -35,17 +25,16 @@ describe('createTicket', () => {
 
   it('stores one ticket for 20 simultaneous copies of one submit', async () => {
     const id = randomUUID();
-    const results = await Promise.all(Array.from({ length: 20 }, () => create(id, customer.token, 'Double click')));
+    const results = await Promise.all(Array.from({ length: 20 }, () => create(id, desk.customer.token, 'Double click')));
     expect(results.filter((r) => r.errors)).toEqual([]);
     expect(new Set(results.map((r) => r.data!.createTicket.id)).size).toBe(1);
     expect(await count('support_tickets', 'subject = $1', ['Double click'])).toBe(1);
   });
 
   it('keeps ids apart per user', async () => {
-    const other = await signedInUser(server, 'customer', 'Initech');
     const id = randomUUID();
-    const mine = await create(id, customer.token, 'Mine');
-    const theirs = await create(id, other.token, 'Theirs');
+    const mine = await create(id, desk.customer.token, 'Mine');
+    const theirs = await create(id, desk.otherCustomer.token, 'Theirs');
     expect(theirs.data!.createTicket.id).not.toBe(mine.data!.createTicket.id);
     expect(theirs.data!.createTicket.subject).toBe('Theirs');
   });
@@ -53,8 +42,8 @@ describe('createTicket', () => {
 
 describe('replyToTicket', () => {
   it('stores one reply for retried and simultaneous copies, from either side', async () => {
-    const ticket = await desk.createTicket(customer.token);
-    for (const author of [customer, admin]) {
+    const ticket = await desk.createTicket(desk.customer.token);
+    for (const author of [desk.customer, desk.admin]) {
       const id = randomUUID();
       const first = await reply(ticket.id, id, author.token);
       const copies = await Promise.all(Array.from({ length: 10 }, () => reply(ticket.id, id, author.token)));
@@ -62,12 +51,12 @@ describe('replyToTicket', () => {
     }
     expect(await count('support_replies', 'ticket_id = $1', [ticket.id])).toBe(3);
     // The unread counts moved once per stored reply.
-    expect((await desk.ticket(customer.token, ticket.id))!.unreadCount).toBe(1);
+    expect((await desk.ticket(desk.customer.token, ticket.id))!.unreadCount).toBe(1);
   });
 
   it('refuses an id used for another request, and a malformed one', async () => {
-    const ticket = await desk.createTicket(customer.token);
-    const other = await desk.createTicket(customer.token);
+    const ticket = await desk.createTicket(desk.customer.token);
+    const other = await desk.createTicket(desk.customer.token);
     const id = randomUUID();
     await reply(ticket.id, id);
     for (const result of [await reply(other.id, id), await create(id), await reply(ticket.id, 'not-a-uuid')]) {

@@ -4,47 +4,31 @@ import { createConnection } from 'node:net';
 import { freePort } from '../../server/free-port';
 import { EventBus } from '../../server/realtime/pubsub';
 import { ok } from '../helpers/graphql';
+import { briefOps, ops, subscriptions, type TicketStatus } from '../helpers/operations';
 import type { TestServer } from '../helpers/server';
 
-export const REPLY_ADDED = `subscription ($ticketId: ID!) {
-  replyAdded(ticketId: $ticketId) { id ticketId message isAdmin senderName createdAt }
-}`;
-export const TICKET_UPDATED = `subscription ($ticketId: ID) {
-  ticketUpdated(ticketId: $ticketId) { id status updatedAt closedAt unreadCount userName tenant { name } }
-}`;
-export const SUPPORT_BADGE = `subscription { supportBadge }`;
+export const REPLY_ADDED = subscriptions.replyAdded;
+export const TICKET_UPDATED = subscriptions.ticketUpdated;
+export const SUPPORT_BADGE = subscriptions.supportBadge;
 
 export async function createTicket(server: Pick<TestServer, 'url'>, token: string, subject = 'Payslip export fails', message = 'It says error 500') {
-  const data = await ok(
-    server,
-    `mutation ($input: CreateTicketInput!) { createTicket(input: $input) { id status updatedAt } }`,
-    { input: { subject, category: 'TECHNICAL', message } },
-    token,
-  );
-  return data.createTicket as { id: string; status: string; updatedAt: string };
+  return (await ok(server, briefOps.createTicket, { input: { subject, category: 'TECHNICAL', message } }, token)).createTicket;
 }
 
 export async function reply(server: Pick<TestServer, 'url'>, token: string, ticketId: string, message: string) {
-  const data = await ok(
-    server,
-    `mutation ($input: ReplyToTicketInput!) { replyToTicket(input: $input) { id ticketId message isAdmin senderName createdAt } }`,
-    { input: { ticketId, message } },
-    token,
-  );
-  return data.replyToTicket as { id: string; ticketId: string; message: string; isAdmin: boolean; senderName: string; createdAt: string };
+  return (await ok(server, briefOps.replyToTicket, { input: { ticketId, message } }, token)).replyToTicket;
 }
 
-export async function setStatus(server: Pick<TestServer, 'url'>, token: string, id: string, status: string) {
-  const data = await ok(server, `mutation ($id: ID!, $s: TicketStatus!) { setTicketStatus(id: $id, status: $s) { id status } }`, { id, s: status }, token);
-  return data.setTicketStatus as { id: string; status: string };
+export async function setStatus(server: Pick<TestServer, 'url'>, token: string, id: string, status: TicketStatus) {
+  return (await ok(server, briefOps.setTicketStatus, { id, status }, token)).setTicketStatus;
 }
 
 export async function markRead(server: Pick<TestServer, 'url'>, token: string, id: string) {
-  await ok(server, `mutation ($id: ID!) { markTicketRead(id: $id) { id } }`, { id }, token);
+  await ok(server, ops.markTicketRead, { id }, token);
 }
 
 export async function closeTicket(server: Pick<TestServer, 'url'>, token: string, id: string) {
-  await ok(server, `mutation ($id: ID!) { closeTicket(id: $id) { id status } }`, { id }, token);
+  await ok(server, ops.closeTicket, { id }, token);
 }
 
 /** Resolves when `check` holds, polling; fails with `what` after the timeout. */

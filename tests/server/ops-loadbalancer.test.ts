@@ -13,6 +13,7 @@ import { createLogger } from '../../server/logger';
 import { freePort } from '../../server/free-port';
 import { signedInUser } from '../helpers/accounts';
 import { graphql, ok, subscribe, wsClient } from '../helpers/graphql';
+import { briefOps, subscriptions } from '../helpers/operations';
 import { startTestServer, TestServer } from '../helpers/server';
 
 jest.setTimeout(60_000);
@@ -145,19 +146,19 @@ if (reason) say(`SKIPPED: ${reason}`);
     const customer = await signedInUser(one, 'customer');
     const admin = await signedInUser(one, 'superadmin');
     const client = wsClient(lb(), customer.token, { origin: base });
-    const badge = subscribe<{ supportBadge: number }>(client, 'subscription { supportBadge }');
+    const badge = subscribe(client, subscriptions.supportBadge);
     try {
       await badge.waitFor(1);
       expect(badge.events[0].data).toEqual({ supportBadge: 0 });
       const { createTicket } = await ok(
         lb(),
-        'mutation ($input: CreateTicketInput!) { createTicket(input: $input) { id } }',
+        briefOps.createTicket,
         { input: { subject: 'Through nginx', category: 'TECHNICAL', message: 'Hello' } },
         customer.token,
       );
       // Answered through each instance directly: the socket lives on one of them, Redis carries the rest.
       for (const [i, server] of [one, two].entries()) {
-        await ok(server, 'mutation ($input: ReplyToTicketInput!) { replyToTicket(input: $input) { id } }', {
+        await ok(server, briefOps.replyToTicket, {
           input: { ticketId: createTicket.id, message: `Answer ${i + 1}` },
         }, admin.token);
         await badge.waitFor(2 + i);

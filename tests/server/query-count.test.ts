@@ -3,7 +3,8 @@
 import { Client } from 'pg';
 import { SqlCapture } from '../../bench/sql-capture';
 import { ok } from '../helpers/graphql';
-import { TICKET, openDesk } from '../helpers/support-api';
+import { ops } from '../helpers/operations';
+import { openDesk } from '../helpers/support-api';
 import { TicketCategory, TicketStatus } from '../../server/support/ticket-status';
 import type { TestServer } from '../helpers/server';
 
@@ -96,21 +97,20 @@ describe('SQL statements per GraphQL request', () => {
 
   test('a ticket with its whole conversation: a constant, whatever the number of replies', async () => {
     const { data: page } = await statementsOf(SUPPORT_TICKETS, { first: 2 }, adminToken);
-    const query = `query ($id: ID!) { supportTicket(id: $id) { ${TICKET} } }`;
-    const short = await statementsOf(query, { id: page.supportTickets.nodes[0].id }, adminToken);
+    const short = await statementsOf(ops.supportTicket, { id: page.supportTickets.nodes[0].id }, adminToken);
     const { sessions, commands } = server.app.services;
     const admin = (await sessions.authenticate(adminToken))!;
     for (let i = 0; i < 20; i++) await commands.replyToTicket(admin, { ticketId: page.supportTickets.nodes[0].id, message: `More ${i}` });
-    const long = await statementsOf(query, { id: page.supportTickets.nodes[0].id }, adminToken);
+    const long = await statementsOf(ops.supportTicket, { id: page.supportTickets.nodes[0].id }, adminToken);
     expect(long.data.supportTicket.replies.length).toBeGreaterThan(20);
     expect(long.count).toBe(short.count);
   });
 
   test('supportStats and the badges read the counts table, not every ticket', async () => {
-    const stats = await statementsOf(`{ supportStats { open inProgress answered closed total } }`, {}, adminToken);
+    const stats = await statementsOf(ops.supportStats, {}, adminToken);
     expect(stats.data.supportStats.total).toBe(30);
     expect(stats.statements.filter((sql) => /FROM support_tickets\b/i.test(sql))).toEqual([]);
-    const unread = await statementsOf(`{ unreadReplyCount }`, {}, customerToken);
+    const unread = await statementsOf(ops.unreadReplyCount, {}, customerToken);
     const mine = await ok(server, `{ myTickets(first: 100) { nodes { unreadCount } } }`, {}, customerToken);
     const expected = mine.myTickets.nodes.reduce((sum: number, n: { unreadCount: number }) => sum + n.unreadCount, 0);
     expect(expected).toBeGreaterThan(0);

@@ -4,8 +4,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { Client } from 'pg';
 import { buildServer } from '../helpers/build';
 import { createTestDatabase, TestDatabase } from '../helpers/database';
-import { ok, subscribe, wsClient } from '../helpers/graphql';
-import { SignedIn, signedInUser } from '../helpers/accounts';
+import { subscribe, wsClient } from '../helpers/graphql';
+import { SignedIn, signIn, signedInUser } from '../helpers/accounts';
 import { startTestServer, TestServer } from '../helpers/server';
 import { topics } from '../../server/realtime/topics';
 import { REPLY_ADDED, SUPPORT_BADGE, TestRedis, createTicket, eventually, reply, startTestRedis, watchStreams } from './live-helpers';
@@ -118,10 +118,8 @@ describe('the process (dist/server/main.js) on SIGTERM', () => {
     const target = { url: `http://localhost:${port}/graphql`, wsUrl: `ws://localhost:${port}/graphql` };
     const [, adminEmail, adminPassword] = /Demo superadmin: email (\S+)\s+password (\S+)/.exec(output)!;
     const [, customerEmail, customerPassword] = /Demo customer: email (\S+)\s+password (\S+)/.exec(output)!;
-    const login = async (e: string, p: string) =>
-      (await ok(target, `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e, p })).login.token as string;
-    const adminToken = await login(adminEmail, adminPassword);
-    const customerToken = await login(customerEmail, customerPassword);
+    const adminToken = await signIn(target, adminEmail, adminPassword);
+    const customerToken = await signIn(target, customerEmail, customerPassword);
 
     const ticket = await createTicket(target, customerToken);
     const client = wsClient(target, customerToken);

@@ -4,6 +4,7 @@ import { buildServer } from '../helpers/build';
 import { signIn } from '../helpers/accounts';
 import { TestDatabase, createTestDatabase } from '../helpers/database';
 import { graphql, subscribe, wsClient } from '../helpers/graphql';
+import { subscriptions } from '../helpers/operations';
 import { startTestServer } from '../helpers/server';
 
 // `npm run users -- …` as an operator runs it, against the same DATABASE_URL as the server.
@@ -83,7 +84,7 @@ it('ends the open sockets of a user whose password changed, on a running server'
   const server = await startTestServer({ databaseUrl: database.url, redis: true });
   try {
     const token = await signIn(server, 'eve@acme.example', 'another one');
-    const subscription = subscribe(wsClient(server, token), 'subscription { supportBadge }');
+    const subscription = subscribe(wsClient(server, token), subscriptions.supportBadge);
     await subscription.waitFor(1);
     expect(users('set-password', '--email', 'eve@acme.example', '--password', 'a third one').code).toBe(0);
     expect(await subscription.ended).toMatchObject({ code: 4403 });

@@ -1,0 +1,143 @@
+/**
+ * The operations of the contract as tools send them: one set, shared by the tests and the bench.
+ * Each is its text typed with its variables and the data it answers (a phantom type, as
+ * TypedDocumentNode does), so that a call site gets the shape of its answer without a cast.
+ * Built into dist/ with the bench (tsconfig.build.json): nothing here may import jest.
+ */
+
+/** A GraphQL operation's text, carrying the types of its variables and of its data. */
+export type Operation<Data, Variables = Record<string, never>> = string & { readonly __data?: Data; readonly __variables?: Variables };
+
+export type VariablesOf<O> = O extends Operation<unknown, infer Variables> ? Variables : never;
+
+const operation = <Data, Variables = Record<string, never>>(text: string) => text as Operation<Data, Variables>;
+
+export type TicketStatus = 'OPEN' | 'IN_PROGRESS' | 'ANSWERED' | 'CLOSED';
+export type TicketCategory = 'BILLING' | 'CAO_RELATED' | 'LEX_QUESTION' | 'OTHER' | 'TECHNICAL';
+
+export interface CreateTicketInput {
+  subject: string;
+  category: TicketCategory;
+  message: string;
+  clientMutationId?: string;
+}
+
+export interface ReplyToTicketInput {
+  ticketId: string;
+  message: string;
+  clientMutationId?: string;
+}
+
+export interface SupportTicketFilter {
+  status?: TicketStatus;
+  category?: TicketCategory;
+  search?: string;
+}
+
+/** A reply's own fields: what the reply mutation and the replyAdded event answer. */
+const REPLY = 'id ticketId message isAdmin senderName createdAt';
+export interface Reply {
+  id: string;
+  ticketId: string;
+  message: string;
+  isAdmin: boolean;
+  senderName: string;
+  createdAt: string;
+}
+
+/** A ticket as the tests read it: every field, its tenant, last reply and conversation. */
+export const TICKET = `id ticketNumber subject category status createdAt updatedAt closedAt userName userEmail unreadCount
+  tenant { name } lastReply { id message isAdmin } replies { id message isAdmin senderName createdAt }`;
+export type Ticket = {
+  id: string;
+  ticketNumber: number;
+  subject: string;
+  category: string;
+  status: string;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  userName: string;
+  userEmail: string;
+  unreadCount: number;
+  tenant: { name: string };
+  lastReply: { id: string; message: string; isAdmin: boolean } | null;
+  replies: Omit<Reply, 'ticketId'>[];
+};
+
+/** A ticket's own columns, no related reads: what load generators ask a write to answer. */
+const TICKET_BRIEF = 'id ticketNumber status updatedAt';
+export type TicketBrief = Pick<Ticket, 'id' | 'ticketNumber' | 'status' | 'updatedAt'>;
+
+interface Page<Node> {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  nodes: Node[];
+}
+const PAGE_INFO = 'totalCount pageInfo { hasNextPage endCursor }';
+type PageArguments = { first?: number; after?: string | null };
+
+/** Signs in with a password; the token is for the Bearer header or connection_init. */
+export const LOGIN = operation<{ login: { token: string } }, { email: string; password: string }>(
+  `mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { token } }`,
+);
+
+/** The desk's operations, with full answers. */
+export const ops = {
+  me: operation<{ me: { id: string; email: string; name: string; role: string; tenant: { name: string } | null } | null }>(
+    `{ me { id email name role tenant { name } } }`,
+  ),
+  createTicket: operation<{ createTicket: Ticket }, { input: CreateTicketInput }>(
+    `mutation ($input: CreateTicketInput!) { createTicket(input: $input) { ${TICKET} } }`,
+  ),
+  replyToTicket: operation<{ replyToTicket: Reply & { ticket: { status: TicketStatus } } }, { input: ReplyToTicketInput }>(
+    `mutation ($input: ReplyToTicketInput!) { replyToTicket(input: $input) { ${REPLY} ticket { status } } }`,
+  ),
+  closeTicket: operation<{ closeTicket: Ticket }, { id: string }>(`mutation ($id: ID!) { closeTicket(id: $id) { ${TICKET} } }`),
+  setTicketStatus: operation<{ setTicketStatus: Ticket }, { id: string; status: TicketStatus }>(
+    `mutation ($id: ID!, $status: TicketStatus!) { setTicketStatus(id: $id, status: $status) { ${TICKET} } }`,
+  ),
+  markTicketRead: operation<{ markTicketRead: Ticket }, { id: string }>(`mutation ($id: ID!) { markTicketRead(id: $id) { ${TICKET} } }`),
+  supportTicket: operation<{ supportTicket: Ticket | null }, { id: string }>(`query ($id: ID!) { supportTicket(id: $id) { ${TICKET} } }`),
+  myTickets: operation<
+    { myTickets: Page<Pick<Ticket, 'id' | 'ticketNumber' | 'status' | 'unreadCount'>> },
+    PageArguments & { status?: TicketStatus }
+  >(`query ($status: TicketStatus, $first: Int, $after: String) {
+    myTickets(status: $status, first: $first, after: $after) { ${PAGE_INFO} nodes { id ticketNumber status unreadCount } } }`),
+  supportTickets: operation<
+    { supportTickets: Page<Pick<Ticket, 'id' | 'ticketNumber' | 'subject' | 'status' | 'userName' | 'tenant'>> },
+    PageArguments & { filter?: SupportTicketFilter }
+  >(`query ($filter: SupportTicketFilter, $first: Int, $after: String) {
+    supportTickets(filter: $filter, first: $first, after: $after) { ${PAGE_INFO} nodes { id ticketNumber subject status userName tenant { name } } } }`),
+  supportStats: operation<{ supportStats: { open: number; inProgress: number; answered: number; closed: number; total: number } }>(
+    `{ supportStats { open inProgress answered closed total } }`,
+  ),
+  unreadReplyCount: operation<{ unreadReplyCount: number }>(`{ unreadReplyCount }`),
+};
+
+/** The writes with brief answers (no related reads), for load generators and the live tests. */
+export const briefOps = {
+  createTicket: operation<{ createTicket: TicketBrief }, { input: CreateTicketInput }>(
+    `mutation ($input: CreateTicketInput!) { createTicket(input: $input) { ${TICKET_BRIEF} } }`,
+  ),
+  replyToTicket: operation<{ replyToTicket: Reply }, { input: ReplyToTicketInput }>(
+    `mutation ($input: ReplyToTicketInput!) { replyToTicket(input: $input) { ${REPLY} } }`,
+  ),
+  setTicketStatus: operation<{ setTicketStatus: Pick<Ticket, 'id' | 'status'> }, { id: string; status: TicketStatus }>(
+    `mutation ($id: ID!, $status: TicketStatus!) { setTicketStatus(id: $id, status: $status) { id status } }`,
+  ),
+};
+
+export const subscriptions = {
+  replyAdded: operation<{ replyAdded: Reply }, { ticketId: string }>(`subscription ($ticketId: ID!) { replyAdded(ticketId: $ticketId) { ${REPLY} } }`),
+  /** Every change of one ticket, or (superadmins, no ticketId) of all: the columns a list shows, with the tenant. */
+  ticketUpdated: operation<
+    { ticketUpdated: Pick<Ticket, 'id' | 'status' | 'updatedAt' | 'closedAt' | 'unreadCount' | 'userName' | 'tenant'> },
+    { ticketId?: string }
+  >(`subscription ($ticketId: ID) { ticketUpdated(ticketId: $ticketId) { id status updatedAt closedAt unreadCount userName tenant { name } } }`),
+  /** The same events without related reads, for load generators. */
+  ticketUpdatedBrief: operation<{ ticketUpdated: Pick<Ticket, 'id' | 'status' | 'updatedAt' | 'unreadCount'> }, { ticketId?: string }>(
+    `subscription ($ticketId: ID) { ticketUpdated(ticketId: $ticketId) { id status updatedAt unreadCount } }`,
+  ),
+  supportBadge: operation<{ supportBadge: number }>(`subscription { supportBadge }`),
+};
