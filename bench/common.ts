@@ -1,4 +1,5 @@
-// What the benchmark scripts share: command-line numbers, GraphQL over HTTP, batching, percentiles.
+// What the benchmark scripts share: command-line numbers, GraphQL over HTTP, batching, waiting.
+import type { Operation } from '../tests/helpers/operations';
 
 /** `--name N` from the command line, a positive number, or the fallback. */
 export function option(name: string, fallback: number): number {
@@ -9,14 +10,16 @@ export function option(name: string, fallback: number): number {
   return value;
 }
 
+export const log = (line: string) => process.stdout.write(`${line}\n`);
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One GraphQL operation over HTTP that must succeed. */
-export async function gql<T = any>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+export async function gql<T = any, V = Record<string, unknown>>(url: string, query: Operation<T, V>, variables?: V, token?: string): Promise<T> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query, variables: variables ?? {} }),
   });
   const body = (await response.json()) as { data?: T; errors?: unknown[] };
   if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors).slice(0, 500)}`);
@@ -30,13 +33,6 @@ export async function inBatches<T, U>(items: T[], size: number, work: (item: T, 
     results.push(...(await Promise.all(items.slice(i, i + size).map((item, j) => work(item, i + j)))));
   }
   return results;
-}
-
-/** The p-th percentile (nearest rank) of unsorted values; NaN for none. */
-export function percentile(values: number[], p: number): number {
-  if (!values.length) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 export async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000) {

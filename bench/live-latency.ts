@@ -21,7 +21,9 @@ import { createClient, Client as WsClient } from 'graphql-ws';
 import Redis from 'ioredis';
 import { Client as PgClient } from 'pg';
 import WebSocket from 'ws';
-import { gql, inBatches, option, percentile, waitUntil } from './common';
+import { LOGIN, briefOps, subscriptions } from '../tests/helpers/operations';
+import { gql, inBatches, option, waitUntil } from './common';
+import { percentile } from './lib/stats';
 
 const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
@@ -137,24 +139,16 @@ async function main() {
     await db.end();
     process.stdout.write(`signing in ${people.length} accounts…\n`);
     const tokens = await inBatches(people, 8, async (person, i) => {
-      const data = await gql(instances[i % 2].url, `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, {
-        e: person.email,
-        p: password,
-      });
-      return data.login.token as string;
+      const data = await gql(instances[i % 2].url, LOGIN, { email: person.email, password });
+      return data.login.token;
     });
     const posterToken = tokens[0];
     const watcherTokens = tokens.slice(1, 1 + adminWatchers);
     const customerTokens = tokens.slice(1 + adminWatchers);
 
     const tickets = await inBatches(customerTokens, 8, async (token, i) => {
-      const data = await gql(
-        instances[i % 2].url,
-        `mutation ($input: CreateTicketInput!) { createTicket(input: $input) { id } }`,
-        { input: { subject: `Bench ticket ${i}`, category: 'TECHNICAL', message: 'Hello' } },
-        token,
-      );
-      return data.createTicket.id as string;
+      const data = await gql(instances[i % 2].url, briefOps.createTicket, { input: { subject: `Bench ticket ${i}`, category: 'TECHNICAL', message: 'Hello' } }, token);
+      return data.createTicket.id;
     });
     const ticketIndex = new Map(tickets.map((id, i) => [id, i]));
 
@@ -176,13 +170,13 @@ async function main() {
     let measuring = false;
     tickets.forEach((ticketId, i) => {
       connect(customerTokens[i], i + adminWatchers).subscribe(
-        { query: `subscription ($t: ID!) { replyAdded(ticketId: $t) { id message createdAt } }`, variables: { t: ticketId } },
+        { query: subscriptions.replyAdded, variables: { ticketId } },
         { next: (event: any) => replyReceived.set(event.data.replyAdded.message, performance.now()), error: onError, complete: () => undefined },
       );
     });
     watcherTokens.forEach((token, w) => {
       connect(token, w).subscribe(
-        { query: `subscription { ticketUpdated { id status updatedAt unreadCount } }` },
+        { query: subscriptions.ticketUpdatedBrief },
         {
           next: (event: any) => {
             const index = ticketIndex.get(event.data.ticketUpdated.id);
@@ -202,14 +196,14 @@ async function main() {
     }, 'every ticket channel to be subscribed');
     await waitUntil(async () => {
       const tag = `warm-up ${randomBytes(3).toString('hex')}`;
-      await gql(a.url, `mutation ($input: ReplyToTicketInput!) { replyToTicket(input: $input) { id } }`, { input: { ticketId: tickets[0], message: tag } }, posterToken);
+      await gql(a.url, briefOps.replyToTicket, { input: { ticketId: tickets[0], message: tag } }, posterToken);
       await new Promise((resolve) => setTimeout(resolve, 100));
       return replyReceived.has(tag);
     }, 'the warm-up reply');
     // Watchers: wait until each has heard about the warm-up ticket at least once.
     measuring = true;
     await waitUntil(async () => {
-      await gql(a.url, `mutation ($input: ReplyToTicketInput!) { replyToTicket(input: $input) { id } }`, { input: { ticketId: tickets[0], message: 'warm-up' } }, posterToken);
+      await gql(a.url, briefOps.replyToTicket, { input: { ticketId: tickets[0], message: 'warm-up' } }, posterToken);
       await new Promise((resolve) => setTimeout(resolve, 100));
       return ticketReceived.every((perTicket) => perTicket[0].length > 0);
     }, 'every superadmin watcher to hear an update');
@@ -223,12 +217,7 @@ async function main() {
       await inBatches(tickets, concurrency, async (ticketId, i) => {
         const message = `round ${round} ticket ${i}`;
         const at = performance.now();
-        await gql(
-          instances[(i + round) % 2].url,
-          `mutation ($input: ReplyToTicketInput!) { replyToTicket(input: $input) { id } }`,
-          { input: { ticketId, message } },
-          posterToken,
-        );
+        await gql(instances[(i + round) % 2].url, briefOps.replyToTicket, { input: { ticketId, message } }, posterToken);
         sent.push({ message, ticket: i, round, at, answeredAfter: performance.now() - at });
       });
     }

@@ -19,7 +19,9 @@ import { Client as PgClient } from 'pg';
 import WebSocket from 'ws';
 import { UsersService } from '../server/accounts/users.service';
 import { openDatabase } from '../server/db/data-source';
-import { gql, option, percentile, sleep } from './common';
+import { LOGIN, briefOps, subscriptions } from '../tests/helpers/operations';
+import { gql, option, sleep } from './common';
+import { percentile } from './lib/stats';
 
 const ADMIN_URL = process.env.SOAK_PG_ADMIN_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
@@ -98,10 +100,6 @@ class Server {
   }
 }
 
-const CREATE = `mutation ($input: CreateTicketInput!) { createTicket(input: $input) { id } }`;
-const REPLY = `mutation ($input: ReplyToTicketInput!) { replyToTicket(input: $input) { id } }`;
-const SET_STATUS = `mutation ($id: ID!, $status: TicketStatus!) { setTicketStatus(id: $id, status: $status) { id } }`;
-
 /** One minute's figures. */
 interface Minute {
   minute: number;
@@ -149,14 +147,14 @@ async function main() {
   const server = await Server.start(databaseUrl);
   const accounts: Account[] = [];
   for (const account of made) {
-    const data = await gql(server.url, `mutation ($e: String!) { login(email: $e, password: "soak-password") { token } }`, { e: account.email });
+    const data = await gql(server.url, LOGIN, { email: account.email, password: 'soak-password' });
     accounts.push({ ...account, token: data.login.token, tickets: [] });
   }
   const customers = accounts.filter((a) => a.role === 'customer');
   const agents = accounts.filter((a) => a.role === 'superadmin');
   for (const customer of customers) {
     for (let t = 0; t < 2; t++) {
-      const data = await gql(server.url, CREATE, { input: { subject: `Soak ${t}`, category: 'OTHER', message: 'Start' } }, customer.token);
+      const data = await gql(server.url, briefOps.createTicket, { input: { subject: `Soak ${t}`, category: 'OTHER', message: 'Start' } }, customer.token);
       customer.tickets.push(data.createTicket.id);
     }
   }
@@ -170,13 +168,13 @@ async function main() {
     const sink = { next: () => undefined, error: () => undefined, complete: () => undefined };
     for (const ticketId of account.tickets) {
       client.subscribe<{ replyAdded: { id: string } }>(
-        { query: `subscription ($id: ID!) { replyAdded(ticketId: $id) { id } }`, variables: { id: ticketId } },
+        { query: subscriptions.replyAdded, variables: { ticketId } },
         { ...sink, next: (event) => event.data && onReply?.(event.data.replyAdded.id) },
       );
-      client.subscribe({ query: `subscription ($id: ID!) { ticketUpdated(ticketId: $id) { id status } }`, variables: { id: ticketId } }, sink);
+      client.subscribe({ query: subscriptions.ticketUpdatedBrief, variables: { ticketId } }, sink);
     }
-    client.subscribe({ query: `subscription { ticketUpdated { id status updatedAt } }` }, sink);
-    client.subscribe({ query: `subscription { supportBadge }` }, sink);
+    client.subscribe({ query: subscriptions.ticketUpdatedBrief }, sink);
+    client.subscribe({ query: subscriptions.supportBadge }, sink);
     return client;
   };
   const churning = customers.slice(0, Math.floor(customers.length / 5));
@@ -202,16 +200,16 @@ async function main() {
     try {
       if (roll < 0.1) {
         const customer = pick(churning);
-        const data = await gql(server.url, CREATE, { input: { subject: 'Soak', category: 'TECHNICAL', message: 'More' } }, customer.token);
+        const data = await gql(server.url, briefOps.createTicket, { input: { subject: 'Soak', category: 'TECHNICAL', message: 'More' } }, customer.token);
         ownerOf.set(data.createTicket.id, customer);
       } else if (roll < 0.9) {
         const ticketId = pick(tickets());
         const owner = ownerOf.get(ticketId)!;
         const author = roll < 0.5 ? owner : pick(agents);
-        const data = await gql(server.url, REPLY, { input: { ticketId, message: `Soak reply ${ops}` } }, author.token);
+        const data = await gql(server.url, briefOps.replyToTicket, { input: { ticketId, message: `Soak reply ${ops}` } }, author.token);
         if (stableIds.has(owner.id) && owner.tickets.includes(ticketId)) expected.set(data.replyToTicket.id, { owner: owner.id, at: Date.now() });
       } else {
-        await gql(server.url, SET_STATUS, { id: pick(tickets()), status: pick(['IN_PROGRESS', 'CLOSED']) }, pick(agents).token);
+        await gql(server.url, briefOps.setTicketStatus, { id: pick(tickets()), status: pick(['IN_PROGRESS', 'CLOSED']) }, pick(agents).token);
       }
       latencies.push(Date.now() - started);
     } catch {

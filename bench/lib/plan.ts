@@ -1,0 +1,22 @@
+// How big each part of `npm run bench` is: the full run, and `--quick` (the same parts, reduced).
+
+export interface Plan {
+  /** Of the seed's 1M tickets (bench/seed.ts), and the database that holds them. */
+  scale: number;
+  database: string;
+  writeSeconds: number;
+  liveCustomers: number;
+  /** Replies per second during the live measurement. */
+  liveRate: number;
+  liveSeconds: number;
+  connections: number;
+  readIterations: number;
+}
+
+export const FULL: Plan = { scale: 1, database: 'lex_bench', writeSeconds: 20, liveCustomers: 2000, liveRate: 200, liveSeconds: 30, connections: 10_000, readIterations: 60 };
+export const QUICK: Plan = { scale: 0.02, database: 'lex_bench_quick', writeSeconds: 3, liveCustomers: 200, liveRate: 100, liveSeconds: 5, connections: 1000, readIterations: 15 };
+
+/** Writers of the write path, and requests at a time when the parts set up. */
+export const CONCURRENCY = 16;
+/** Superadmins watching the whole queue in the live path. */
+export const ADMIN_WATCHERS = 5;

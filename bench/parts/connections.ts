@@ -1,0 +1,54 @@
+// 4. Idle connections: resident memory per graphql-ws connection on one instance.
+import type { Client as WsClient } from 'graphql-ws';
+import { Client as PgClient } from 'pg';
+import { subscriptions } from '../../tests/helpers/operations';
+import { inBatches, log, sleep } from '../common';
+import { createSessions, userIds } from '../lib/accounts';
+import { startInstance, stopInstance, wsClient } from '../lib/instances';
+import type { Plan } from '../lib/plan';
+import { round } from '../lib/stats';
+
+/** The memory an instance spends per idle graphql-ws connection with one badge subscription. */
+export async function connectionsPart(databaseUrl: string, plan: Plan) {
+  const count = plan.connections;
+  log(`\n== connections: ${count} idle graphql-ws connections, one supportBadge subscription each, one instance`);
+  const db = new PgClient({ connectionString: databaseUrl });
+  await db.connect();
+  const emails = Array.from({ length: count }, (_, i) => `customer${i + 1}@bench.example`);
+  const ids: string[] = [];
+  for (let i = 0; i < emails.length; i += 5000) ids.push(...(await userIds(db, emails.slice(i, i + 5000))));
+  const tokens = await createSessions(db, ids);
+  await db.end();
+
+  const instance = await startInstance(databaseUrl);
+  const clients: WsClient[] = [];
+  const open = async (from: number, to: number) => {
+    await inBatches(tokens.slice(from, to), 200, (token) => {
+      const client = wsClient(instance.wsUrl, token);
+      clients.push(client);
+      return new Promise<void>((resolve, reject) =>
+        client.subscribe({ query: subscriptions.supportBadge }, { next: () => resolve(), error: reject, complete: () => undefined }),
+      );
+    });
+  };
+  try {
+    // Warm the instance (code paths, pools) with a few connections before the baseline.
+    await open(0, 100);
+    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    await sleep(3000);
+    const before = instance.rssKb();
+    const t0 = performance.now();
+    await open(0, count);
+    const openSeconds = (performance.now() - t0) / 1000;
+    await sleep(5000);
+    const after = instance.rssKb();
+    const perConn = (after - before) / count;
+    log(`  RSS ${(before / 1024).toFixed(0)} MiB → ${(after / 1024).toFixed(0)} MiB with ${clients.length} connections: ${perConn.toFixed(1)} KB per connection (opened in ${openSeconds.toFixed(1)} s)`);
+    return { figures: { count: clients.length, rss_per_conn_kb: round(perConn, 1) }, detail: { rssBeforeKb: before, rssAfterKb: after, openSeconds } };
+  } finally {
+    await inBatches(clients, 1000, async (c) => {
+      await c.dispose();
+    });
+    await stopInstance(instance);
+  }
+}

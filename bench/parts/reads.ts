@@ -1,0 +1,169 @@
+// 3. Read path at scale: one in-process server, whose SQL is captured and EXPLAINed.
+import { Client as PgClient } from 'pg';
+import { ops, subscriptions } from '../../tests/helpers/operations';
+import { gql, log } from '../common';
+import { appClient, createSessions, userIds } from '../lib/accounts';
+import { wsClient } from '../lib/instances';
+import type { Plan } from '../lib/plan';
+import { percentile, round } from '../lib/stats';
+import { SqlCapture, isBookkeeping } from '../sql-capture';
+
+/** Tables a plan must not read sequentially once they hold this many rows (tiny ones are rightly scanned). */
+const BIG_TABLE_ROWS = 50_000;
+
+interface PlanCheck {
+  seqScans: string[];
+  planMs: number;
+  executionMs: number;
+}
+
+function walkPlan(node: any, bigTables: string[], found: string[]) {
+  if (node['Node Type'] === 'Seq Scan' && bigTables.includes(node['Relation Name'])) found.push(`${node['Relation Name']} (${node['Actual Rows'] ?? '?'} rows out)`);
+  for (const child of node.Plans ?? []) walkPlan(child, bigTables, found);
+}
+
+/** The dashboard's and the customer's reads on the seeded dataset: server-side times, and every statement's plan. */
+export async function readsPart(databaseUrl: string, plan: Plan) {
+  log(`\n== reads at scale`);
+  const { openDatabase } = await import('../../server/db/data-source');
+  const { createApp } = await import('../../server/app');
+  const { createLogger } = await import('../../server/logger');
+  const { createEventBus } = await import('../../server/realtime/pubsub');
+  const db = await openDatabase(databaseUrl, 10);
+  const capture = SqlCapture.install(db);
+  capture.enabled = false;
+  const bus = createEventBus(undefined, () => undefined);
+  const config = { publicOrigins: [], production: true, clientDir: '/nonexistent', rateLimitScale: 1_000_000 };
+  const app = await createApp({ config, db, bus, log: createLogger('warn') });
+  const port = await app.listen(0);
+  const url = `http://127.0.0.1:${port}/graphql`;
+  // Server-side time of each HTTP request: from the parsed request to the response handed to the socket.
+  let serverTimes: number[] = [];
+  app.server.prependListener('request', (_request, response) => {
+    const t0 = performance.now();
+    response.once('finish', () => serverTimes.push(performance.now() - t0));
+  });
+  const pg = new PgClient({ connectionString: databaseUrl });
+  await pg.connect();
+  // EXPLAIN as the server's role: row-level security changes the plans.
+  const explainer = appClient(databaseUrl);
+  await explainer.connect();
+  try {
+    const dataset = (
+      await pg.query(`SELECT (SELECT count(*) FROM support_tickets)::int AS tickets, (SELECT count(*) FROM support_replies)::int AS replies,
+                             (SELECT count(*) FROM tenants)::int AS tenants, (SELECT count(*) FROM users WHERE role = 'customer')::int AS customers`)
+    ).rows[0];
+    log(`  dataset: ${JSON.stringify(dataset)}`);
+    await pg.query(`ANALYZE tenants`);
+    const bigTables: string[] = (
+      await pg.query(`SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND reltuples >= $1`, [BIG_TABLE_ROWS])
+    ).rows.map((r) => r.relname);
+    log(`  tables checked for sequential scans (≥ ${BIG_TABLE_ROWS.toLocaleString('en')} rows): ${bigTables.join(', ')}`);
+    const [adminId] = await userIds(pg, ['agent7@lex.bench.example']);
+    // The customer with the most tickets (the first of the power law), and one who has unread replies.
+    const [customerId] = await userIds(pg, ['customer1@bench.example']);
+    const [adminToken, customerToken] = await createSessions(pg, [adminId, customerId]);
+    const fifty = (await pg.query(`SELECT t.id FROM support_tickets t WHERE t.ticket_number % 20000 = 0 ORDER BY t.ticket_number LIMIT 1`)).rows[0].id;
+    const someNumber = (await pg.query(`SELECT ticket_number FROM support_tickets ORDER BY ticket_number DESC OFFSET 123456 LIMIT 1`)).rows[0]?.ticket_number ?? 1000;
+    // A large tenant (the 5th by tickets) for the company search.
+    const company = (
+      await pg.query(`SELECT t.name FROM tenants t JOIN LATERAL (SELECT count(*) n FROM support_tickets s WHERE s.tenant_id = t.id) c ON true
+                       WHERE t.id IN (SELECT tenant_id FROM support_tickets WHERE ticket_number < 1000 + 200000 GROUP BY 1 ORDER BY count(*) DESC LIMIT 5)
+                       ORDER BY c.n ASC LIMIT 1`)
+    ).rows[0].name as string;
+    const page = `nodes { id ticketNumber subject status category updatedAt userName tenant { id name } lastReply { id createdAt } unreadCount } pageInfo { hasNextPage endCursor } totalCount`;
+    const list = `query ($f: SupportTicketFilter, $after: String) { supportTickets(filter: $f, first: 25, after: $after) { ${page} } }`;
+    const firstPage = await gql(url, list, {}, adminToken);
+    const cursor = firstPage.supportTickets.pageInfo.endCursor;
+
+    type Q = { name: string; run: () => Promise<unknown> };
+    const http = (query: string, variables: Record<string, unknown>, token: string) => () => gql(url, query, variables, token);
+    const adminWs = wsClient(`ws://127.0.0.1:${port}/graphql`, adminToken);
+    const firstBadge = () =>
+      new Promise<number>((resolve, reject) => {
+        const stop = adminWs.subscribe<{ supportBadge: number }>(
+          { query: subscriptions.supportBadge },
+          { next: (v) => (stop(), resolve(v.data!.supportBadge)), error: reject, complete: () => undefined },
+        );
+      });
+    const queries: Q[] = [
+      { name: 'dashboard_first_page', run: http(list, {}, adminToken) },
+      ...['OPEN', 'IN_PROGRESS', 'ANSWERED', 'CLOSED'].map((s) => ({ name: `status_${s.toLowerCase()}`, run: http(list, { f: { status: s } }, adminToken) })),
+      { name: 'category_billing', run: http(list, { f: { category: 'BILLING' } }, adminToken) },
+      { name: 'search_number', run: http(list, { f: { search: `#${someNumber}` } }, adminToken) },
+      { name: 'search_subject', run: http(list, { f: { search: 'parental leave for interns' } }, adminToken) },
+      { name: 'search_company', run: http(list, { f: { search: company } }, adminToken) },
+      { name: 'next_page', run: http(list, { after: cursor }, adminToken) },
+      { name: 'support_stats', run: http(ops.supportStats, {}, adminToken) },
+      { name: 'my_tickets', run: http(`{ myTickets(first: 25) { ${page} } }`, {}, customerToken) },
+      {
+        name: 'ticket_50_replies',
+        run: http(`query ($id: ID!) { supportTicket(id: $id) { id subject status userEmail tenant { name } replies { id message isAdmin senderName createdAt } } }`, { id: fifty }, adminToken),
+      },
+      { name: 'unread_reply_count', run: http(ops.unreadReplyCount, {}, customerToken) },
+      { name: 'superadmin_badge', run: firstBadge },
+    ];
+
+    const results: Record<string, { p50_ms: number; p95_ms: number }> = {};
+    const detail: Record<string, unknown> = {};
+    let seqScanFound = false;
+    for (const q of queries) {
+      // Plans first: the statements one execution sends, each EXPLAINed (ANALYZE, BUFFERS) as the viewer.
+      capture.enabled = true;
+      const { result, statements } = await capture.during(q.run);
+      capture.enabled = false;
+      const viewerId = q.name === 'my_tickets' || q.name === 'unread_reply_count' ? customerId : adminId;
+      const role = viewerId === customerId ? 'customer' : 'superadmin';
+      const plans: (PlanCheck & { sql: string })[] = [];
+      for (const s of statements) {
+        if (isBookkeeping(s.sql) || !/^\s*(SELECT|WITH)/i.test(s.sql)) continue;
+        await explainer.query('BEGIN');
+        try {
+          await explainer.query(`SELECT set_config('app.user_id', $1, true), set_config('app.role', $2, true)`, [viewerId, role]);
+          const [row] = (await explainer.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${s.sql}`, s.parameters as unknown[])).rows;
+          const explained = row['QUERY PLAN'][0];
+          const seqScans: string[] = [];
+          walkPlan(explained.Plan, bigTables, seqScans);
+          plans.push({ sql: s.sql.replace(/\s+/g, ' ').slice(0, 400), seqScans, planMs: explained['Planning Time'], executionMs: explained['Execution Time'] });
+        } finally {
+          await explainer.query('ROLLBACK');
+        }
+      }
+      for (let i = 0; i < 3; i++) await q.run();
+      const roundTrips: number[] = [];
+      serverTimes = [];
+      for (let i = 0; i < plan.readIterations; i++) {
+        const t0 = performance.now();
+        await q.run();
+        roundTrips.push(performance.now() - t0);
+      }
+      // HTTP queries: server-side times; the badge (a subscription's first value): subscribe → value at the client.
+      const times = serverTimes.length === plan.readIterations ? serverTimes : roundTrips;
+      results[q.name] = { p50_ms: round(percentile(times, 50)), p95_ms: round(percentile(times, 95)) };
+      const seq = plans.flatMap((p) => p.seqScans);
+      if (seq.length) seqScanFound = true;
+      const total = (result as any)?.supportTickets?.totalCount ?? (result as any)?.myTickets?.totalCount;
+      detail[q.name] = {
+        measured: times === serverTimes ? 'server-side (request → response finished)' : 'client round trip',
+        roundTrip: { p50_ms: round(percentile(roundTrips, 50)), p95_ms: round(percentile(roundTrips, 95)) },
+        statements: statements.length,
+        totalCount: total,
+        plans,
+      };
+      log(
+        `  ${q.name.padEnd(22)} p50 ${results[q.name].p50_ms.toFixed(2).padStart(7)} ms  p95 ${results[q.name].p95_ms.toFixed(2).padStart(7)} ms` +
+          `  (${statements.length} SQL, slowest plan ${Math.max(0, ...plans.map((p) => p.executionMs)).toFixed(2)} ms${total !== undefined ? `, ${total} matches` : ''})` +
+          (seq.length ? `  !!! SEQ SCAN: ${seq.join(', ')}` : ''),
+      );
+    }
+    await adminWs.dispose();
+    if (seqScanFound) log(`\n!!! At least one read query scans a big table sequentially: see above and bench/results/latest-detail.json`);
+    return { figures: { dataset, queries: results }, detail: { company, someNumber, queries: detail }, seqScanFound };
+  } finally {
+    await pg.end();
+    await explainer.end();
+    await app.close();
+    await bus.close();
+    await db.destroy();
+  }
+}
