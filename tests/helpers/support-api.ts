@@ -1,7 +1,6 @@
 import { SignedIn, signedInUser } from './accounts';
 import { graphql, ok } from './graphql';
 import { ops, type CreateTicketInput, type TicketStatus, type VariablesOf } from './operations';
-
 import { TestServer, TestServerOptions, startTestServer } from './server';
 
 export { TICKET, ops, type Ticket } from './operations';
@@ -37,7 +36,10 @@ export type Desk = ReturnType<typeof api> & {
   admin: SignedIn;
 };
 
-/** A server with customers of two companies and a superadmin signed in: what most tests of the desk start from. */
+/**
+ * A server with customers of two companies and a superadmin signed in: what most tests of the desk
+ * start from. `desk` holds the calls bound to the server; useDesk spreads them onto its fixture.
+ */
 export async function openDesk(options: TestServerOptions = {}) {
   const server = await startTestServer(options);
   return {
