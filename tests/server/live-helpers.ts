@@ -7,6 +7,7 @@ import { ok } from '../helpers/graphql';
 import { briefOps, ops, subscriptions, type TicketStatus } from '../helpers/operations';
 import type { TestServer } from '../helpers/server';
 
+// The live tests' names for the shared subscriptions (tests/helpers/operations.ts).
 export const REPLY_ADDED = subscriptions.replyAdded;
 export const TICKET_UPDATED = subscriptions.ticketUpdated;
 export const SUPPORT_BADGE = subscriptions.supportBadge;
