@@ -51,10 +51,13 @@ const appClient = (connectionString: string) => new PgClient({ connectionString,
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
+/** What `sessions` stores of a token, and what a transaction names in `app.session`. */
+const sessionKey = (token: string) => createHash('sha256').update(token).digest('hex');
+
 /** Sessions as the sign-in creates them: a random token, only its SHA-256 stored. */
 async function createSessions(db: PgClient, userIds: string[]): Promise<string[]> {
   const tokens = userIds.map(() => randomBytes(32).toString('base64url'));
-  const hashes = tokens.map((t) => createHash('sha256').update(t).digest('hex'));
+  const hashes = tokens.map(sessionKey);
   for (let i = 0; i < userIds.length; i += 5000) {
     await db.query(
       `INSERT INTO sessions (user_id, token_hash, expires_at)
@@ -201,7 +204,6 @@ async function writePart(databaseUrl: string, instance: Instance) {
   const db = new PgClient({ connectionString: databaseUrl });
   await db.connect();
   const owners = (await db.query(`SELECT id, user_id FROM support_tickets WHERE id = ANY($1)`, [tickets])).rows;
-  const adminId = (await db.query(`SELECT id FROM users WHERE email = 'agent8@lex.bench.example'`)).rows[0].id;
   await db.end();
   const ownerOf = new Map(owners.map((r) => [r.id, r.user_id]));
   const clients = await Promise.all(
@@ -216,7 +218,7 @@ async function writePart(databaseUrl: string, instance: Instance) {
     const fromAdmin = k % 2 === 1;
     const userId = ownerOf.get(tickets[w]);
     await c.query('START TRANSACTION');
-    await c.query(`SELECT set_config('app.user_id', $1, true), set_config('app.role', $2, true)`, [fromAdmin ? adminId : userId, fromAdmin ? 'superadmin' : 'customer']);
+    await c.query(`SELECT set_config('app.session', $1, true)`, [sessionKey(fromAdmin ? adminToken : customerTokens[w])]);
     const locked = fromAdmin
       ? await c.query(`SELECT * FROM support_tickets t WHERE true AND t.id = $1 FOR UPDATE`, [tickets[w]])
       : await c.query(`SELECT * FROM support_tickets t WHERE t.user_id = $1 AND t.id = $2 FOR UPDATE`, [userId, tickets[w]]);
@@ -430,16 +432,16 @@ function walkPlan(node: any, found: string[]) {
 
 async function readsPart(databaseUrl: string) {
   log(`\n== reads at scale`);
-  const { openDatabase } = await import('../server/db/data-source');
+  const { openDatabases } = await import('../server/db/data-source');
   const { createApp } = await import('../server/app');
   const { createLogger } = await import('../server/logger');
   const { createEventBus } = await import('../server/realtime/pubsub');
-  const db = await openDatabase(databaseUrl, 10);
+  const { app: db, system, destroy } = await openDatabases(databaseUrl, { poolSize: 10 });
   const capture = SqlCapture.install(db);
   capture.enabled = false;
   const bus = createEventBus(undefined, () => undefined);
   const config = { publicOrigins: [], production: true, clientDir: '/nonexistent', rateLimitScale: 1_000_000 };
-  const app = await createApp({ config, db, bus, log: createLogger('warn') });
+  const app = await createApp({ config, db, system, bus, log: createLogger('warn') });
   const port = await app.listen(0);
   const url = `http://127.0.0.1:${port}/graphql`;
   // Server-side time of each HTTP request: from the parsed request to the response handed to the socket.
@@ -517,14 +519,13 @@ async function readsPart(databaseUrl: string) {
       capture.enabled = true;
       const { result, statements } = await capture.during(q.run);
       capture.enabled = false;
-      const viewerId = q.name === 'my_tickets' || q.name === 'unread_reply_count' ? customerId : adminId;
-      const role = viewerId === customerId ? 'customer' : 'superadmin';
+      const viewerToken = q.name === 'my_tickets' || q.name === 'unread_reply_count' ? customerToken : adminToken;
       const plans: (PlanCheck & { sql: string })[] = [];
       for (const s of statements) {
         if (isBookkeeping(s.sql) || !/^\s*(SELECT|WITH)/i.test(s.sql)) continue;
         await explainer.query('BEGIN');
         try {
-          await explainer.query(`SELECT set_config('app.user_id', $1, true), set_config('app.role', $2, true)`, [viewerId, role]);
+          await explainer.query(`SELECT set_config('app.session', $1, true)`, [sessionKey(viewerToken)]);
           const [row] = (await explainer.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${s.sql}`, s.parameters as unknown[])).rows;
           const plan = row['QUERY PLAN'][0];
           const seqScans: string[] = [];
@@ -569,7 +570,7 @@ async function readsPart(databaseUrl: string) {
     await explainer.end();
     await app.close();
     await bus.close();
-    await db.destroy();
+    await destroy();
   }
 }
 

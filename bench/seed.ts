@@ -180,8 +180,8 @@ export async function seed(options: { scale: number; reset?: boolean; database?:
   const url = benchDatabaseUrl(database);
 
   // Migrations first, exactly as the server applies them.
-  const { openDatabase } = await import('../server/db/data-source');
-  const migrated = await openDatabase(url, 1);
+  const { openDatabases } = await import('../server/db/data-source');
+  const migrated = await openDatabases(url, { poolSize: 1 });
   await migrated.destroy();
 
   const db = new Client({ connectionString: url });

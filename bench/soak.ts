@@ -18,7 +18,7 @@ import { createClient, Client as WsClient } from 'graphql-ws';
 import { Client as PgClient } from 'pg';
 import WebSocket from 'ws';
 import { UsersService } from '../server/accounts/users.service';
-import { openDatabase } from '../server/db/data-source';
+import { openDatabases } from '../server/db/data-source';
 import { gql, option, percentile, sleep } from './common';
 
 const ADMIN_URL = process.env.SOAK_PG_ADMIN_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -131,8 +131,8 @@ async function main() {
   await admin(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
   await admin(`CREATE DATABASE ${DATABASE}`);
   const databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${DATABASE}`);
-  const db = await openDatabase(databaseUrl, 2);
-  const users = new UsersService(db);
+  const db = await openDatabases(databaseUrl, { poolSize: 1 });
+  const users = new UsersService(db.system);
   // Six subscriptions a customer: replies and updates of two tickets, all their tickets, the badge.
   const customerCount = Math.ceil(subscriberTarget / 6);
   const made: Omit<Account, 'token' | 'tickets'>[] = [];
