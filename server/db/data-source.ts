@@ -53,7 +53,7 @@ export interface Databases {
 }
 
 export interface OpenOptions {
-  /** Connections of the app pool; the system pool gets half as many. */
+  /** Connections of each pool (opened as needed, closed when idle). */
   poolSize?: number;
   /** The operator's own login role for the app pool (DATABASE_APP_URL); derived from `ownerUrl` when unset. */
   appUrl?: string;
@@ -75,14 +75,17 @@ export async function openDatabases(ownerUrl: string, { poolSize = 10, appUrl }:
     app = await open().catch(async (error) => {
       if (appUrl || !isLoginRefused(error)) throw error;
       await provisionAppLogin(migrator, url);
-      return open();
+      return open().catch((again) => {
+        throw new Error(`Could not sign in as the app's login role (${again.message}): set DATABASE_APP_URL, see "Database roles" in README.md`);
+      });
     });
   } finally {
     await migrator.destroy();
   }
   try {
     await assertConfined(app);
-    const system = await initialize(createDataSource(ownerUrl, { poolSize: Math.max(2, Math.ceil(poolSize / 2)) }));
+    // As large as the app's: every request checks its session here, and every change counts badges.
+    const system = await initialize(createDataSource(ownerUrl, { poolSize }));
     return { app, system, destroy: async () => void (await Promise.all([app.destroy(), system.destroy()])) };
   } catch (error) {
     await app.destroy();
