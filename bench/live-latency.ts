@@ -33,20 +33,20 @@ const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
 async function runInstance() {
   const { createApp } = await import('../server/app');
-  const { openDatabase } = await import('../server/db/data-source');
+  const { openDatabases } = await import('../server/db/data-source');
   const { createLogger } = await import('../server/logger');
   const { createEventBus } = await import('../server/realtime/pubsub');
   const log = createLogger(process.env.LOG_LEVEL || 'warn');
-  const db = await openDatabase(process.env.DATABASE_URL!, 10);
+  const databases = await openDatabases(process.env.DATABASE_URL!, { poolSize: 10 });
   const bus = createEventBus(process.env.REDIS_URL, (message) => log.warn(message));
   // Rate limits scaled up: one poster writes far faster than the Lex team's per-minute allowance.
   const config = { publicOrigins: [], production: true, clientDir: '/nonexistent', redisUrl: process.env.REDIS_URL, rateLimitScale: 1000 };
-  const app = await createApp({ config, db, bus, log });
+  const app = await createApp({ config, db: databases.app, system: databases.system, bus, log });
   const port = await app.listen(0);
   const stop = async () => {
     await app.close();
     await bus.close();
-    await db.destroy();
+    await databases.destroy();
     process.exit(0);
   };
   process.on('message', (message) => message === 'stop' && void stop());

@@ -4,7 +4,7 @@
  *
  *   npm run bench:seed [-- --scale 0.02] [--reset]
  *
- * Migrations run first (openDatabase, as the server does). The seed is resumable: every step and
+ * Migrations run first (openDatabases, as the server does). The seed is resumable: every step and
  * every chunk commits together with its row in `bench_seed`, so a second run skips what is done and
  * an interrupted run continues where it stopped. The ticket/reply indexes are dropped for the bulk
  * load (their definitions are kept in `bench_seed_indexes`) and rebuilt at the end.
@@ -180,8 +180,8 @@ export async function seed(options: { scale: number; reset?: boolean; database?:
   const url = benchDatabaseUrl(database);
 
   // Migrations first, exactly as the server applies them.
-  const { openDatabase } = await import('../server/db/data-source');
-  const migrated = await openDatabase(url, 1);
+  const { openDatabases } = await import('../server/db/data-source');
+  const migrated = await openDatabases(url, { poolSize: 1 });
   await migrated.destroy();
 
   const db = new Client({ connectionString: url });

@@ -18,7 +18,7 @@ import { createClient, Client as WsClient } from 'graphql-ws';
 import { Client as PgClient } from 'pg';
 import WebSocket from 'ws';
 import { UsersService } from '../server/accounts/users.service';
-import { openDatabase } from '../server/db/data-source';
+import { openDatabases } from '../server/db/data-source';
 import { LOGIN, briefOps, subscriptions } from '../tests/helpers/operations';
 import { gql, option, sleep } from './common';
 import { percentile } from './lib/stats';
@@ -129,8 +129,8 @@ async function main() {
   await admin(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
   await admin(`CREATE DATABASE ${DATABASE}`);
   const databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${DATABASE}`);
-  const db = await openDatabase(databaseUrl, 2);
-  const users = new UsersService(db);
+  const db = await openDatabases(databaseUrl, { poolSize: 1 });
+  const users = new UsersService(db.system);
   // Six subscriptions a customer: replies and updates of two tickets, all their tickets, the badge.
   const customerCount = Math.ceil(subscriberTarget / 6);
   const made: Omit<Account, 'token' | 'tickets'>[] = [];

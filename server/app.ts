@@ -33,7 +33,10 @@ import { retryAfterHeader, securityHeaders } from './security/headers';
 
 export interface AppDeps {
   config: Pick<Config, 'publicOrigins' | 'production' | 'clientDir'> & Partial<Pick<Config, 'redisUrl' | 'rateLimitScale'>>;
+  /** Connections confined by row-level security, for what sessions ask. */
   db: DataSource;
+  /** The owner's connections, for work no session asks for (sessions, badges for others). */
+  system: DataSource;
   bus: EventBus;
   log: Logger;
 }
@@ -46,14 +49,14 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function createApp({ config, db, bus, log }: AppDeps): Promise<App> {
-  const sessions = new SessionService(db);
+export async function createApp({ config, db, system, bus, log }: AppDeps): Promise<App> {
+  const sessions = new SessionService(system);
   const rateLimits = new RateLimits(config.redisUrl, config.rateLimitScale);
   const tickets = new TicketQueries(db);
-  const counts = new TicketCounts(db);
+  const counts = new TicketCounts(db, system);
   const audience = new SupportAudience(bus, tickets, counts, (message, error) => log.error({ err: error }, message));
   const commands = new TicketCommands(db, audience);
-  const services: Services = { db, sessions, tickets, commands, counts, audience, rateLimits };
+  const services: Services = { db, system, sessions, tickets, commands, counts, audience, rateLimits };
   const schema = await buildSupportSchema(bus);
   const secureCookies = config.publicOrigins[0]?.startsWith('https:') ?? false;
 

@@ -1,6 +1,8 @@
 export interface Config {
   /** Unset: an embedded PostgreSQL under `.data/` is started. */
   databaseUrl?: string;
+  /** The login role the server's own connections use; unset: derived from DATABASE_URL (server/db/app-login.ts). */
+  databaseAppUrl?: string;
   /** Unset: in-process pub/sub, fit for one instance only. */
   redisUrl?: string;
   port: number;
@@ -70,8 +72,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
   }
   const port = parsePort('PORT', env.PORT, 4000);
+  const databaseUrl = parseUrl('DATABASE_URL', env.DATABASE_URL, ['postgres:', 'postgresql:']);
+  const databaseAppUrl = parseUrl('DATABASE_APP_URL', env.DATABASE_APP_URL, ['postgres:', 'postgresql:']);
+  // The embedded database makes its own login role; another role only makes sense for a database of yours.
+  if (databaseAppUrl && !databaseUrl) throw new ConfigError('DATABASE_APP_URL needs DATABASE_URL (the owner, for migrations) to be set too');
   return {
-    databaseUrl: parseUrl('DATABASE_URL', env.DATABASE_URL, ['postgres:', 'postgresql:']),
+    databaseUrl,
+    databaseAppUrl,
     redisUrl: parseUrl('REDIS_URL', env.REDIS_URL, ['redis:', 'rediss:']),
     port,
     publicOrigins: parseOrigins(env.PUBLIC_ORIGIN || `http://localhost:${port}`),

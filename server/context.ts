@@ -14,6 +14,8 @@ import { DataSource, In } from 'typeorm';
 
 export interface Services {
   db: DataSource;
+  /** The owner's connections, for work no session asks for (server/db/data-source.ts). */
+  system: DataSource;
   sessions: SessionService;
   /** Support desk reads (lists, search, one ticket, loader batches). */
   tickets: TicketQueries;

@@ -34,3 +34,8 @@ export const TRY_AGAIN_LATER = 1013;
 
 /** The database role row-level security applies to: every table grant of the server is to it. */
 export const APP_ROLE = 'lex_support_app';
+/**
+ * The login role the server connects as, when `DATABASE_APP_URL` does not name another: a member of
+ * APP_ROLE that owns nothing and cannot become the owner (server/db/app-login.ts).
+ */
+export const APP_LOGIN_ROLE = 'lex_support_app_login';

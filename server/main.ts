@@ -3,7 +3,7 @@ import { createDemoAccounts } from './accounts/demo-data';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { startEmbeddedPostgres } from './db/embedded-postgres';
-import { openDatabase } from './db/data-source';
+import { openDatabases } from './db/data-source';
 import { createLogger } from './logger';
 import { createEventBus } from './realtime/pubsub';
 
@@ -13,13 +13,14 @@ async function main() {
 
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, (line) => log.info(line));
   if (embedded) log.info(`No DATABASE_URL: using the embedded PostgreSQL in ${config.dataDir}/postgres`);
-  const db = await openDatabase(config.databaseUrl ?? embedded!.url);
+  const databases = await openDatabases(config.databaseUrl ?? embedded!.url, { appUrl: config.databaseAppUrl });
+  const { app: db, system } = databases;
   if (!config.production) {
     // Printed rather than logged: the newcomer needs these, and logs never carry passwords.
-    for (const line of await createDemoAccounts(db)) console.log(line);
+    for (const line of await createDemoAccounts(system)) console.log(line);
   }
   const bus = createEventBus(config.redisUrl, (message) => log.warn(message));
-  const app = await createApp({ config, db, bus, log });
+  const app = await createApp({ config, db, system, bus, log });
   const port = await app.listen(config.port);
   log.info({ port, redis: Boolean(config.redisUrl) }, `Lex Support is serving http://localhost:${port}/ (GraphQL at /graphql)`);
 
@@ -37,7 +38,7 @@ async function main() {
     try {
       await app.close();
       await bus.close();
-      await db.destroy();
+      await databases.destroy();
       await embedded?.stop();
     } catch (err) {
       log.error({ err }, `${signal}: shutdown failed`);

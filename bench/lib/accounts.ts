@@ -6,10 +6,13 @@ import { APP_ROLE } from '../../server/contract';
 /** A connection as the server's own: the row-level-secured application role. */
 export const appClient = (connectionString: string) => new PgClient({ connectionString, options: `-c role=${APP_ROLE}` });
 
+/** What `sessions` stores of a token, and what a transaction names in `app.session`. */
+export const sessionKey = (token: string) => createHash('sha256').update(token).digest('hex');
+
 /** Sessions as the sign-in creates them: a random token, only its SHA-256 stored. */
 export async function createSessions(db: PgClient, userIds: string[]): Promise<string[]> {
   const tokens = userIds.map(() => randomBytes(32).toString('base64url'));
-  const hashes = tokens.map((t) => createHash('sha256').update(t).digest('hex'));
+  const hashes = tokens.map(sessionKey);
   for (let i = 0; i < userIds.length; i += 5000) {
     await db.query(
       `INSERT INTO sessions (user_id, token_hash, expires_at)

@@ -2,7 +2,7 @@
 import { Client as PgClient } from 'pg';
 import { ops, subscriptions } from '../../tests/helpers/operations';
 import { gql, log } from '../common';
-import { appClient, createSessions, userIds } from '../lib/accounts';
+import { appClient, createSessions, sessionKey, userIds } from '../lib/accounts';
 import { wsClient } from '../lib/instances';
 import type { Plan } from '../lib/plan';
 import { percentile, round } from '../lib/stats';
@@ -25,16 +25,16 @@ function walkPlan(node: any, bigTables: string[], found: string[]) {
 /** The dashboard's and the customer's reads on the seeded dataset: server-side times, and every statement's plan. */
 export async function readsPart(databaseUrl: string, plan: Plan) {
   log(`\n== reads at scale`);
-  const { openDatabase } = await import('../../server/db/data-source');
+  const { openDatabases } = await import('../../server/db/data-source');
   const { createApp } = await import('../../server/app');
   const { createLogger } = await import('../../server/logger');
   const { createEventBus } = await import('../../server/realtime/pubsub');
-  const db = await openDatabase(databaseUrl, 10);
+  const { app: db, system, destroy } = await openDatabases(databaseUrl, { poolSize: 10 });
   const capture = SqlCapture.install(db);
   capture.enabled = false;
   const bus = createEventBus(undefined, () => undefined);
   const config = { publicOrigins: [], production: true, clientDir: '/nonexistent', rateLimitScale: 1_000_000 };
-  const app = await createApp({ config, db, bus, log: createLogger('warn') });
+  const app = await createApp({ config, db, system, bus, log: createLogger('warn') });
   const port = await app.listen(0);
   const url = `http://127.0.0.1:${port}/graphql`;
   // Server-side time of each HTTP request: from the parsed request to the response handed to the socket.
@@ -112,14 +112,13 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
       capture.enabled = true;
       const { result, statements } = await capture.during(q.run);
       capture.enabled = false;
-      const viewerId = q.name === 'my_tickets' || q.name === 'unread_reply_count' ? customerId : adminId;
-      const role = viewerId === customerId ? 'customer' : 'superadmin';
+      const viewerToken = q.name === 'my_tickets' || q.name === 'unread_reply_count' ? customerToken : adminToken;
       const plans: (PlanCheck & { sql: string })[] = [];
       for (const s of statements) {
         if (isBookkeeping(s.sql) || !/^\s*(SELECT|WITH)/i.test(s.sql)) continue;
         await explainer.query('BEGIN');
         try {
-          await explainer.query(`SELECT set_config('app.user_id', $1, true), set_config('app.role', $2, true)`, [viewerId, role]);
+          await explainer.query(`SELECT set_config('app.session', $1, true)`, [sessionKey(viewerToken)]);
           const [row] = (await explainer.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${s.sql}`, s.parameters as unknown[])).rows;
           const explained = row['QUERY PLAN'][0];
           const seqScans: string[] = [];
@@ -164,6 +163,6 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
     await explainer.end();
     await app.close();
     await bus.close();
-    await db.destroy();
+    await destroy();
   }
 }

@@ -2,7 +2,7 @@
 import { Client as PgClient } from 'pg';
 import { LOGIN, briefOps } from '../../tests/helpers/operations';
 import { gql, inBatches, log } from '../common';
-import { appClient } from '../lib/accounts';
+import { appClient, sessionKey } from '../lib/accounts';
 import type { Instance } from '../lib/instances';
 import { CONCURRENCY, type Plan } from '../lib/plan';
 import { percentile, round } from '../lib/stats';
@@ -50,7 +50,6 @@ export async function writePart(databaseUrl: string, instance: Instance, plan: P
   const db = new PgClient({ connectionString: databaseUrl });
   await db.connect();
   const owners = (await db.query(`SELECT id, user_id FROM support_tickets WHERE id = ANY($1)`, [tickets])).rows;
-  const adminId = (await db.query(`SELECT id FROM users WHERE email = 'agent8@lex.bench.example'`)).rows[0].id;
   await db.end();
   const ownerOf = new Map(owners.map((r) => [r.id, r.user_id]));
   const clients = await Promise.all(
@@ -65,7 +64,7 @@ export async function writePart(databaseUrl: string, instance: Instance, plan: P
     const fromAdmin = k % 2 === 1;
     const userId = ownerOf.get(tickets[w]);
     await c.query('START TRANSACTION');
-    await c.query(`SELECT set_config('app.user_id', $1, true), set_config('app.role', $2, true)`, [fromAdmin ? adminId : userId, fromAdmin ? 'superadmin' : 'customer']);
+    await c.query(`SELECT set_config('app.session', $1, true)`, [sessionKey(fromAdmin ? adminToken : customerTokens[w])]);
     const locked = fromAdmin
       ? await c.query(`SELECT * FROM support_tickets t WHERE true AND t.id = $1 FOR UPDATE`, [tickets[w]])
       : await c.query(`SELECT * FROM support_tickets t WHERE t.user_id = $1 AND t.id = $2 FOR UPDATE`, [userId, tickets[w]]);

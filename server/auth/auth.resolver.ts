@@ -18,7 +18,7 @@ export class AuthPayload {
 export class AuthResolver {
   @Query(() => User, { nullable: true, description: 'The signed-in user; null when signed out.' })
   me(@Ctx() { viewer, services }: Context): Promise<User | null> | null {
-    return viewer && services.db.getRepository(User).findOneBy({ id: viewer.id });
+    return viewer && services.system.getRepository(User).findOneBy({ id: viewer.id });
   }
 
   @Mutation(() => AuthPayload, { description: 'Also sets the session cookie' })

@@ -15,6 +15,11 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 
 export type SessionRevokedListener = (sessionIds: string[]) => void;
 
+/**
+ * Sign-in and sessions. Works on the owner's (system) connections: the app's database role may
+ * neither read `users` and `sessions` nor write them, so SQL run on its connections cannot mint a
+ * session for someone else.
+ */
 export class SessionService {
   private readonly revokedListeners: SessionRevokedListener[] = [];
 
@@ -35,24 +40,26 @@ export class SessionService {
     if (!user || !valid) throw unauthenticated('Email or password is incorrect');
 
     const token = randomBytes(32).toString('base64url');
+    const sessionKey = hashToken(token);
     const [session] = await this.db.query(
       `INSERT INTO sessions (user_id, token_hash, expires_at)
        VALUES ($1, $2, now() + $3 * interval '1 millisecond')
        RETURNING id, expires_at`,
-      [user.id, hashToken(token), SESSION_ABSOLUTE_MS],
+      [user.id, sessionKey, SESSION_ABSOLUTE_MS],
     );
-    return { user, token, viewer: toViewer(user, session.id, session.expires_at) };
+    return { user, token, viewer: toViewer(user, { id: session.id, key: sessionKey, expiresAt: session.expires_at }) };
   }
 
   /** The viewer of a live session token, or null for an unknown, revoked or expired one. */
   async authenticate(token: string): Promise<Viewer | null> {
+    const sessionKey = hashToken(token);
     const [row] = await this.db.query(
       `SELECT s.id AS session_id, s.expires_at, s.last_seen_at,
               u.id, u.role, u.name, u.email, u.tenant_id
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.token_hash = $1 AND s.expires_at > now()
           AND s.last_seen_at > now() - $2 * interval '1 millisecond'`,
-      [hashToken(token), SESSION_IDLE_MS],
+      [sessionKey, SESSION_IDLE_MS],
     );
     if (!row) return null;
     if (Date.now() - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
@@ -65,6 +72,7 @@ export class SessionService {
       email: row.email,
       tenantId: row.tenant_id,
       sessionId: row.session_id,
+      sessionKey,
       sessionExpiresAt: row.expires_at,
     };
   }
@@ -91,14 +99,15 @@ export class SessionService {
   }
 }
 
-function toViewer(user: User, sessionId: string, expiresAt: Date): Viewer {
+function toViewer(user: User, session: { id: string; key: string; expiresAt: Date }): Viewer {
   return {
     id: user.id,
     role: user.role,
     name: user.name,
     email: user.email,
     tenantId: user.tenantId,
-    sessionId,
-    sessionExpiresAt: expiresAt,
+    sessionId: session.id,
+    sessionKey: session.key,
+    sessionExpiresAt: session.expiresAt,
   };
 }

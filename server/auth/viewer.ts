@@ -8,6 +8,11 @@ export interface Viewer {
   email: string;
   tenantId: string | null;
   sessionId: string;
+  /**
+   * The hash of the session's token, as `sessions` stores it: transactions name it in `app.session`,
+   * and row-level security finds the viewer from it (the app's database role cannot read it back).
+   */
+  sessionKey: string;
   sessionExpiresAt: Date;
 }
 

@@ -5,7 +5,6 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { Tenant } from '../accounts/tenant.entity';
 import { User } from '../accounts/user.entity';
 import { Session } from '../auth/session.entity';
-import { APP_ROLE } from '../contract';
 import { SupportReply } from '../support/reply.entity';
 import { SupportTicket } from '../support/ticket.entity';
 import { Init1764000000000 } from './migrations/1764000000000-Init';
@@ -14,6 +13,8 @@ import { TicketCounts1764200000000 } from './migrations/1764200000000-TicketCoun
 import { FasterSearch1764200000001 } from './migrations/1764200000001-FasterSearch';
 import { CustomerBadge1764200000002 } from './migrations/1764200000002-CustomerBadge';
 import { ClientMutations1764350000000 } from './migrations/1764350000000-ClientMutations';
+import { SessionKeyedRowSecurity1764403000000 } from './migrations/1764403000000-SessionKeyedRowSecurity';
+import { assertConfined, derivedAppUrl, isLoginRefused, provisionAppLogin } from './app-login';
 
 export const entities = [Tenant, User, Session, SupportTicket, SupportReply];
 export const migrations = [
@@ -23,15 +24,10 @@ export const migrations = [
   FasterSearch1764200000001,
   CustomerBadge1764200000002,
   ClientMutations1764350000000,
+  SessionKeyedRowSecurity1764403000000,
 ];
 
-export interface DataSourceOptions {
-  poolSize?: number;
-  /** Work as the row-level-secured application role (the server) rather than as the tables' owner (migrations). */
-  asApp?: boolean;
-}
-
-export function createDataSource(url: string, { poolSize = 10, asApp = false }: DataSourceOptions = {}): DataSource {
+export function createDataSource(url: string, { poolSize = 10 } = {}): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -40,30 +36,61 @@ export function createDataSource(url: string, { poolSize = 10, asApp = false }: 
     synchronize: false,
     migrationsTransactionMode: 'each',
     // While the database is away, requests fail within seconds instead of waiting on a dead socket.
-    extra: {
-      max: poolSize,
-      connectionTimeoutMillis: 3000,
-      keepAlive: true,
-      query_timeout: 30_000,
-      ...(asApp ? { options: `-c role=${APP_ROLE}` } : {}),
-    },
+    extra: { max: poolSize, connectionTimeoutMillis: 3000, keepAlive: true, query_timeout: 30_000 },
   });
 }
 
+/** The server's two kinds of connections. */
+export interface Databases {
+  /** Everything a session asks for, as a login role that row-level security confines (app-login.ts). */
+  app: DataSource;
+  /**
+   * Work no session asks for, as the tables' owner: signing in and checking sessions, accounts (the
+   * users command, demo data), badges counted for others after a change, and system jobs.
+   */
+  system: DataSource;
+  destroy(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Connections of each pool (opened as needed, closed when idle). */
+  poolSize?: number;
+  /** The operator's own login role for the app pool (DATABASE_APP_URL); derived from `ownerUrl` when unset. */
+  appUrl?: string;
+}
+
 /**
- * Applies pending migrations as the tables' owner, then opens the server's connections, which work
- * as the application role that row-level security applies to.
+ * Applies pending migrations as the tables' owner, makes sure the app's login role exists (unless
+ * the operator gave one), and opens both pools.
  */
-export async function openDatabase(url: string, poolSize?: number): Promise<DataSource> {
-  const owner = await initialize(createDataSource(url, { poolSize: 1 }));
+export async function openDatabases(ownerUrl: string, { poolSize = 10, appUrl }: OpenOptions = {}): Promise<Databases> {
+  const migrator = await initialize(createDataSource(ownerUrl, { poolSize: 1 }));
+  let app: DataSource;
   try {
     // Instances starting together migrate one after another (the pool's one connection holds the lock).
-    await owner.query(`SELECT pg_advisory_lock(hashtext('lex-support:migrations'))`);
-    await owner.runMigrations();
+    await migrator.query(`SELECT pg_advisory_lock(hashtext('lex-support:migrations'))`);
+    await migrator.runMigrations();
+    const url = appUrl ?? derivedAppUrl(ownerUrl);
+    const open = () => initialize(createDataSource(url, { poolSize }));
+    app = await open().catch(async (error) => {
+      if (appUrl || !isLoginRefused(error)) throw error;
+      await provisionAppLogin(migrator, url);
+      return open().catch((again) => {
+        throw new Error(`Could not sign in as the app's login role (${again.message}): set DATABASE_APP_URL, see "Database roles" in README.md`);
+      });
+    });
   } finally {
-    await owner.destroy();
+    await migrator.destroy();
   }
-  return initialize(createDataSource(url, { poolSize, asApp: true }));
+  try {
+    await assertConfined(app);
+    // As large as the app's: every request checks its session here, and every change counts badges.
+    const system = await initialize(createDataSource(ownerUrl, { poolSize }));
+    return { app, system, destroy: async () => void (await Promise.all([app.destroy(), system.destroy()])) };
+  } catch (error) {
+    await app.destroy();
+    throw error;
+  }
 }
 
 /**

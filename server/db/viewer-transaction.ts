@@ -1,15 +1,17 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
-import { Actor } from '../auth/viewer';
+import { Viewer } from '../auth/viewer';
 
-const setViewer = (manager: EntityManager, viewer: Actor) =>
-  manager.query(`SELECT set_config('app.user_id', $1, true), set_config('app.role', $2, true)`, [viewer.id, viewer.role]);
+/** Who a transaction acts for: the session whose rows row-level security lets it reach. */
+export type SessionHolder = Pick<Viewer, 'sessionKey'>;
+
+const setViewer = (manager: EntityManager, viewer: SessionHolder) => manager.query(`SELECT set_config('app.session', $1, true)`, [viewer.sessionKey]);
 
 /**
- * Runs `work` in a transaction that knows who it acts for: `app.user_id` and `app.role` are set
- * for this transaction only, for the database's own checks.
+ * Runs `work` in a transaction that knows who it acts for: `app.session` names the viewer's
+ * session for this transaction only, for the database's own checks.
  */
-export function withViewer<T>(db: DataSource, viewer: Actor, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+export function withViewer<T>(db: DataSource, viewer: SessionHolder, work: (manager: EntityManager) => Promise<T>): Promise<T> {
   return db.transaction(async (manager) => {
     await setViewer(manager, viewer);
     return work(manager);
@@ -23,7 +25,7 @@ export function withViewer<T>(db: DataSource, viewer: Actor, work: (manager: Ent
  */
 export async function withViewerInTurn<T>(
   db: DataSource,
-  viewer: Actor,
+  viewer: SessionHolder,
   key: string,
   work: (manager: EntityManager) => Promise<T>,
   afterCommit: (result: T) => void,

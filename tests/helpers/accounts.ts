@@ -12,8 +12,8 @@ export interface NewTestUser {
   tenant?: string;
 }
 
-export function createUser(server: Pick<TestServer, 'db'>, user: NewTestUser) {
-  return new UsersService(server.db).add(user);
+export function createUser(server: Pick<TestServer, 'system'>, user: NewTestUser) {
+  return new UsersService(server.system).add(user);
 }
 
 export interface SignedIn {

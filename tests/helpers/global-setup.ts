@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { Client } from 'pg';
-import { openDatabase } from '../../server/db/data-source';
+import { openDatabases } from '../../server/db/data-source';
 import { startEmbeddedPostgres } from '../../server/db/embedded-postgres';
 import { freePort } from '../../server/free-port';
 
@@ -50,8 +50,8 @@ export default async function globalSetup() {
   await admin.query(`CREATE DATABASE ${template}`);
   await admin.end();
   const templateUrl = adminUrl.replace(/\/[^/]*$/, `/${template}`);
-  const db = await openDatabase(templateUrl, 1);
-  await db.destroy();
+  // Also makes the app's login role, once for the cluster, before test files start in parallel.
+  await (await openDatabases(templateUrl, { poolSize: 1 })).destroy();
 
   let redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
   if (!(await redisAnswers(redisUrl))) {

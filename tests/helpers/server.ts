@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { App, createApp } from '../../server/app';
-import { openDatabase } from '../../server/db/data-source';
+import { openDatabases } from '../../server/db/data-source';
 import { createLogger, Logger } from '../../server/logger';
 import { createEventBus, EventBus } from '../../server/realtime/pubsub';
 import { createTestDatabase } from './database';
@@ -12,7 +12,10 @@ export interface TestServer {
   wsUrl: string;
   origin: string;
   databaseUrl: string;
+  /** The server's own connections, as the login role row-level security confines. */
   db: DataSource;
+  /** The server's system connections, as the tables' owner (accounts, sessions). */
+  system: DataSource;
   app: App;
   bus: EventBus;
   /** SQL as the tables' owner, past row-level security: for tests that look at the stored rows. */
@@ -34,7 +37,8 @@ export interface TestServerOptions {
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const ownDatabase = options.databaseUrl ? undefined : await createTestDatabase();
   const databaseUrl = options.databaseUrl ?? ownDatabase!.url;
-  const db = await openDatabase(databaseUrl, 5);
+  const databases = await openDatabases(databaseUrl, { poolSize: 5 });
+  const { app: db, system } = databases;
   const log = options.log ?? createLogger(options.env?.LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'silent');
   const redisUrl = options.redis === true ? process.env.LEX_TEST_REDIS_URL : options.redis;
   const bus = createEventBus(redisUrl, (message) => log.warn(message));
@@ -47,7 +51,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     // Tests act faster than people; the rate-limit tests ask for the real limits (RATE_LIMIT_SCALE=1).
     rateLimitScale: Number(options.env?.RATE_LIMIT_SCALE ?? 1000),
   };
-  const app = await createApp({ config, db, bus, log });
+  const app = await createApp({ config, db, system, bus, log });
   const owner = new Pool({ connectionString: databaseUrl, max: 2 });
   owner.on('error', () => undefined); // idle connections die with the database in fault tests
   const port = await app.listen(0);
@@ -59,6 +63,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     origin,
     databaseUrl,
     db,
+    system,
     app,
     bus,
     sql: async (text, params) => (await owner.query(text, params)).rows,
@@ -66,7 +71,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await app.close();
       await owner.end();
       await bus.close();
-      await db.destroy();
+      await databases.destroy();
       await ownDatabase?.drop();
     },
   };

@@ -17,6 +17,7 @@ describe('configuration', () => {
   it('reads every variable', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgres://u@db:5432/lex',
+      DATABASE_APP_URL: 'postgres://app@db:5432/lex',
       REDIS_URL: 'redis://cache:6379',
       PORT: '8080',
       PUBLIC_ORIGIN: 'https://support.lex.example, https://lex.example/',
@@ -24,6 +25,7 @@ describe('configuration', () => {
     });
     expect(config).toMatchObject({
       databaseUrl: 'postgres://u@db:5432/lex',
+      databaseAppUrl: 'postgres://app@db:5432/lex',
       redisUrl: 'redis://cache:6379',
       port: 8080,
       publicOrigins: ['https://support.lex.example', 'https://lex.example'],
@@ -36,6 +38,8 @@ describe('configuration', () => {
     [{ PORT: '70000' }, /^PORT/],
     [{ DATABASE_URL: 'mysql://x@y/z' }, /^DATABASE_URL/],
     [{ DATABASE_URL: 'not a url' }, /^DATABASE_URL/],
+    [{ DATABASE_APP_URL: 'http://db' }, /^DATABASE_APP_URL/],
+    [{ DATABASE_APP_URL: 'postgres://app@db:5432/lex' }, /^DATABASE_APP_URL/],
     [{ REDIS_URL: 'http://cache' }, /^REDIS_URL/],
     [{ PUBLIC_ORIGIN: 'https://lex.example/app' }, /^PUBLIC_ORIGIN/],
     [{ NODE_ENV: 'staging' }, /^NODE_ENV/],

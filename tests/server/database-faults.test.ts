@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { openDatabase } from '../../server/db/data-source';
+import { openDatabases } from '../../server/db/data-source';
 import { freePort } from '../../server/free-port';
 import { TRY_AGAIN_LATER } from '../../server/contract';
 import { SignedIn, signedInUser } from '../helpers/accounts';
@@ -126,7 +126,8 @@ it('lives through connections that are terminated as they open', async () => {
   await link.open();
   const url = new URL(cluster.url);
   url.port = String(link.port);
-  const db = await openDatabase(url.toString(), 3);
+  const databases = await openDatabases(url.toString(), { poolSize: 3 });
+  const db = databases.app;
   try {
     link.mode = 'kill-at-start';
     // One query finds the connection left open by start-up; the others need new ones, which die.
@@ -135,7 +136,7 @@ it('lives through connections that are terminated as they open', async () => {
     link.mode = 'forward';
     expect(await db.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
   } finally {
-    await db.destroy();
+    await databases.destroy();
     await link.cut();
   }
 });

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { UsersService } from '../../server/accounts/users.service';
-import { openDatabase } from '../../server/db/data-source';
+import { openDatabases } from '../../server/db/data-source';
 import { signIn } from '../helpers/accounts';
 import { buildServer } from '../helpers/build';
 import { TestDatabase, createTestDatabase } from '../helpers/database';
@@ -20,8 +20,8 @@ let owner: Pool;
 beforeAll(async () => {
   buildServer();
   database = await createTestDatabase();
-  const db = await openDatabase(database.url, 1);
-  const users = new UsersService(db);
+  const db = await openDatabases(database.url, { poolSize: 1 });
+  const users = new UsersService(db.system);
   await users.add({ email: 'cara@acme.example', name: 'Cara', password: 'long enough', role: 'customer', tenant: 'Acme' });
   await users.add({ email: 'sam@lex.example', name: 'Sam', password: 'long enough', role: 'superadmin' });
   await db.destroy();

@@ -115,7 +115,7 @@ describe('/readyz and migrations', () => {
     const db = await createDataSource(url, { poolSize: 2 }).initialize();
     const log = createLogger('silent');
     const bus = createEventBus(undefined, () => undefined);
-    const app = await createApp({ config: { publicOrigins: [], production: false, clientDir: 'dist/client' }, db, bus, log });
+    const app = await createApp({ config: { publicOrigins: [], production: false, clientDir: 'dist/client' }, db, system: db, bus, log });
     const base = `http://localhost:${await app.listen(0)}`;
     try {
       const pending = await probe(base);

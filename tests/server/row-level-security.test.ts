@@ -1,6 +1,6 @@
-import { Role } from '../../server/accounts/user.entity';
+import { createHash } from 'node:crypto';
 import { withViewer } from '../../server/db/viewer-transaction';
-import { SignedIn, signedInUser } from '../helpers/accounts';
+import { SignedIn, signIn, signedInUser } from '../helpers/accounts';
 import { TestServer } from '../helpers/server';
 import { api, openDesk } from '../helpers/support-api';
 
@@ -21,7 +21,9 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const as = (user: SignedIn, role = Role.CUSTOMER) => ({ id: user.id, role });
+/** A transaction of the user's session, as the server opens them. */
+const sessionOf = (token: string) => ({ sessionKey: createHash('sha256').update(token).digest('hex') });
+const as = (user: SignedIn) => sessionOf(user.token);
 
 it('hides another customer’s ticket and replies from a forged, unscoped query', async () => {
   const forged = await withViewer(server.db, as(stranger), async (manager) => ({
@@ -34,10 +36,10 @@ it('hides another customer’s ticket and replies from a forged, unscoped query'
 });
 
 it('shows the owner and the Lex team the same rows through the same forged query', async () => {
-  const count = (viewer: { id: string; role: Role }) =>
-    withViewer(server.db, viewer, async (manager) => (await manager.query('SELECT count(*)::int AS n FROM support_replies WHERE ticket_id = $1', [ticketId]))[0].n);
-  expect(await count(as(customer))).toBe(2);
-  expect(await count(as(admin, Role.SUPERADMIN))).toBe(2);
+  const count = (user: SignedIn) =>
+    withViewer(server.db, as(user), async (manager) => (await manager.query('SELECT count(*)::int AS n FROM support_replies WHERE ticket_id = $1', [ticketId]))[0].n);
+  expect(await count(customer)).toBe(2);
+  expect(await count(admin)).toBe(2);
 });
 
 it('refuses forged writes to another customer’s ticket', async () => {
@@ -64,11 +66,60 @@ it('shows nothing to a connection that set no viewer at all', async () => {
   expect(await server.db.query('SELECT * FROM support_tickets')).toEqual([]);
 });
 
-it('works as a role that owns no table and does not bypass row-level security', async () => {
+it('works as a login role that owns no table, does not bypass row-level security and cannot become the owner', async () => {
+  const [{ owner }] = await server.sql(`SELECT tableowner AS owner FROM pg_tables WHERE tablename = 'support_tickets'`);
   const [role] = await server.db.query(
-    `SELECT current_user AS name, r.rolsuper AS super, r.rolbypassrls AS bypass,
+    `SELECT current_user AS name, r.rolsuper AS super, r.rolbypassrls AS bypass, pg_has_role(current_user, $1, 'MEMBER') AS "ownerMember",
             (SELECT count(*)::int FROM pg_tables WHERE tableowner = current_user) AS owned
        FROM pg_roles r WHERE r.rolname = current_user`,
+    [owner],
   );
-  expect(role).toEqual({ name: 'lex_support_app', super: false, bypass: false, owned: 0 });
+  expect(role).toEqual({ name: 'lex_support_app_login', super: false, bypass: false, ownerMember: false, owned: 0 });
+});
+
+// SQL an attacker got onto the server's own connections (an injection): everything it may try to
+// become someone else, in the stranger's own transaction. Each attempt runs in a transaction of its own.
+describe('forged SQL on the server’s runtime connection', () => {
+  const forged = <T>(sql: string, params: unknown[] = []) => withViewer<T>(server.db, as(stranger), (manager) => manager.query(sql, params));
+
+  it('cannot switch to the tables’ owner', async () => {
+    const [{ owner }] = await server.sql(`SELECT tableowner AS owner FROM pg_tables WHERE tablename = 'support_tickets'`);
+    await expect(forged(`SET ROLE ${owner}`)).rejects.toThrow(/permission denied/);
+    await expect(forged(`SET SESSION AUTHORIZATION ${owner}`)).rejects.toThrow(/permission denied/);
+  });
+
+  it('sees nothing more after claiming to be the Lex team or another user in the old settings', async () => {
+    const seen = await withViewer(server.db, as(stranger), async (manager) => {
+      await manager.query(`SELECT set_config('app.role', 'superadmin', true), set_config('app.user_id', $1, true)`, [customer.id]);
+      return {
+        tickets: await manager.query('SELECT id FROM support_tickets'),
+        replies: await manager.query('SELECT id FROM support_replies'),
+        search: await manager.query(`SELECT * FROM support_ticket_ids_matching('%')`),
+        counts: await manager.query('SELECT * FROM support_ticket_counts'),
+      };
+    });
+    expect(seen).toEqual({ tickets: [], replies: [], search: [], counts: [] });
+  });
+
+  it('cannot read the keys of other sessions, nor mint a session of its own', async () => {
+    await expect(forged('SELECT token_hash FROM sessions')).rejects.toThrow(/permission denied/);
+    await expect(forged('SELECT password_hash FROM users')).rejects.toThrow(/permission denied/);
+    await expect(
+      forged(`INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, 'forged', now() + interval '1 day')`, [admin.id]),
+    ).rejects.toThrow(/permission denied/);
+    await expect(forged(`UPDATE users SET role = 'superadmin' WHERE id = $1`, [stranger.id])).rejects.toThrow(/permission denied/);
+    await expect(forged('SELECT support_customer_unread($1)', [customer.id])).rejects.toThrow(/permission denied/);
+    await expect(forged(`UPDATE tenants SET name = 'pwned'`)).rejects.toThrow(/permission denied/);
+  });
+
+  it('gets nothing from a session key it guesses, nor from one that ended or expired', async () => {
+    const [ended, expired] = [await signIn(server, customer.email, customer.password), await signIn(server, customer.email, customer.password)];
+    await server.sql('DELETE FROM sessions WHERE token_hash = $1', [sessionOf(ended).sessionKey]);
+    await server.sql(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = $1`, [sessionOf(expired).sessionKey]);
+    for (const key of [sessionOf(ended).sessionKey, sessionOf(expired).sessionKey, customer.id, 'superadmin', '']) {
+      expect(await withViewer(server.db, { sessionKey: key }, (manager) => manager.query('SELECT id FROM support_tickets'))).toEqual([]);
+    }
+    // The customer's live session still reaches the ticket.
+    expect(await withViewer(server.db, as(customer), (manager) => manager.query('SELECT id FROM support_tickets'))).toEqual([{ id: ticketId }]);
+  });
 });

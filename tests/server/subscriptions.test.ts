@@ -297,7 +297,7 @@ describe('a rolled-back write', () => {
 
     const stored = await ok(server, `query ($id: ID!) { supportTicket(id: $id) { status replies { id } } }`, { id: ticket.id }, customer.token);
     expect(stored.supportTicket).toMatchObject({ status: 'OPEN', replies: [expect.anything()] });
-    const [{ count }] = await server.db.query(`SELECT count(*)::int AS count FROM support_tickets WHERE subject = 'Rolled back'`);
+    const [{ count }] = await server.sql(`SELECT count(*)::int AS count FROM support_tickets WHERE subject = 'Rolled back'`);
     expect(count).toBe(0);
 
     await settle();
