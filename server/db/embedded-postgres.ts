@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -155,7 +155,9 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
         (user ? `, run as the system user postgres${user.created ? ' (created now)' : ''} from ${binaries.dir}` : ''),
     );
     const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
-    if (fresh && existsSync(databaseDir)) throw new Error(`${databaseDir} exists but holds no PostgreSQL cluster; remove it to start afresh`);
+    // An empty folder is what a failed initdb leaves: used again. Anything else there is not ours to remove.
+    const strangers = fresh ? await readdir(databaseDir).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : [databaseDir])) : [];
+    if (strangers.length) throw new Error(`${databaseDir} exists but holds no PostgreSQL cluster; remove it to start afresh`);
     const password = await clusterPassword(dataDir);
     if (fresh) {
       log(`Creating an embedded PostgreSQL cluster in ${databaseDir}`);

@@ -114,6 +114,18 @@ describe('a start that finds a PostgreSQL left on its data folder', () => {
   });
 });
 
+it('creates the cluster in an empty postgres folder, as a failed first start leaves it', async () => {
+  const dir = mkdtempSync(path.join('.data', 'embedded-empty-'));
+  mkdirSync(path.join(dir, 'postgres'));
+  try {
+    const server = await start(dir);
+    expect(await healthz(server)).toBe(200);
+    expect(await server.stop()).toBe(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 describe('a start whose embedded PostgreSQL cannot run', () => {
   let dir: string;
   beforeAll(() => {
