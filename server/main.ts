@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { createDemoAccounts } from './accounts/demo-data';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
-import { startEmbeddedPostgres } from './db/embedded-postgres';
+import { EmbeddedDatabaseError, startEmbeddedPostgres } from './db/embedded-postgres';
 import { openDatabases } from './db/data-source';
 import { createLogger } from './logger';
 import { createEventBus } from './realtime/pubsub';
@@ -11,8 +11,8 @@ async function main() {
   const config = loadConfig();
   const log = createLogger();
 
+  // No DATABASE_URL: a PostgreSQL of its own, whose first log line says where it runs.
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, (line) => log.info(line));
-  if (embedded) log.info(`No DATABASE_URL: using the embedded PostgreSQL in ${config.dataDir}/postgres`);
   const databases = await openDatabases(config.databaseUrl ?? embedded!.url, { appUrl: config.databaseAppUrl });
   const { app: db, system } = databases;
   if (!config.production) {
@@ -53,6 +53,8 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
+  if (error instanceof ConfigError) console.error(`Configuration error: ${error.message}`);
+  else if (error instanceof EmbeddedDatabaseError) console.error(error.message);
+  else console.error('Start-up failed:', error);
   process.exit(1);
 });

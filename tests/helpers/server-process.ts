@@ -12,11 +12,12 @@ export interface ServerProcess {
 }
 
 /**
- * `node dist/server/main.js` as an operator runs it (build first with buildServer), on port 0;
- * resolves once it says where it serves.
+ * `node dist/server/main.js` as an operator runs it (build first with buildServer), on port 0, from
+ * `cwd` (the repository by default); resolves once it says where it serves.
  */
-export function startServerProcess(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
+export function startServerProcess(env: NodeJS.ProcessEnv, cwd?: string): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['dist/server/main.js'], {
+    cwd,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
