@@ -28,11 +28,11 @@ import { TicketQueries } from './support/ticket-queries';
 import { isDatabaseUnavailable, serviceUnavailable, unavailableStatus } from './db/unavailable';
 import { maskError } from './error-masking';
 import { MAX_TOKENS, limitRules } from './security/graphql-limits';
-import { RateLimits } from './security/rate-limits';
+import { RateLimits, queryRateLimit } from './security/rate-limits';
 import { retryAfterHeader, securityHeaders } from './security/headers';
 
 export interface AppDeps {
-  config: Pick<Config, 'publicOrigins' | 'production' | 'clientDir'> & Partial<Pick<Config, 'redisUrl' | 'rateLimitScale'>>;
+  config: Pick<Config, 'publicOrigins' | 'production' | 'clientDir'> & Partial<Pick<Config, 'redisUrl' | 'rateLimitScale' | 'trustProxy'>>;
   /** Connections confined by row-level security, for what sessions ask. */
   db: DataSource;
   /** The owner's connections, for work no session asks for (sessions, badges for others). */
@@ -62,8 +62,9 @@ export async function createApp({ config, db, system, bus, log }: AppDeps): Prom
 
   const app = express();
   app.disable('x-powered-by');
-  // Client addresses (for rate limits) come from X-Forwarded-For only when a proxy on a private network sent it.
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // Client addresses (for per-address limits) come from X-Forwarded-For only as far as the proxies
+  // named by TRUST_PROXY vouch for it; by default from the connection itself.
+  app.set('trust proxy', config.trustProxy ?? false);
   const clientIp = (request: IncomingMessage) => proxyaddr(request, app.get('trust proxy fn'));
   app.use(securityHeaders({ production: config.production, https: secureCookies }));
   app.use('/graphql', cors({ origin: config.publicOrigins, credentials: true }));
@@ -102,6 +103,7 @@ export async function createApp({ config, db, system, bus, log }: AppDeps): Prom
       // Our own playground answers browsers at GET /graphql; never Apollo's CDN-loaded landing page.
       ApolloServerPluginLandingPageDisabled(),
       introspectionGuard(config.production),
+      queryRateLimit,
       retryAfterHeader,
       unavailableStatus,
     ],

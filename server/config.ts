@@ -1,3 +1,5 @@
+import proxyaddr from 'proxy-addr';
+
 export interface Config {
   /** Unset: an embedded PostgreSQL under `.data/` is started. */
   databaseUrl?: string;
@@ -15,6 +17,12 @@ export interface Config {
   clientDir: string;
   /** Multiplies every rate limit (load tests raise it). */
   rateLimitScale: number;
+  /**
+   * The proxies whose X-Forwarded-For names the client (for per-address limits), as Express's
+   * `trust proxy` takes them: a number of hops, or addresses, CIDR ranges and proxy-addr's names
+   * (`loopback`, `linklocal`, `uniquelocal`). `false`: the peer is the client.
+   */
+  trustProxy: number | string[] | false;
 }
 
 export class ConfigError extends Error {}
@@ -65,6 +73,20 @@ function parseOrigins(raw: string): string[] {
   });
 }
 
+function parseTrustProxy(raw: string | undefined): Config['trustProxy'] {
+  if (raw === undefined || raw.trim() === '') return false;
+  if (/^\d+$/.test(raw.trim())) return Number(raw) || false;
+  const entries = raw.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    try {
+      proxyaddr.compile(entry);
+    } catch {
+      throw new ConfigError(`TRUST_PROXY must be a number of hops or addresses, CIDR ranges, loopback, linklocal or uniquelocal, got "${entry}"`);
+    }
+  }
+  return entries;
+}
+
 /** Reads and validates the environment once; a bad value stops start-up with a message naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const nodeEnv = env.NODE_ENV ?? 'development';
@@ -86,5 +108,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: env.DATA_DIR || '.data',
     clientDir: env.CLIENT_DIR || 'dist/client',
     rateLimitScale: parseScale(env.RATE_LIMIT_SCALE),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
 }

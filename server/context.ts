@@ -10,6 +10,7 @@ import { TicketCommands } from './support/ticket-commands';
 import { TicketCounts } from './support/ticket-counts';
 import { TicketQueries } from './support/ticket-queries';
 import { SupportTicket } from './support/ticket.entity';
+import type { RepliesPage } from './support/support-input';
 import { DataSource, In } from 'typeorm';
 
 export interface Services {
@@ -30,14 +31,15 @@ export interface Services {
 /** Batches the lookups of one request, so a page of tickets costs a fixed number of queries. */
 export interface Loaders {
   tenant: DataLoader<string, Tenant | undefined>;
-  replies: DataLoader<string, SupportReply[]>;
+  /** One loader per page asked for, so that the tickets of a list asking for one page share one query. */
+  replies(page: RepliesPage): DataLoader<string, SupportReply[]>;
   lastReply: DataLoader<string, SupportReply | undefined>;
   ticket: DataLoader<string, SupportTicket | null>;
 }
 
 export interface Context {
   viewer: Viewer | null;
-  /** The client's address (behind a proxy on a private network, the one it forwarded). */
+  /** The client's address (behind the proxies TRUST_PROXY names, the one they forwarded). */
   ip: string;
   services: Services;
   loaders: Loaders;
@@ -61,15 +63,24 @@ export function createLoaders(services: Services, viewer: Viewer | null, { cache
     if (!viewer) throw new Error('loaders that read tickets need a viewer');
     return viewer;
   };
+  const repliesByPage = new Map<string, DataLoader<string, SupportReply[]>>();
   return {
     tenant: new DataLoader(async (ids) => {
       const tenants = await db.getRepository(Tenant).findBy({ id: In([...ids]) });
       return ids.map((id) => tenants.find((t) => t.id === id));
     }, { cache }),
-    replies: new DataLoader(async (ticketIds) => {
-      const byTicket = groupBy(await tickets.repliesOf(requireViewer(), ticketIds), (r) => r.ticketId);
-      return ticketIds.map((id) => byTicket.get(id) ?? []);
-    }, { cache }),
+    replies: ({ last, before }) => {
+      const key = `${last ?? ''}|${before ?? ''}`;
+      let loader = repliesByPage.get(key);
+      if (!loader) {
+        loader = new DataLoader(async (ticketIds) => {
+          const byTicket = groupBy(await tickets.repliesOf(requireViewer(), ticketIds, { last, before }), (r) => r.ticketId);
+          return ticketIds.map((id) => byTicket.get(id) ?? []);
+        }, { cache });
+        repliesByPage.set(key, loader);
+      }
+      return loader;
+    },
     lastReply: new DataLoader(async (ticketIds) => {
       const replies = await tickets.lastRepliesOf(requireViewer(), ticketIds);
       return ticketIds.map((id) => replies.find((r) => r.ticketId === id));

@@ -9,6 +9,9 @@ export const MAX_SUBJECT_LENGTH = 200;
 export const MAX_MESSAGE_LENGTH = 10_000;
 /** Most tickets one page of a list may ask for (`first`). */
 export const MAX_PAGE_SIZE = 100;
+/** Replies of one conversation per read (`last`): by default 200 (a whole ordinary conversation), at most 500. */
+export const REPLIES_PAGE_SIZE = 200;
+export const MAX_REPLIES_PAGE_SIZE = 500;
 
 /** The codes errors carry in `extensions.code`. */
 export const ErrorCode = {

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors';
 import { SessionService } from '../auth/session.service';
@@ -7,10 +9,12 @@ import { topics } from '../realtime/topics';
 import { UsersService } from './users.service';
 
 const USAGE = `Usage: npm run users -- <command> [options]
-  add --email E --name N --password P --role customer|superadmin [--tenant "Company"]
+  add --email E --name N [--password P] --role customer|superadmin [--tenant "Company"]
   list
-  set-password --email E --password P
+  set-password --email E [--password P]
   remove --email E
+Without --password, the password is asked for (not shown) or read from standard input: other users
+of the machine see command-line arguments (ps), not standard input.
 Reads DATABASE_URL, or finds the embedded database while \`npm start\` runs it.`;
 
 async function announce(bus: EventBus, sessionIds: string[]) {
@@ -18,6 +22,20 @@ async function announce(bus: EventBus, sessionIds: string[]) {
   await bus.publish(topics.revokedSessions, { sessionIds }).catch(() => {
     console.warn('Could not reach Redis: open sockets of the ended sessions close when they expire');
   });
+}
+
+/** The password from standard input: asked for on a terminal without echo, else its first line. */
+async function readPassword(): Promise<string> {
+  const input = process.stdin;
+  if (input.isTTY) process.stderr.write('Password (not shown): ');
+  const lines = createInterface({ input, output: new Writable({ write: (_chunk, _encoding, done) => done() }), terminal: Boolean(input.isTTY) });
+  try {
+    for await (const line of lines) return line;
+    return '';
+  } finally {
+    lines.close();
+    if (input.isTTY) process.stderr.write('\n');
+  }
 }
 
 async function main(argv: string[]) {
@@ -38,6 +56,7 @@ async function main(argv: string[]) {
     if (typeof value !== 'string' || !value.trim()) throw new UsageError(`${command} needs --${option}`);
     return value;
   };
+  const password = () => (values.password !== undefined ? need('password') : readPassword());
   if (!['add', 'list', 'set-password', 'remove'].includes(command)) throw new UsageError(USAGE);
 
   // Imported here so that a usage error needs no database.
@@ -57,7 +76,7 @@ async function main(argv: string[]) {
       const user = await users.add({
         email: need('email'),
         name: need('name'),
-        password: need('password'),
+        password: await password(),
         role: need('role'),
         tenant: values.tenant,
       });
@@ -65,7 +84,7 @@ async function main(argv: string[]) {
     } else if (command === 'list') {
       console.table(await users.list());
     } else if (command === 'set-password') {
-      await users.setPassword(need('email'), need('password'));
+      await users.setPassword(need('email'), await password());
       console.log(`Set a new password for ${values.email}; their sessions have ended`);
     } else {
       await users.remove(need('email'));

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../auth/passwords';
 import { SessionService } from '../auth/session.service';
+import { emailMatches, normalizeEmail } from './email';
 import { UsageError } from '../errors';
 import { Role, User } from './user.entity';
 
@@ -22,7 +23,7 @@ export class UsersService {
   ) {}
 
   async add({ email, name, password, role, tenant }: NewUser): Promise<User> {
-    email = email.trim();
+    email = normalizeEmail(email);
     name = name.trim();
     tenant = tenant?.trim();
     if (!EMAIL.test(email)) throw new UsageError(`"${email}" is not an email address`);
@@ -34,7 +35,7 @@ export class UsersService {
 
     const passwordHash = await hashPassword(password);
     return this.db.transaction(async (manager) => {
-      const [existing] = await manager.query('SELECT 1 FROM users WHERE lower(email) = lower($1)', [email]);
+      const [existing] = await manager.query(`SELECT 1 FROM users WHERE ${emailMatches('email', '$1')}`, [email]);
       if (existing) throw new UsageError(`a user with the email ${email} exists already`);
       let tenantId: string | null = null;
       if (tenant) {
@@ -69,7 +70,7 @@ export class UsersService {
   }
 
   private async find(email: string): Promise<User> {
-    const user = await this.db.getRepository(User).createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email: email.trim() }).getOne();
+    const user = await this.db.getRepository(User).createQueryBuilder('u').where(emailMatches('u.email', ':email'), { email: normalizeEmail(email) }).getOne();
     if (!user) throw new UsageError(`there is no user with the email ${email}`);
     return user;
   }

@@ -27,12 +27,14 @@ export class AuthResolver {
     @Arg('password', { description: 'The password.' }) password: string,
     @Ctx() { services, http, ip }: Context): Promise<AuthPayload> {
     const { rateLimits, sessions } = services;
-    await rateLimits.beforeSignIn(email, ip);
-    const { user, token } = await sessions.signIn(email, password).catch(async (error) => {
-      await rateLimits.signInFailed(email);
+    await rateLimits.countSignIn(ip);
+    const account = await sessions.findAccount(email);
+    await rateLimits.refuseLocked(account.key, ip);
+    const { user, token } = await sessions.signIn(account, password).catch(async (error) => {
+      await rateLimits.signInFailed(account.key, ip);
       throw error;
     });
-    await rateLimits.signInSucceeded(email);
+    await rateLimits.signInSucceeded(account.key, ip);
     http?.res.cookie(sessionCookieName(http.secure), token, {
       httpOnly: true,
       sameSite: 'lax',

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { emailMatches, normalizeEmail } from '../accounts/email';
 import { User } from '../accounts/user.entity';
 import { unauthenticated } from '../errors';
 import { verifyPassword } from './passwords';
@@ -13,6 +14,12 @@ const TOUCH_EVERY_MS = 60_000;
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
+/** What sign-in found for an email; `key` names the account for the sign-in limits. */
+export interface SignInAccount {
+  key: string;
+  user: User | null;
+}
+
 export type SessionRevokedListener = (sessionIds: string[]) => void;
 
 /**
@@ -25,8 +32,13 @@ export class SessionService {
 
   constructor(private readonly db: DataSource) {}
 
-  /** The same error whether the email is unknown or the password wrong. */
-  async signIn(email: string, password: string): Promise<{ user: User; token: string; viewer: Viewer }> {
+  /**
+   * The account an email names, as the database finds it, and the key its sign-in limits count
+   * under: the user's id, or for an unknown email that email as the database lowers it, so that
+   * every spelling the database takes for one account meets the same limits.
+   */
+  async findAccount(email: string): Promise<SignInAccount> {
+    email = normalizeEmail(email);
     // No account has NUL in its email (PostgreSQL could not even compare it) or more than 254 characters.
     if (email.includes('\0') || email.length > 254) email = '';
     const user = await this.db
@@ -34,8 +46,15 @@ export class SessionService {
       .createQueryBuilder('u')
       .addSelect('u.passwordHash')
       .leftJoinAndSelect('u.tenant', 'tenant')
-      .where('lower(u.email) = lower(:email)', { email: email.trim() })
+      .where(emailMatches('u.email', ':email'), { email })
       .getOne();
+    if (user) return { key: user.id, user };
+    const [{ key }] = await this.db.query('SELECT lower($1) AS key', [email]);
+    return { key: `email:${key}`, user: null };
+  }
+
+  /** The same error whether the email is unknown or the password wrong. */
+  async signIn({ user }: SignInAccount, password: string): Promise<{ user: User; token: string; viewer: Viewer }> {
     const valid = await verifyPassword(user?.passwordHash, password);
     if (!user || !valid) throw unauthenticated('Email or password is incorrect');
 

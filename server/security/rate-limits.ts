@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import Redis from 'ioredis';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -8,9 +9,14 @@ import type { Context } from '../context';
 
 /** What each limit allows: `points` actions per `seconds`. */
 const LIMITS = {
-  // Sign-in: per client address, and attempts per account (a success starts the count afresh).
+  // Sign-in attempts per client address.
   signInPerIp: { points: 100, seconds: 15 * 60 },
-  signInPerAccount: { points: 10, seconds: 15 * 60 },
+  // Failed sign-ins to one account from every address together: the ceiling that still holds when
+  // an attacker rotates addresses, high enough that one address alone never reaches it.
+  signInFailuresPerAccount: { points: 50, seconds: 60 * 60 },
+  // Operations over HTTP per signed-in user (per address for anonymous callers): a person clicks far
+  // less; a script that floods the desk with its most expensive allowed query is held to this.
+  query: { points: 300, seconds: 60 },
   createTicket: { points: 20, seconds: 60 * 60 },
   customerReply: { points: 30, seconds: 60 },
   // The Lex team answers all day: at least 120 replies a minute (the issue's floor) with room to spare.
@@ -20,13 +26,17 @@ const LIMITS = {
 } as const;
 export type LimitName = keyof typeof LIMITS;
 
-// Consecutive failed sign-ins to one account: after the fifth, each failure locks the account for a
-// while, doubling from a minute up to an hour (OWASP ASVS 2.2.1 soft lockout).
+// Consecutive failed sign-ins to one account from one address: after the fifth, each failure locks
+// that account for that address for a while, doubling from a minute up to an hour (OWASP ASVS 2.2.1
+// soft lockout). Keyed by address too, so that an attacker's guesses never lock out the real user.
 const FREE_FAILURES = 5;
 const lockSeconds = (failures: number) => Math.min(60 * 2 ** (failures - FREE_FAILURES - 1), 3600);
 
-/** Counters are kept per account under a hash of the email: whatever its length, a key stays small. */
-const accountKey = (email: string) => createHash('sha256').update(email.trim().toLowerCase()).digest('base64url');
+/**
+ * Counters are kept under a hash (whatever its length, a key stays small) of the account's key,
+ * which SessionService.findAccount derives from what the database compares, and of the address.
+ */
+const hashKey = (...parts: string[]) => createHash('sha256').update(parts.join('\0')).digest('base64url');
 
 export function rateLimited(retryAfterSeconds: number, what = 'Too many requests'): GraphQLError {
   const retryAfter = Math.max(1, Math.ceil(retryAfterSeconds));
@@ -76,35 +86,55 @@ export class RateLimits {
     }
   }
 
-  /**
-   * Before checking a password: counts the attempt per address and per account, so that every
-   * login of a request counts, aliased or repeated ones too, and refuses a locked account.
-   */
-  async beforeSignIn(email: string, ip: string): Promise<void> {
-    const account = accountKey(email);
+  /** Counts a sign-in attempt per address: every login of a request, aliased or repeated ones too. */
+  async countSignIn(ip: string): Promise<void> {
     await this.take(this.limiters.signInPerIp, ip, 'Too many sign-in attempts');
-    const lock = await this.locks.get(account).catch(() => null);
-    if (lock && lock.consumedPoints > 1) throw rateLimited(lock.msBeforeNext / 1000, 'Too many failed sign-ins for this account');
-    await this.take(this.limiters.signInPerAccount, account, 'Too many sign-in attempts for this account');
   }
 
-  async signInFailed(email: string): Promise<void> {
-    const account = accountKey(email);
-    const failures = await this.failures.penalty(account).catch(() => null);
+  /** Before checking a password: refuses an account locked for this address, or for all of them. */
+  async refuseLocked(account: string, ip: string): Promise<void> {
+    const [lock, failures] = await Promise.all([
+      this.locks.get(hashKey(account, ip)).catch(() => null),
+      this.limiters.signInFailuresPerAccount.get(hashKey(account)).catch(() => null),
+    ]);
+    const locked = lock && lock.consumedPoints > 1 ? lock : failures && failures.remainingPoints <= 0 ? failures : null;
+    if (locked) throw rateLimited(locked.msBeforeNext / 1000, 'Too many failed sign-ins for this account');
+  }
+
+  async signInFailed(account: string, ip: string): Promise<void> {
+    const pair = hashKey(account, ip);
+    const [failures] = await Promise.all([
+      this.failures.penalty(pair).catch(() => null),
+      this.limiters.signInFailuresPerAccount.penalty(hashKey(account)).catch(() => null),
+    ]);
     if (failures && failures.consumedPoints > FREE_FAILURES) {
-      await this.locks.block(account, lockSeconds(failures.consumedPoints)).catch(() => undefined);
+      await this.locks.block(pair, lockSeconds(failures.consumedPoints)).catch(() => undefined);
     }
   }
 
-  async signInSucceeded(email: string): Promise<void> {
-    const account = accountKey(email);
-    await Promise.all([this.failures.delete(account), this.limiters.signInPerAccount.delete(account)]).catch(() => undefined);
+  /** A success from an address starts its count afresh; the account's ceiling counts on for its hour. */
+  async signInSucceeded(account: string, ip: string): Promise<void> {
+    await this.failures.delete(hashKey(account, ip)).catch(() => undefined);
   }
 
   close() {
     this.redis?.disconnect();
   }
 }
+
+/** Counts every HTTP operation of a user (anonymous callers: of an address) against the `query` limit. */
+export const queryRateLimit: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ contextValue: { viewer, ip, services } }) {
+        await services.rateLimits.consume('query', viewer ? `user:${viewer.id}` : `ip:${ip}`).catch((error: GraphQLError) => {
+          // Refused before execution: Apollo answers such errors with the status they carry.
+          throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 429 } } });
+        });
+      },
+    };
+  },
+};
 
 /** Limits a mutation per viewer: replies by side, the rest by name. */
 export const RateLimited = (name: 'createTicket' | 'reply') =>

@@ -1,4 +1,4 @@
-import { MAX_PAGE_SIZE } from '../contract';
+import { MAX_PAGE_SIZE, MAX_REPLIES_PAGE_SIZE, REPLIES_PAGE_SIZE } from '../contract';
 import { badInput } from '../errors';
 import { SupportTicket } from './ticket.entity';
 
@@ -26,6 +26,19 @@ export function requirePageSize(first: number | null | undefined): number {
   const size = first ?? 25;
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) throw badInput('first', `first must be between 1 and ${MAX_PAGE_SIZE}`);
   return size;
+}
+
+/** A page of a conversation: the `last` replies before the reply `before` (or the latest). */
+export interface RepliesPage {
+  last?: number | null;
+  before?: string | null;
+}
+
+export function requireRepliesPage({ last, before }: RepliesPage): { last: number; before: string | null } {
+  const size = last ?? REPLIES_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_REPLIES_PAGE_SIZE) throw badInput('last', `last must be between 1 and ${MAX_REPLIES_PAGE_SIZE}`);
+  if (before != null && !isUuid(before)) throw badInput('before', 'before must be the id of a reply');
+  return { last: size, before: before ?? null };
 }
 
 /** Where a page of tickets (newest `updated_at` first) ended. */

@@ -1,4 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { MAX_REPLIES_PAGE_SIZE, REPLIES_PAGE_SIZE } from '../contract';
 import { SupportTicket } from './ticket.entity';
 import { TicketCategory, TicketStatus } from './ticket-status';
 
@@ -21,6 +22,19 @@ export class TicketPageArgs {
 
   @Field(() => String, { nullable: true, description: "The previous page's `pageInfo.endCursor`; the first page when omitted." })
   after?: string | null;
+}
+
+@ArgsType()
+export class RepliesPageArgs {
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: REPLIES_PAGE_SIZE,
+    description: `How many of the latest replies, 1 to ${MAX_REPLIES_PAGE_SIZE}; fewer come back when the conversation starts within them.`,
+  })
+  last?: number | null;
+
+  @Field(() => ID, { nullable: true, description: 'The id of a reply of this ticket: only replies written before it (the earlier page).' })
+  before?: string | null;
 }
 
 @ObjectType({ description: 'One page of tickets.' })

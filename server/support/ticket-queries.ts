@@ -3,7 +3,7 @@ import { Actor, Viewer, isSuperadmin } from '../auth/viewer';
 import { hydrate } from '../db/hydrate';
 import { withViewer } from '../db/viewer-transaction';
 import { SupportReply } from './reply.entity';
-import { decodeCursor, encodeCursor, isUuid, refuseNul, requirePageSize } from './support-input';
+import { RepliesPage, decodeCursor, encodeCursor, isUuid, refuseNul, requirePageSize, requireRepliesPage } from './support-input';
 import { SupportTicketConnection, SupportTicketFilter } from './support.types';
 import { SupportTicket } from './ticket.entity';
 import { countAllTickets } from './ticket-counts';
@@ -92,15 +92,32 @@ export class TicketQueries {
     return withViewer(this.db, viewer, (manager) => visibleTickets(manager, viewer).andWhere('t.id = :id', { id }).getOne());
   }
 
-  /** Replies of many tickets at once, oldest first (for the per-request loaders). */
-  async repliesOf(viewer: Viewer, ticketIds: readonly string[]): Promise<SupportReply[]> {
-    return withViewer(this.db, viewer, (manager) =>
-      visibleReplies(manager, viewer)
-        .andWhere('r.ticket_id = ANY(:ids)', { ids: ticketIds })
-        .orderBy('r.created_at', 'ASC')
-        .addOrderBy('r.id', 'ASC')
-        .getMany(),
-    );
+  /**
+   * One page of the conversation of each of many tickets (for the per-request loaders): its last
+   * `last` replies before `before`, oldest first. One index probe per ticket, as for lastRepliesOf.
+   */
+  async repliesOf(viewer: Viewer, ticketIds: readonly string[], page: RepliesPage = {}): Promise<SupportReply[]> {
+    const { last, before } = requireRepliesPage(page);
+    return withViewer(this.db, viewer, async (manager) => {
+      const [visible, parameters] = visibleTickets(manager, viewer)
+        .select('t.id', 'id')
+        .andWhere('t.id = ANY(:ids)', { ids: ticketIds })
+        .getQueryAndParameters();
+      const n = parameters.length;
+      // A cursor that is not a reply of this ticket leaves nothing before it: an empty page.
+      const beforeCursor = before
+        ? `AND (r.created_at, r.id) < (SELECT c.created_at, c.id FROM support_replies c WHERE c.id = $${n + 2} AND c.ticket_id = ticket.id)`
+        : '';
+      const rows: Record<string, unknown>[] = await manager.query(
+        `SELECT page.* FROM (${visible}) ticket
+           CROSS JOIN LATERAL (
+             SELECT * FROM support_replies r WHERE r.ticket_id = ticket.id ${beforeCursor}
+              ORDER BY r.created_at DESC, r.id DESC LIMIT $${n + 1}) page
+          ORDER BY page.created_at, page.id`,
+        before ? [...parameters, last, before] : [...parameters, last],
+      );
+      return rows.map((row) => hydrate(manager, SupportReply, row));
+    });
   }
 
   /** The newest reply of each of many tickets. */

@@ -1,11 +1,13 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Extensions, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Tenant } from '../accounts/tenant.entity';
 import { Role } from '../accounts/user.entity';
 import { isSuperadmin } from '../auth/viewer';
 import { Context } from '../context';
+import { MAX_PAGE_SIZE, MAX_REPLIES_PAGE_SIZE } from '../contract';
+import type { PagedFieldExtensions } from '../security/query-cost';
 import { RateLimited } from '../security/rate-limits';
 import { SupportReply } from './reply.entity';
-import { CreateTicketInput, ReplyToTicketInput, SupportStats, SupportTicketConnection, SupportTicketFilter, TicketPageArgs } from './support.types';
+import { CreateTicketInput, RepliesPageArgs, ReplyToTicketInput, SupportStats, SupportTicketConnection, SupportTicketFilter, TicketPageArgs } from './support.types';
 import { SupportTicket } from './ticket.entity';
 import { TicketStatus } from './ticket-status';
 
@@ -16,6 +18,8 @@ const viewerOf = (context: Context) => context.viewer!;
 export class TicketResolver {
   @Authorized()
   @Query(() => SupportTicketConnection, { description: "The viewer's own tickets, most recently updated first" })
+  // Priced by the cost rule as pages of `first` tickets.
+  @Extensions({ pageSize: MAX_PAGE_SIZE } satisfies PagedFieldExtensions)
   myTickets(
     @Ctx() context: Context,
     @Arg('status', () => TicketStatus, { nullable: true, description: 'Only tickets in this status.' }) status: TicketStatus | undefined,
@@ -32,6 +36,8 @@ export class TicketResolver {
 
   @Authorized(Role.SUPERADMIN)
   @Query(() => SupportTicketConnection, { description: 'Every ticket of every tenant, most recently updated first' })
+  // Priced by the cost rule as pages of `first` tickets.
+  @Extensions({ pageSize: MAX_PAGE_SIZE } satisfies PagedFieldExtensions)
   supportTickets(
     @Ctx() context: Context,
     @Arg('filter', () => SupportTicketFilter, { nullable: true, description: 'Status, category and search; all tickets when omitted.' })
@@ -92,9 +98,10 @@ export class TicketResolver {
     return loaders.tenant.load(ticket.tenantId);
   }
 
-  @FieldResolver(() => [SupportReply], { description: 'Oldest first' })
-  replies(@Root() ticket: SupportTicket, @Ctx() { loaders }: Context) {
-    return loaders.replies.load(ticket.id);
+  @FieldResolver(() => [SupportReply], { description: 'Oldest first: the latest `last` replies, or those before the reply `before`.' })
+  @Extensions({ pageSize: MAX_REPLIES_PAGE_SIZE } satisfies PagedFieldExtensions)
+  replies(@Root() ticket: SupportTicket, @Ctx() { loaders }: Context, @Args() page: RepliesPageArgs) {
+    return loaders.replies(page).load(ticket.id);
   }
 
   @FieldResolver(() => SupportReply, { nullable: true, description: 'The newest reply.' })

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { App, createApp } from '../../server/app';
+import { loadConfig } from '../../server/config';
 import { openDatabases } from '../../server/db/data-source';
 import { createLogger, Logger } from '../../server/logger';
 import { createEventBus, EventBus } from '../../server/realtime/pubsub';
@@ -50,6 +51,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     redisUrl,
     // Tests act faster than people; the rate-limit tests ask for the real limits (RATE_LIMIT_SCALE=1).
     rateLimitScale: Number(options.env?.RATE_LIMIT_SCALE ?? 1000),
+    trustProxy: loadConfig({ TRUST_PROXY: options.env?.TRUST_PROXY }).trustProxy,
   };
   const app = await createApp({ config, db, system, bus, log });
   const owner = new Pool({ connectionString: databaseUrl, max: 2 });

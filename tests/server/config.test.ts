@@ -11,6 +11,7 @@ describe('configuration', () => {
       dataDir: '.data',
       clientDir: 'dist/client',
       rateLimitScale: 1,
+      trustProxy: false,
     });
   });
 
@@ -44,6 +45,7 @@ describe('configuration', () => {
     [{ PUBLIC_ORIGIN: 'https://lex.example/app' }, /^PUBLIC_ORIGIN/],
     [{ NODE_ENV: 'staging' }, /^NODE_ENV/],
     [{ RATE_LIMIT_SCALE: '0' }, /^RATE_LIMIT_SCALE/],
+    [{ TRUST_PROXY: 'nginx' }, /^TRUST_PROXY/],
   ])('refuses %j with a message that names the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

@@ -252,7 +252,9 @@ describe('over HTTP with variables', () => {
         if (refusedAsTooLarge(answer)) return;
         expectSafe(answer);
         if (typeof email !== 'string' || typeof password !== 'string') return expectError(answer, 'BAD_USER_INPUT');
-        const account = email.trim().toLowerCase();
+        // As the server finds the account: an email with NUL or over 254 characters names none (the empty one).
+        const trimmed = email.trim();
+        const account = trimmed.includes('\0') || trimmed.length > 254 ? '' : trimmed.toLowerCase();
         const failed = failures.get(account) ?? 0;
         if (firstError(answer)?.extensions?.code === 'RATE_LIMITED') {
           // Only an account that has just failed several times is locked, and it says for how long.

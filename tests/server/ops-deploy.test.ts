@@ -27,13 +27,18 @@ type Service = {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] | string };
   command?: string[];
+  networks?: { default: { ipv4_address: string } };
 };
 
 const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
 const nginxConf = read('deploy/nginx.conf');
 
-/** `${VAR:-default}` as docker compose reads it with VAR unset. */
-const interpolate = (value: string) => value.replace(/\$\{(\w+):-([^}]*)\}/g, (_m, _name, fallback) => fallback);
+/** Values for the variables the compose file requires (`${VAR:?message}`). */
+const REQUIRED: Record<string, string> = { POSTGRES_PASSWORD: 'a-password-set-by-the-operator' };
+
+/** `${VAR:-default}` as docker compose reads it with VAR unset; `${VAR:?…}` with VAR set as REQUIRED. */
+const interpolate = (value: string) =>
+  value.replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)\}/g, (_m, name: string, fallback?: string) => fallback ?? REQUIRED[name]);
 
 /** Every variable the server reads: those loadConfig reads from `env`, and LOG_LEVEL (logger). */
 function serverVariables(): Set<string> {
@@ -78,6 +83,17 @@ describe('docker-compose.yml', () => {
       const published = compose.services.nginx.ports![0].split(':')[0];
       expect(config.publicOrigins).toEqual([`http://localhost:${published}`]);
       expect(compose.services[app].expose).toEqual([String(config.port)]);
+    }
+  });
+
+  it('has no default database password, and trusts X-Forwarded-For from nginx alone', () => {
+    const text = read('docker-compose.yml');
+    expect(text).not.toMatch(/POSTGRES_PASSWORD:-/);
+    expect(text.match(/\$\{POSTGRES_PASSWORD:\?[^}]+\}/g)).toHaveLength(2);
+    const nginxAddress = compose.services.nginx.networks?.default.ipv4_address;
+    expect(nginxAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    for (const app of apps) {
+      expect(loadConfig({ TRUST_PROXY: compose.services[app].environment!.TRUST_PROXY }).trustProxy).toEqual([nginxAddress]);
     }
   });
 

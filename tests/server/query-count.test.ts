@@ -8,8 +8,9 @@ import { openDesk } from '../helpers/support-api';
 import { TicketCategory, TicketStatus } from '../../server/support/ticket-status';
 import type { TestServer } from '../helpers/server';
 
+// Conversations in pages of 5: the cost rule prices `$first` at its maximum of 100 tickets.
 const PAGE = `totalCount pageInfo { hasNextPage endCursor }
-  nodes { id ticketNumber subject status unreadCount userName tenant { id name } lastReply { id message } replies { id isAdmin } }`;
+  nodes { id ticketNumber subject status unreadCount userName tenant { id name } lastReply { id message } replies(last: 5) { id isAdmin } }`;
 const SUPPORT_TICKETS = `query ($filter: SupportTicketFilter, $first: Int, $after: String) {
   supportTickets(filter: $filter, first: $first, after: $after) { ${PAGE} } }`;
 const MY_TICKETS = `query ($first: Int, $after: String) { myTickets(first: $first, after: $after) { ${PAGE} } }`;
