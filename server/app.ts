@@ -11,6 +11,10 @@ import proxyaddr from 'proxy-addr';
 import { DataSource } from 'typeorm';
 import { SessionService } from './auth/session.service';
 import { sessionToken } from './auth/session-cookie';
+import { createJtiReplayGuard } from './auth/sso/jti-replay';
+import { ssoVerificationKey } from './auth/sso/sso-keys';
+import { ssoRouter } from './auth/sso/sso.route';
+import { SsoService } from './auth/sso/sso.service';
 import { Config } from './config';
 import { Context, Services, createLoaders } from './context';
 import { Logger } from './logger';
@@ -32,7 +36,7 @@ import { RateLimits, queryRateLimit } from './security/rate-limits';
 import { retryAfterHeader, securityHeaders } from './security/headers';
 
 export interface AppDeps {
-  config: Pick<Config, 'publicOrigins' | 'production' | 'clientDir'> & Partial<Pick<Config, 'redisUrl' | 'rateLimitScale' | 'trustProxy'>>;
+  config: Pick<Config, 'publicOrigins' | 'production' | 'clientDir'> & Partial<Pick<Config, 'redisUrl' | 'rateLimitScale' | 'trustProxy' | 'sso'>>;
   /** Connections confined by row-level security, for what sessions ask. */
   db: DataSource;
   /** The owner's connections, for work no session asks for (sessions, badges for others). */
@@ -50,7 +54,9 @@ export interface App {
 }
 
 export async function createApp({ config, db, system, bus, log }: AppDeps): Promise<App> {
-  const sessions = new SessionService(system);
+  const sessions = new SessionService(system, { customersUsePasswords: !config.sso?.only });
+  const jtiReplays = config.sso ? createJtiReplayGuard(config.redisUrl) : undefined;
+  const sso = config.sso && jtiReplays && new SsoService(system, sessions, config.sso, ssoVerificationKey(config.sso.keys), jtiReplays);
   const rateLimits = new RateLimits(config.redisUrl, config.rateLimitScale);
   const tickets = new TicketQueries(db);
   const counts = new TicketCounts(db, system);
@@ -71,6 +77,7 @@ export async function createApp({ config, db, system, bus, log }: AppDeps): Prom
   // Operations: a log line per request with its id, probes, and the playground at GET /graphql.
   app.use(requestLog(log));
   app.use(healthRouter({ db, bus, log }));
+  app.use(ssoRouter({ sso, secureCookies, log }));
   /** The viewer of a request's session cookie or Bearer token, or null. */
   const authenticate = async (headers: IncomingHttpHeaders) => {
     const token = sessionToken(headers, secureCookies);
@@ -156,6 +163,7 @@ export async function createApp({ config, db, system, bus, log }: AppDeps): Prom
         // Requests in flight finish (idle keep-alive connections are closed), then Apollo stops.
         await apollo.stop();
         rateLimits.close();
+        jtiReplays?.close();
         // The events of the writes that just committed go out before the caller closes Redis.
         await audience.idle();
       })()),

@@ -1,4 +1,23 @@
+import { createPublicKey, KeyObject } from 'node:crypto';
 import proxyaddr from 'proxy-addr';
+
+/** Where the public keys that verify Lex's sign-in tokens come from. */
+export type SsoKeySource =
+  | { kind: 'pem'; key: KeyObject }
+  | { kind: 'jwks'; url: string }
+  /** Outside production with no SSO_* set: the key pair `npm run sso -- token` signs with, kept under DATA_DIR. */
+  | { kind: 'development'; dataDir: string };
+
+export interface SsoConfig {
+  issuer: string;
+  audience: string;
+  keys: SsoKeySource;
+  /** Customers may not sign in with a password. */
+  only: boolean;
+}
+
+/** The issuer of development tokens, when no SSO_* variable is set outside production. */
+export const DEVELOPMENT_SSO_ISSUER = 'lex-development';
 
 export interface Config {
   /** Unset: an embedded PostgreSQL under `.data/` is started. */
@@ -23,6 +42,8 @@ export interface Config {
    * (`loopback`, `linklocal`, `uniquelocal`). `false`: the peer is the client.
    */
   trustProxy: number | string[] | false;
+  /** Unset: GET /sso is off (in production) or uses the development key (elsewhere). */
+  sso?: SsoConfig;
 }
 
 export class ConfigError extends Error {}
@@ -87,6 +108,41 @@ function parseTrustProxy(raw: string | undefined): Config['trustProxy'] {
   return entries;
 }
 
+// Only the key types of the algorithms accepted (EdDSA, ES256, RS256); an HMAC secret is never a key here.
+function parsePublicKey(raw: string): KeyObject {
+  let key: KeyObject;
+  try {
+    key = createPublicKey(raw.replace(/\\n/g, '\n'));
+  } catch {
+    throw new ConfigError('SSO_PUBLIC_KEY is not a PEM public key');
+  }
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  if (key.asymmetricKeyType === 'ed25519' || key.asymmetricKeyType === 'rsa' || (key.asymmetricKeyType === 'ec' && curve === 'prime256v1')) return key;
+  throw new ConfigError(`SSO_PUBLIC_KEY must be an Ed25519, P-256 or RSA public key, got ${key.asymmetricKeyType}${curve ? ` ${curve}` : ''}`);
+}
+
+function parseBoolean(name: string, raw: string | undefined): boolean {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function parseSso(env: NodeJS.ProcessEnv, production: boolean, dataDir: string): SsoConfig | undefined {
+  const issuer = env.SSO_ISSUER?.trim();
+  const pem = env.SSO_PUBLIC_KEY?.trim();
+  const jwksUrl = parseUrl('SSO_JWKS_URL', env.SSO_JWKS_URL, production ? ['https:'] : ['https:', 'http:']);
+  const only = parseBoolean('SSO_ONLY', env.SSO_ONLY);
+  const audience = env.SSO_AUDIENCE?.trim() || 'lex-support';
+  if (!issuer && !pem && !jwksUrl) {
+    if (only) throw new ConfigError('SSO_ONLY=true needs SSO_ISSUER and SSO_PUBLIC_KEY or SSO_JWKS_URL: customers could not sign in at all');
+    return production ? undefined : { issuer: DEVELOPMENT_SSO_ISSUER, audience, keys: { kind: 'development', dataDir }, only: false };
+  }
+  if (!issuer) throw new ConfigError('SSO_ISSUER must be set when SSO_PUBLIC_KEY or SSO_JWKS_URL is');
+  if (pem && jwksUrl) throw new ConfigError('set either SSO_PUBLIC_KEY or SSO_JWKS_URL, not both');
+  if (!pem && !jwksUrl) throw new ConfigError('SSO_ISSUER needs SSO_PUBLIC_KEY or SSO_JWKS_URL');
+  return { issuer, audience, keys: pem ? { kind: 'pem', key: parsePublicKey(pem) } : { kind: 'jwks', url: jwksUrl! }, only };
+}
+
 /** Reads and validates the environment once; a bad value stops start-up with a message naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const nodeEnv = env.NODE_ENV ?? 'development';
@@ -98,16 +154,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseAppUrl = parseUrl('DATABASE_APP_URL', env.DATABASE_APP_URL, ['postgres:', 'postgresql:']);
   // The embedded database makes its own login role; another role only makes sense for a database of yours.
   if (databaseAppUrl && !databaseUrl) throw new ConfigError('DATABASE_APP_URL needs DATABASE_URL (the owner, for migrations) to be set too');
+  const production = nodeEnv === 'production';
+  const dataDir = env.DATA_DIR || '.data';
   return {
     databaseUrl,
     databaseAppUrl,
     redisUrl: parseUrl('REDIS_URL', env.REDIS_URL, ['redis:', 'rediss:']),
     port,
     publicOrigins: parseOrigins(env.PUBLIC_ORIGIN || `http://localhost:${port}`),
-    production: nodeEnv === 'production',
-    dataDir: env.DATA_DIR || '.data',
+    production,
+    dataDir,
     clientDir: env.CLIENT_DIR || 'dist/client',
     rateLimitScale: parseScale(env.RATE_LIMIT_SCALE),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    sso: parseSso(env, production, dataDir),
   };
 }

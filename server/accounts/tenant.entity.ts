@@ -12,6 +12,10 @@ export class Tenant {
   @Column('text')
   name: string;
 
+  /** Lex's id of the company, for tenants that arrived by sign-in from Lex. */
+  @Column({ name: 'external_id', type: 'text', nullable: true })
+  externalId: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }

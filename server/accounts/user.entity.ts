@@ -46,6 +46,10 @@ export class User {
   @Column({ name: 'password_hash', type: 'text', select: false })
   passwordHash: string;
 
+  /** Lex's id of the person (the token's `sub`): who they are, whatever their email becomes. */
+  @Column({ name: 'external_id', type: 'text', nullable: true })
+  externalId: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }

@@ -2,8 +2,7 @@ import { Arg, Ctx, Field, FieldResolver, Mutation, ObjectType, Query, Resolver, 
 import { Tenant } from '../accounts/tenant.entity';
 import { User } from '../accounts/user.entity';
 import { Context } from '../context';
-import { SESSION_ABSOLUTE_MS } from './session.service';
-import { sessionCookieName } from './session-cookie';
+import { clearSessionCookie, setSessionCookie } from './session-cookie';
 
 @ObjectType({ description: 'The result of signing in.' })
 export class AuthPayload {
@@ -21,7 +20,7 @@ export class AuthResolver {
     return viewer && services.system.getRepository(User).findOneBy({ id: viewer.id });
   }
 
-  @Mutation(() => AuthPayload, { description: 'Also sets the session cookie' })
+  @Mutation(() => AuthPayload, { description: 'Also sets the session cookie. With SSO_ONLY, customers get FORBIDDEN: they sign in from Lex.' })
   async login(
     @Arg('email', { description: 'The sign-in email address (any case).' }) email: string,
     @Arg('password', { description: 'The password.' }) password: string,
@@ -35,20 +34,14 @@ export class AuthResolver {
       throw error;
     });
     await rateLimits.signInSucceeded(account.key, ip);
-    http?.res.cookie(sessionCookieName(http.secure), token, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: http.secure,
-      path: '/',
-      maxAge: SESSION_ABSOLUTE_MS,
-    });
+    if (http) setSessionCookie(http.res, token, http.secure);
     return { user, token };
   }
 
   @Mutation(() => Boolean, { description: 'Ends the current session (and clears the cookie); true even when signed out.' })
   async logout(@Ctx() { viewer, services, http }: Context): Promise<boolean> {
     if (viewer) await services.sessions.signOut(viewer.sessionId);
-    http?.res.clearCookie(sessionCookieName(http.secure), { path: '/', secure: http.secure, httpOnly: true, sameSite: 'lax' });
+    if (http) clearSessionCookie(http.res, http.secure);
     return true;
   }
 

@@ -12,9 +12,14 @@ export function hashPassword(password: string): Promise<string> {
 // Verifying against this when the email is unknown makes both failures take the same time.
 const decoy = hashPassword('not a password of anyone');
 
+/** Stored for accounts that sign in from Lex only: no password matches it. */
+export const NO_PASSWORD = '!';
+
 export async function verifyPassword(hash: string | undefined, password: string): Promise<boolean> {
+  // An account without a password takes as long to refuse as any other.
+  const usable = hash?.startsWith('$argon2') ? hash : await decoy;
   try {
-    return await argon2.verify(hash ?? (await decoy), password);
+    return (await argon2.verify(usable, password)) && usable === hash;
   } catch {
     return false;
   }

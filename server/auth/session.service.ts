@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { emailMatches, normalizeEmail } from '../accounts/email';
-import { User } from '../accounts/user.entity';
-import { unauthenticated } from '../errors';
+import { Role, User } from '../accounts/user.entity';
+import { forbidden, unauthenticated } from '../errors';
 import { verifyPassword } from './passwords';
 import { Viewer } from './viewer';
 
@@ -22,6 +22,14 @@ export interface SignInAccount {
 
 export type SessionRevokedListener = (sessionIds: string[]) => void;
 
+/** What a session needs to know of its user. */
+export type SessionUser = Pick<User, 'id' | 'role' | 'name' | 'email' | 'tenantId'>;
+
+export interface SessionOptions {
+  /** False with SSO_ONLY: customers sign in from Lex only. */
+  customersUsePasswords?: boolean;
+}
+
 /**
  * Sign-in and sessions. Works on the owner's (system) connections: the app's database role may
  * neither read `users` and `sessions` nor write them, so SQL run on its connections cannot mint a
@@ -30,7 +38,10 @@ export type SessionRevokedListener = (sessionIds: string[]) => void;
 export class SessionService {
   private readonly revokedListeners: SessionRevokedListener[] = [];
 
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly options: SessionOptions = {},
+  ) {}
 
   /**
    * The account an email names, as the database finds it, and the key its sign-in limits count
@@ -57,7 +68,15 @@ export class SessionService {
   async signIn({ user }: SignInAccount, password: string): Promise<{ user: User; token: string; viewer: Viewer }> {
     const valid = await verifyPassword(user?.passwordHash, password);
     if (!user || !valid) throw unauthenticated('Email or password is incorrect');
+    // Checked after the password, so that it tells nobody which emails are customers'.
+    if (user.role === Role.CUSTOMER && this.options.customersUsePasswords === false) {
+      throw forbidden('Customers sign in from Lex: open Support from within Lex');
+    }
+    return { user, ...(await this.start(user)) };
+  }
 
+  /** A new session for a user whose identity is already established (a password, a token from Lex). */
+  async start(user: SessionUser): Promise<{ token: string; viewer: Viewer }> {
     const token = randomBytes(32).toString('base64url');
     const sessionKey = hashToken(token);
     const [session] = await this.db.query(
@@ -66,7 +85,7 @@ export class SessionService {
        RETURNING id, expires_at`,
       [user.id, sessionKey, SESSION_ABSOLUTE_MS],
     );
-    return { user, token, viewer: toViewer(user, { id: session.id, key: sessionKey, expiresAt: session.expires_at }) };
+    return { token, viewer: toViewer(user, { id: session.id, key: sessionKey, expiresAt: session.expires_at }) };
   }
 
   /** The viewer of a live session token, or null for an unknown, revoked or expired one. */
@@ -118,7 +137,7 @@ export class SessionService {
   }
 }
 
-function toViewer(user: User, session: { id: string; key: string; expiresAt: Date }): Viewer {
+function toViewer(user: SessionUser, session: { id: string; key: string; expiresAt: Date }): Viewer {
   return {
     id: user.id,
     role: user.role,

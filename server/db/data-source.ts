@@ -15,6 +15,7 @@ import { CustomerBadge1764200000002 } from './migrations/1764200000002-CustomerB
 import { ClientMutations1764350000000 } from './migrations/1764350000000-ClientMutations';
 import { SessionKeyedRowSecurity1764403000000 } from './migrations/1764403000000-SessionKeyedRowSecurity';
 import { assertConfined, derivedAppUrl, isLoginRefused, provisionAppLogin } from './app-login';
+import { ExternalIds1764405000000 } from './migrations/1764405000000-ExternalIds';
 
 export const entities = [Tenant, User, Session, SupportTicket, SupportReply];
 export const migrations = [
@@ -25,6 +26,7 @@ export const migrations = [
   CustomerBadge1764200000002,
   ClientMutations1764350000000,
   SessionKeyedRowSecurity1764403000000,
+  ExternalIds1764405000000,
 ];
 
 export function createDataSource(url: string, { poolSize = 10 } = {}): DataSource {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { App, createApp } from '../../server/app';
-import { loadConfig } from '../../server/config';
+import { loadConfig, type SsoConfig } from '../../server/config';
 import { openDatabases } from '../../server/db/data-source';
 import { createLogger, Logger } from '../../server/logger';
 import { createEventBus, EventBus } from '../../server/realtime/pubsub';
@@ -30,6 +30,8 @@ export interface TestServerOptions {
   /** A Redis URL, `true` for the test Redis, or nothing for in-process events. */
   redis?: string | true;
   env?: Record<string, string>;
+  /** Sign-in from Lex; off by default. */
+  sso?: SsoConfig;
   /** The server's logger (tests that read the log lines); by default LOG_LEVEL or silent, on stdout. */
   log?: Logger;
 }
@@ -52,6 +54,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     // Tests act faster than people; the rate-limit tests ask for the real limits (RATE_LIMIT_SCALE=1).
     rateLimitScale: Number(options.env?.RATE_LIMIT_SCALE ?? 1000),
     trustProxy: loadConfig({ TRUST_PROXY: options.env?.TRUST_PROXY }).trustProxy,
+    sso: options.sso,
   };
   const app = await createApp({ config, db, system, bus, log });
   const owner = new Pool({ connectionString: databaseUrl, max: 2 });
