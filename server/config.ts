@@ -110,8 +110,11 @@ function parseTrustProxy(raw: string | undefined): Config['trustProxy'] {
 
 // Only the key types of the algorithms accepted (EdDSA, ES256, RS256); an HMAC secret is never a key here.
 function parsePublicKey(raw: string): KeyObject {
+  // Node would derive the public key from a private one; Lex's private key has no business here.
+  if (raw.includes('PRIVATE KEY')) throw new ConfigError('SSO_PUBLIC_KEY holds a private key: give Lex Support the public key only');
   let key: KeyObject;
   try {
+    // Environments often hold a PEM on one line with literal \n escapes.
     key = createPublicKey(raw.replace(/\\n/g, '\n'));
   } catch {
     throw new ConfigError('SSO_PUBLIC_KEY is not a PEM public key');
@@ -138,7 +141,7 @@ function parseSso(env: NodeJS.ProcessEnv, production: boolean, dataDir: string):
     return production ? undefined : { issuer: DEVELOPMENT_SSO_ISSUER, audience, keys: { kind: 'development', dataDir }, only: false };
   }
   if (!issuer) throw new ConfigError('SSO_ISSUER must be set when SSO_PUBLIC_KEY or SSO_JWKS_URL is');
-  if (pem && jwksUrl) throw new ConfigError('set either SSO_PUBLIC_KEY or SSO_JWKS_URL, not both');
+  if (pem && jwksUrl) throw new ConfigError('SSO_PUBLIC_KEY and SSO_JWKS_URL are both set: set one of them');
   if (!pem && !jwksUrl) throw new ConfigError('SSO_ISSUER needs SSO_PUBLIC_KEY or SSO_JWKS_URL');
   return { issuer, audience, keys: pem ? { kind: 'pem', key: parsePublicKey(pem) } : { kind: 'jwks', url: jwksUrl! }, only };
 }

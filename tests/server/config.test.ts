@@ -1,4 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { loadConfig } from '../../server/config';
+
+const pem = (type: 'ed25519' | 'x448') => generateKeyPairSync(type as 'ed25519').publicKey.export({ type: 'spki', format: 'pem' }) as string;
 
 describe('configuration', () => {
   it('has the documented defaults', () => {
@@ -12,7 +15,21 @@ describe('configuration', () => {
       clientDir: 'dist/client',
       rateLimitScale: 1,
       trustProxy: false,
+      // Outside production, sign-in from Lex works with the development key (npm run sso -- token).
+      sso: { issuer: 'lex-development', audience: 'lex-support', keys: { kind: 'development', dataDir: '.data' }, only: false },
     });
+  });
+
+  it('has sign-in from Lex off in production unless it is configured', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).sso).toBeUndefined();
+  });
+
+  it('reads sign-in from Lex with a PEM key (also with \\n escapes on one line) or a JWKS URL', () => {
+    const key = pem('ed25519');
+    const withPem = loadConfig({ NODE_ENV: 'production', SSO_ISSUER: 'https://lex.example', SSO_PUBLIC_KEY: key.replace(/\n/g, '\\n'), SSO_ONLY: 'true' });
+    expect(withPem.sso).toMatchObject({ issuer: 'https://lex.example', audience: 'lex-support', only: true, keys: { kind: 'pem' } });
+    const withJwks = loadConfig({ SSO_ISSUER: 'https://lex.example', SSO_AUDIENCE: 'support', SSO_JWKS_URL: 'https://lex.example/.well-known/jwks.json' });
+    expect(withJwks.sso).toEqual({ issuer: 'https://lex.example', audience: 'support', only: false, keys: { kind: 'jwks', url: 'https://lex.example/.well-known/jwks.json' } });
   });
 
   it('reads every variable', () => {
@@ -46,6 +63,19 @@ describe('configuration', () => {
     [{ NODE_ENV: 'staging' }, /^NODE_ENV/],
     [{ RATE_LIMIT_SCALE: '0' }, /^RATE_LIMIT_SCALE/],
     [{ TRUST_PROXY: 'nginx' }, /^TRUST_PROXY/],
+    [{ SSO_ISSUER: 'lex', SSO_PUBLIC_KEY: 'not a key' }, /^SSO_PUBLIC_KEY is not a PEM public key/],
+    [{ SSO_ISSUER: 'lex', SSO_PUBLIC_KEY: pem('x448') }, /^SSO_PUBLIC_KEY must be an Ed25519, P-256 or RSA public key/],
+    [
+      { SSO_ISSUER: 'lex', SSO_PUBLIC_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string },
+      /^SSO_PUBLIC_KEY holds a private key/,
+    ],
+    [{ SSO_ISSUER: 'lex', SSO_JWKS_URL: 'not a url' }, /^SSO_JWKS_URL/],
+    [{ NODE_ENV: 'production', SSO_ISSUER: 'lex', SSO_JWKS_URL: 'http://lex.example/jwks.json' }, /^SSO_JWKS_URL must start with https:/],
+    [{ SSO_PUBLIC_KEY: pem('ed25519') }, /^SSO_ISSUER/],
+    [{ SSO_ISSUER: 'lex' }, /^SSO_ISSUER needs SSO_PUBLIC_KEY or SSO_JWKS_URL/],
+    [{ SSO_ISSUER: 'lex', SSO_PUBLIC_KEY: pem('ed25519'), SSO_JWKS_URL: 'https://lex.example/jwks.json' }, /^SSO_PUBLIC_KEY and SSO_JWKS_URL are both set/],
+    [{ SSO_ONLY: 'yes' }, /^SSO_ONLY/],
+    [{ SSO_ONLY: 'true' }, /^SSO_ONLY=true needs SSO_ISSUER/],
   ])('refuses %j with a message that names the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
