@@ -18,6 +18,9 @@ async function main() {
   if (!config.production) {
     // Printed rather than logged: the newcomer needs these, and logs never carry passwords.
     for (const line of await createDemoAccounts(system)) console.log(line);
+    if (config.sso?.keys.kind === 'development') {
+      console.log('Sign in as a Lex user: npm run sso -- token --sub 1 --role customer --tenant-id 1 --tenant-name "Bakkerij Jansen"');
+    }
   }
   const bus = createEventBus(config.redisUrl, (message) => log.warn(message));
   const app = await createApp({ config, db, system, bus, log });

@@ -4,7 +4,8 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { exportJWK } from 'jose';
 import { startTestServer, TestServer } from '../helpers/server';
-import { arrive, AUDIENCE, customerClaims, LEX_ISSUER, LexKey, lexKey, mint } from '../helpers/sso';
+import { arrive, AUDIENCE, customerClaims, LEX_ISSUER, LexKey, lexKey, mint, ssoWithPublicKey } from '../helpers/sso';
+import { startTestRedis } from './live-helpers';
 
 let current: LexKey;
 let jwksServer: Server;
@@ -68,4 +69,22 @@ it('the key set is cached; an unknown kid is refused, and refetches at most once
   // The first unknown kid may refetch (the cooldown after the first fetch allows none); five never cost five.
   expect(jwksFetches - fetchesBefore).toBeLessThanOrEqual(1);
   expect(await users()).toBe(before);
+});
+
+it('while Redis is away, sign-in from Lex stops with a 503 page rather than risk a replay', async () => {
+  const redis = await startTestRedis();
+  const server = await startTestServer({ sso: ssoWithPublicKey(current), redis: redis.url, databaseUrl: a.databaseUrl });
+  try {
+    expect((await arrive(server, await mint(current, person('lex-before-outage')))).status).toBe(302);
+    await redis.stop();
+    const before = await users();
+    const refused = await arrive(server, await mint(current, person('lex-during-outage')), { language: 'nl' });
+    expect(refused.status).toBe(503);
+    expect(refused.body).toContain('Inloggen vanuit Lex lukt op dit moment niet.');
+    expect(refused.session).toBeNull();
+    expect(await users()).toBe(before);
+  } finally {
+    await server.close();
+    await redis.stop();
+  }
 });
