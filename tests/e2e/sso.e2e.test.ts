@@ -1,0 +1,62 @@
+/**
+ * Sign-in from Lex in real headless Chromium: a link with a token Lex signed lands on
+ * /support/new signed in, one redirect, no password; the same link again shows the refusal page
+ * in the browser's language. Screenshots at 1280 px and 375 px go to tests/e2e/artifacts/.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, type Page } from 'playwright-core';
+import { ensureBuilt, launchChromium } from '../helpers/browser';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { customerClaims, LexKey, lexKey, mint, ssoWithPublicKey } from '../helpers/sso';
+
+jest.setTimeout(120_000);
+
+const ARTIFACTS = path.join(__dirname, 'artifacts');
+const WAIT = 15_000;
+
+let lex: LexKey;
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  ensureBuilt('client');
+  mkdirSync(ARTIFACTS, { recursive: true });
+  lex = await lexKey();
+  server = await startTestServer({ sso: ssoWithPublicKey(lex) });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function shot(page: Page, name: string) {
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: width === 375 ? 812 : 900 });
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${width}.png`), fullPage: true });
+  }
+}
+
+it('arrives from Lex on /support/new signed in; the same link again is refused in Dutch', async () => {
+  const context = await browser.newContext({ locale: 'nl-NL' });
+  const page = await context.newPage();
+  const link = `${server.origin}/sso?${new URLSearchParams({ token: await mint(lex, customerClaims()), return_to: '/support/new' })}`;
+
+  const redirects: string[] = [];
+  page.on('request', (request) => request.redirectedFrom() && redirects.push(request.url()));
+  await page.goto(link);
+  await page.getByLabel('Subject').waitFor({ timeout: WAIT });
+  expect(new URL(page.url()).pathname).toBe('/support/new');
+  expect(redirects).toEqual([`${server.origin}/support/new`]);
+  await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: WAIT });
+  await shot(page, 'sso-arrived');
+
+  const again = await page.goto(link);
+  expect(again?.status()).toBe(401);
+  await page.getByText('Deze inloglink is al gebruikt.').waitFor({ timeout: WAIT });
+  expect(await page.getAttribute('html', 'lang')).toBe('nl');
+  await shot(page, 'sso-refused-nl');
+  await context.close();
+});
