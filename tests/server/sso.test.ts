@@ -161,11 +161,19 @@ describe('users and tenants just in time, by Lex ids', () => {
     expect(await counts()).toMatchObject({ users: before.users, tenants: before.tenants });
   });
 
-  it('a Lex customer who became a Lex team member becomes a superadmin of no tenant', async () => {
+  it('a Lex customer who joined the Lex team becomes a superadmin of no tenant, leaving their tickets with the company', async () => {
     const claims = fresh();
-    const first = await me((await arrive(server, await mint(lex, claims))).session!);
+    const customerSession = (await arrive(server, await mint(lex, claims))).session!;
+    const customer = await me(customerSession);
+    await api(server).createTicket(customerSession);
     const promoted = { ...claims, jti: `${claims.jti}-2`, role: 'superadmin', tenant_id: undefined, tenant_name: undefined };
-    expect(await me((await arrive(server, await mint(lex, promoted))).session!)).toMatchObject({ id: first.id, role: 'SUPERADMIN', tenant: null });
+    const admin = await me((await arrive(server, await mint(lex, promoted))).session!);
+    expect(admin).toMatchObject({ email: claims.email, role: 'SUPERADMIN', tenant: null });
+    expect(admin.id).not.toBe(customer.id);
+    expect(await userRow(customer.id)).toMatchObject({ external_id: null, role: 'customer' });
+    // Back from the team: a fresh customer account again, the superadmin account kept.
+    const back = { ...claims, jti: `${claims.jti}-3` };
+    expect(await me((await arrive(server, await mint(lex, back))).session!)).toMatchObject({ id: admin.id, role: 'CUSTOMER', tenant: { name: claims.tenant_name } });
   });
 
   it('moved to another company: the old tickets stay with the old tenant and are no longer visible to the user', async () => {

@@ -111,8 +111,8 @@ export class SsoService {
    * Creates or updates the user (by Lex's `sub`) and their tenant (by Lex's `tenant_id`). Rules:
    * - an email is never how a Lex user is found: a changed email updates the same user, and an
    *   email that another account here holds (a password account, another Lex user) is a conflict;
-   * - a customer who moved to another company in Lex gets a fresh account in the new tenant; the
-   *   old account keeps its tickets in the old tenant, loses its Lex id and email, and is signed out.
+   * - a customer who moved to another company in Lex (or joined the Lex team) gets a fresh account;
+   *   the old one keeps its tickets in the old tenant, loses its Lex id and email, and is signed out.
    */
   private provision(claims: SsoClaims): Promise<{ user: SessionUser; retiredUserId?: string }> {
     return this.db.transaction(async (manager) => {
@@ -130,7 +130,8 @@ export class SsoService {
       if (emailHolder) throw new SsoRefusal('conflict', 'email held by another account');
 
       let retiredUserId: string | undefined;
-      if (existing && existing.role === Role.CUSTOMER && claims.role === Role.CUSTOMER && existing.tenantId !== tenantId) {
+      // A customer's tickets belong to their company: leaving it (for another one, or for the Lex team) leaves them there.
+      if (existing?.role === Role.CUSTOMER && existing.tenantId !== tenantId) {
         await manager.query(`UPDATE users SET external_id = NULL, email = id || '@moved.invalid' WHERE id = $1`, [existing.id]);
         retiredUserId = existing.id;
         existing = undefined;
