@@ -112,7 +112,8 @@ export class SsoService {
    * - an email is never how a Lex user is found: a changed email updates the same user, and an
    *   email that another account here holds (a password account, another Lex user) is a conflict;
    * - a customer who moved to another company in Lex (or joined the Lex team) gets a fresh account;
-   *   the old one keeps its tickets in the old tenant, loses its Lex id and email, and is signed out.
+   *   the old one keeps its tickets in the old tenant, loses its Lex id and email, and is signed out
+   *   (docs/architecture.md §4).
    */
   private provision(claims: SsoClaims): Promise<{ user: SessionUser; retiredUserId?: string }> {
     return this.db.transaction(async (manager) => {
