@@ -20,7 +20,7 @@ export interface SsoRouteDeps {
 export function ssoRouter({ sso, secureCookies, log }: SsoRouteDeps): Router {
   const router = Router();
   router.get('/sso', async (req, res) => {
-    // Neither the token nor the page may be kept by a cache or sent on as a referrer.
+    // No cache keeps the token's URL or the answer (helmet's Referrer-Policy keeps the URL out of referrers).
     res.set('Cache-Control', 'no-store');
     const refuse = (status: number, refusal: SsoRefusal) => {
       log.warn({ reqId: res.locals.requestId, reason: refusal.reason, detail: refusal.detail }, 'sign-in from Lex refused');
@@ -28,8 +28,8 @@ export function ssoRouter({ sso, secureCookies, log }: SsoRouteDeps): Router {
     };
     if (!sso) return refuse(404, new SsoRefusal('off', 'SSO is not configured'));
     try {
-      const { token } = await sso.signIn(typeof req.query.token === 'string' ? req.query.token : '');
-      setSessionCookie(res, token, secureCookies);
+      const sessionToken = await sso.signIn(typeof req.query.token === 'string' ? req.query.token : '');
+      setSessionCookie(res, sessionToken, secureCookies);
       res.redirect(302, safeReturnTo(req.query.return_to));
     } catch (error) {
       if (error instanceof SsoRefusal) return refuse(error.reason === 'unavailable' ? 503 : 401, error);

@@ -56,7 +56,8 @@ export class SsoService {
     private readonly replays: JtiReplayGuard,
   ) {}
 
-  async signIn(token: string): Promise<{ token: string; user: SessionUser; claims: SsoClaims }> {
+  /** The token of a new session for the Lex user `token` names, or an SsoRefusal. */
+  async signIn(token: string): Promise<string> {
     const claims = await this.verify(token);
     // Remembered a little past the token's expiry: after that, the expiry alone refuses it.
     const rememberMs = (claims.exp + CLOCK_SKEW_S) * 1000 - Date.now();
@@ -70,11 +71,11 @@ export class SsoService {
     if (!firstUse) throw new SsoRefusal('replayed', 'jti seen before');
     const { user, retiredUserId } = upToDate ? { user: upToDate } : await this.provision(claims);
     if (retiredUserId) await this.sessions.revokeAll(retiredUserId);
-    return { token: (await this.sessions.start(user)).token, user, claims };
+    return (await this.sessions.start(user)).token;
   }
 
   /** The checked claims of a token, or a refusal; nothing is written. */
-  async verify(token: string): Promise<SsoClaims> {
+  private async verify(token: string): Promise<SsoClaims> {
     if (!token) throw new SsoRefusal('invalid', 'no token');
     if (token.length > MAX_TOKEN_LENGTH) throw new SsoRefusal('invalid', `token of ${token.length} characters`);
     let payload: JWTPayload;
