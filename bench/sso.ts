@@ -17,10 +17,11 @@ import { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { Client as PgClient } from 'pg';
 import { createApp } from '../server/app';
-import { openDatabase } from '../server/db/data-source';
+import { openDatabases } from '../server/db/data-source';
 import { createLogger } from '../server/logger';
 import { createEventBus } from '../server/realtime/pubsub';
-import { option, percentile } from './common';
+import { option } from './common';
+import { percentile } from './lib/stats';
 
 const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
@@ -44,7 +45,7 @@ async function main() {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
   const log = createLogger(process.env.LOG_LEVEL || 'error');
-  const db = await openDatabase(ADMIN_URL.replace(/\/[^/]*$/, `/${dbName}`), 10);
+  const databases = await openDatabases(ADMIN_URL.replace(/\/[^/]*$/, `/${dbName}`), { poolSize: 10 });
   const bus = createEventBus(REDIS_URL, (message) => log.warn(message));
   const sso = {
     issuer: ISSUER,
@@ -52,7 +53,7 @@ async function main() {
     keys: { kind: 'jwks' as const, url: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json` },
     only: false,
   };
-  const app = await createApp({ config: { publicOrigins: [], production: true, clientDir: '/nonexistent', redisUrl: REDIS_URL, sso }, db, bus, log });
+  const app = await createApp({ config: { publicOrigins: [], production: true, clientDir: '/nonexistent', redisUrl: REDIS_URL, sso }, db: databases.app, system: databases.system, bus, log });
   const origin = `http://127.0.0.1:${await app.listen(0)}`;
 
   const handOff = async (person: number) => {
@@ -93,7 +94,7 @@ async function main() {
   } finally {
     await app.close();
     await bus.close();
-    await db.destroy();
+    await databases.destroy();
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
     jwks.close();
