@@ -26,6 +26,8 @@ export interface Config {
   databaseAppUrl?: string;
   /** Unset: in-process pub/sub, fit for one instance only. */
   redisUrl?: string;
+  /** Starts every Redis channel and key, so that deployments sharing one Redis never hear each other. */
+  redisPrefix: string;
   port: number;
   /** Browser origins allowed to call the API and open WebSockets. */
   publicOrigins: string[];
@@ -74,6 +76,24 @@ function parseUrl(name: string, raw: string | undefined, protocols: string[]): s
   }
   if (!protocols.includes(url.protocol)) {
     throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return raw;
+}
+
+/** The embedded database's name (server/db/embedded-postgres.ts) when DATABASE_URL is unset. */
+const EMBEDDED_DATABASE = 'lex_support';
+const REDIS_PREFIX = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** The default REDIS_PREFIX: the database's name, so that two deployments on two databases never meet. */
+export function defaultRedisPrefix(databaseUrl: string | undefined): string {
+  const name = databaseUrl ? decodeURIComponent(new URL(databaseUrl).pathname.slice(1)) : EMBEDDED_DATABASE;
+  return (name || 'postgres').replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64);
+}
+
+function parseRedisPrefix(raw: string | undefined, databaseUrl: string | undefined): string {
+  if (raw === undefined || raw === '') return defaultRedisPrefix(databaseUrl);
+  if (!REDIS_PREFIX.test(raw)) {
+    throw new ConfigError(`REDIS_PREFIX must be 1 to 64 letters, digits, "_", "." or "-", got "${raw.slice(0, 80)}"`);
   }
   return raw;
 }
@@ -163,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     databaseAppUrl,
     redisUrl: parseUrl('REDIS_URL', env.REDIS_URL, ['redis:', 'rediss:']),
+    redisPrefix: parseRedisPrefix(env.REDIS_PREFIX, databaseUrl),
     port,
     publicOrigins: parseOrigins(env.PUBLIC_ORIGIN || `http://localhost:${port}`),
     production,

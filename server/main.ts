@@ -22,7 +22,7 @@ async function main() {
       console.log('Sign in as a Lex user: npm run sso -- token --sub 1 --role customer --tenant-id 1 --tenant-name "Bakkerij Jansen"');
     }
   }
-  const bus = createEventBus(config.redisUrl, (message) => log.warn(message));
+  const bus = createEventBus(config.redisUrl, (message) => log.warn(message), config.redisPrefix);
   const app = await createApp({ config, db, system, bus, log });
   const port = await app.listen(config.port);
   log.info({ port, redis: Boolean(config.redisUrl) }, `Lex Support is serving http://localhost:${port}/ (GraphQL at /graphql)`);

@@ -2,14 +2,15 @@ import { PubSub as InProcessPubSub, PubSubEngine } from 'graphql-subscriptions';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import Redis from 'ioredis';
 import type { PubSub } from 'type-graphql';
+import type { Topic } from './topics';
 
 /** TypeGraphQL's PubSub, plus streams that are live before they are handed out. */
 export interface EventBus extends PubSub {
   /** Never waits for an unreachable Redis: a publish during an outage fails at once. */
-  publish(topic: string, payload: object): Promise<void>;
-  subscribe<T>(topic: string): AsyncIterableIterator<T>;
+  publish<T>(topic: Topic<T>, payload: T): Promise<void>;
+  subscribe<T>(topic: Topic<T>): AsyncIterableIterator<T>;
   /** Resolves once the subscription is live, so that everything published afterwards arrives. */
-  stream<T>(topic: string): Promise<AsyncIterableIterator<T>>;
+  stream<T>(topic: Topic<T>): Promise<AsyncIterableIterator<T>>;
   close(): Promise<void>;
   /** For the readiness probe: `none` without Redis, `ready` when both connections are, else ioredis' state. */
   status(): 'none' | 'ready' | string;
@@ -20,7 +21,11 @@ const DATE_KEYS = new Set(['createdAt', 'updatedAt', 'closedAt', 'asOf']);
 const reviver = (key: string, value: unknown) =>
   DATE_KEYS.has(key) && typeof value === 'string' ? new Date(value) : value;
 
-export function createEventBus(redisUrl: string | undefined, log: (message: string) => void): EventBus {
+/**
+ * In-process without `redisUrl`; else Redis pub/sub, every channel named `<prefix>:<topic>`: Redis
+ * channels ignore database numbers, and the prefix keeps deployments sharing one Redis apart.
+ */
+export function createEventBus(redisUrl: string | undefined, log: (message: string) => void, prefix = ''): EventBus {
   if (!redisUrl) return new EngineBus(new InProcessPubSub(), async () => undefined, () => 'none');
   const publisher = new Redis(redisUrl, {
     enableOfflineQueue: false,
@@ -56,6 +61,7 @@ export function createEventBus(redisUrl: string | undefined, log: (message: stri
       await Promise.all([quit(publisher), quit(subscriber)]);
     },
     () => (publisher.status === 'ready' && subscriber.status === 'ready' ? 'ready' : publisher.status === 'ready' ? subscriber.status : publisher.status),
+    prefix ? `${prefix}:` : '',
   );
 }
 
@@ -64,21 +70,22 @@ class EngineBus implements EventBus {
     private readonly engine: PubSubEngine,
     private readonly closeEngine: () => Promise<void>,
     readonly status: () => 'none' | 'ready' | string,
+    private readonly channelPrefix = '',
   ) {}
 
-  publish(topic: string, payload: object): Promise<void> {
-    return this.engine.publish(topic, payload);
+  publish<T>(topic: Topic<T>, payload: T): Promise<void> {
+    return this.engine.publish(this.channelPrefix + topic, payload);
   }
 
-  subscribe<T>(topic: string): AsyncIterableIterator<T> {
-    return this.engine.asyncIterableIterator<T>(topic);
+  subscribe<T>(topic: Topic<T>): AsyncIterableIterator<T> {
+    return this.engine.asyncIterableIterator<T>(this.channelPrefix + topic);
   }
 
-  async stream<T>(topic: string): Promise<AsyncIterableIterator<T>> {
+  async stream<T>(topic: Topic<T>): Promise<AsyncIterableIterator<T>> {
     const buffered: T[] = [];
     const waiting: ((result: IteratorResult<T>) => void)[] = [];
     let open = true;
-    const subscriptionId = await this.engine.subscribe(topic, (payload: T) => {
+    const subscriptionId = await this.engine.subscribe(this.channelPrefix + topic, (payload: T) => {
       const reader = waiting.shift();
       if (reader) reader({ value: payload, done: false });
       else buffered.push(payload);

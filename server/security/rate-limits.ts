@@ -53,8 +53,11 @@ export class RateLimits {
   private readonly locks: RateLimiterAbstract;
   private readonly redis?: Redis;
 
-  /** `scale` multiplies every allowance (load tests); the lockout after failed sign-ins stays. */
-  constructor(redisUrl: string | undefined, scale = 1) {
+  /**
+   * `scale` multiplies every allowance (load tests); the lockout after failed sign-ins stays. Keys
+   * in Redis start with `prefix` (REDIS_PREFIX), so that deployments sharing one Redis count apart.
+   */
+  constructor(redisUrl: string | undefined, scale = 1, prefix = '') {
     this.redis = redisUrl
       ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(n * 200, 2000) })
       : undefined;
@@ -62,7 +65,7 @@ export class RateLimits {
     const make = (keyPrefix: string, points: number, duration: number) => {
       const memory = new RateLimiterMemory({ keyPrefix, points, duration });
       return this.redis
-        ? new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `rl:${keyPrefix}`, points, duration, rejectIfRedisNotReady: true, insuranceLimiter: memory })
+        ? new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${prefix ? `${prefix}:` : ''}rl:${keyPrefix}`, points, duration, rejectIfRedisNotReady: true, insuranceLimiter: memory })
         : memory;
     };
     this.limiters = Object.fromEntries(

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { App, createApp } from '../../server/app';
-import { loadConfig, type SsoConfig } from '../../server/config';
+import { defaultRedisPrefix, loadConfig, type SsoConfig } from '../../server/config';
 import { openDatabases } from '../../server/db/data-source';
 import { createLogger, Logger } from '../../server/logger';
 import { createEventBus, EventBus } from '../../server/realtime/pubsub';
@@ -44,13 +44,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const { app: db, system } = databases;
   const log = options.log ?? createLogger(options.env?.LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'silent');
   const redisUrl = options.redis === true ? process.env.LEX_TEST_REDIS_URL : options.redis;
-  const bus = createEventBus(redisUrl, (message) => log.warn(message));
+  // As loadConfig derives it: two servers on two databases share no channel or key in one Redis.
+  const redisPrefix = options.env?.REDIS_PREFIX ?? defaultRedisPrefix(databaseUrl);
+  const bus = createEventBus(redisUrl, (message) => log.warn(message), redisPrefix);
   // The origin is only known once listening; allow any loopback origin of the test's own port below.
   const config = {
     publicOrigins: (options.env?.PUBLIC_ORIGIN ?? '').split(',').filter(Boolean),
     production: options.env?.NODE_ENV === 'production',
     clientDir: options.env?.CLIENT_DIR ?? 'dist/client',
     redisUrl,
+    redisPrefix,
     // Tests act faster than people; the rate-limit tests ask for the real limits (RATE_LIMIT_SCALE=1).
     rateLimitScale: Number(options.env?.RATE_LIMIT_SCALE ?? 1000),
     trustProxy: loadConfig({ TRUST_PROXY: options.env?.TRUST_PROXY }).trustProxy,

@@ -8,6 +8,7 @@ describe('configuration', () => {
     expect(loadConfig({})).toEqual({
       databaseUrl: undefined,
       redisUrl: undefined,
+      redisPrefix: 'lex_support',
       port: 4000,
       publicOrigins: ['http://localhost:4000'],
       production: false,
@@ -45,6 +46,7 @@ describe('configuration', () => {
       databaseUrl: 'postgres://u@db:5432/lex',
       databaseAppUrl: 'postgres://app@db:5432/lex',
       redisUrl: 'redis://cache:6379',
+      redisPrefix: 'lex',
       port: 8080,
       publicOrigins: ['https://support.lex.example', 'https://lex.example'],
       production: true,
@@ -76,7 +78,14 @@ describe('configuration', () => {
     [{ SSO_ISSUER: 'lex', SSO_PUBLIC_KEY: pem('ed25519'), SSO_JWKS_URL: 'https://lex.example/jwks.json' }, /^SSO_PUBLIC_KEY and SSO_JWKS_URL are both set/],
     [{ SSO_ONLY: 'yes' }, /^SSO_ONLY/],
     [{ SSO_ONLY: 'true' }, /^SSO_ONLY=true needs SSO_ISSUER/],
+    [{ REDIS_PREFIX: 'lex support' }, /^REDIS_PREFIX/],
+    [{ REDIS_PREFIX: 'x'.repeat(65) }, /^REDIS_PREFIX/],
   ])('refuses %j with a message that names the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('takes REDIS_PREFIX as given, or else from the database name', () => {
+    expect(loadConfig({ REDIS_PREFIX: 'desk-a' }).redisPrefix).toBe('desk-a');
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db/lex%20b' }).redisPrefix).toBe('lex_b');
   });
 });
