@@ -1,7 +1,18 @@
 import 'reflect-metadata';
 import { writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { GraphQLScalarType, GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import {
+  GraphQLID,
+  GraphQLInputType,
+  GraphQLScalarType,
+  GraphQLSchema,
+  getNullableType,
+  isInputObjectType,
+  isListType,
+  isObjectType,
+  lexicographicSortSchema,
+  printSchema,
+} from 'graphql';
 import { GraphQLDateTimeISO } from 'graphql-scalars';
 import { AuthCheckerInterface, ResolverData, buildSchema } from 'type-graphql';
 import { Role } from './accounts/user.entity';
@@ -18,6 +29,44 @@ const DateTimeScalar = new GraphQLScalarType({
   name: 'DateTime',
   description: 'An ISO-8601 date and time, such as 2026-11-24T09:30:00.000Z',
 });
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `value` of input type `type`, with every UUID given as an `ID` lowercased, in input objects and lists too. */
+function lowercaseIds(type: GraphQLInputType, value: unknown): unknown {
+  const nullable = getNullableType(type);
+  if (value == null) return value;
+  if (nullable === GraphQLID) return typeof value === 'string' && UUID.test(value) ? value.toLowerCase() : value;
+  if (isListType(nullable) && Array.isArray(value)) return value.map((item) => lowercaseIds(nullable.ofType, item));
+  if (isInputObjectType(nullable)) {
+    const fields = value as Record<string, unknown>;
+    for (const field of Object.values(nullable.getFields())) if (field.name in fields) fields[field.name] = lowercaseIds(field.type, fields[field.name]);
+  }
+  return value;
+}
+
+/**
+ * The one place where ids are normalised: the database compares UUIDs in any case, but topics and
+ * write turns are strings, so every id a resolver or a subscription receives is written one way.
+ * (graphql-js's own `ID` scalar cannot be replaced in a schema, and a TypeGraphQL global middleware
+ * would make every field asynchronous: only fields with arguments are wrapped here.)
+ */
+function lowercaseIdArguments(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (!field.args.length) continue;
+      const fold = (args: Record<string, unknown>) => {
+        for (const arg of field.args) if (arg.name in args) args[arg.name] = lowercaseIds(arg.type, args[arg.name]);
+        return args;
+      };
+      const { resolve, subscribe } = field;
+      if (resolve) field.resolve = (source, args, context, info) => resolve(source, fold(args), context, info);
+      if (subscribe) field.subscribe = (source, args, context, info) => subscribe(source, fold(args), context, info);
+    }
+  }
+  return schema;
+}
 
 /** `@Authorized()` needs a signed-in viewer; `@Authorized(Role.X)` also that role. */
 class RoleAuthChecker implements AuthCheckerInterface<Context, Role> {
@@ -46,7 +95,7 @@ export async function buildSupportSchema(pubSub: EventBus = createEventBus(undef
   for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
     if (root) root.description = ROOT_DESCRIPTIONS[root.name as keyof typeof ROOT_DESCRIPTIONS];
   }
-  return schema;
+  return lowercaseIdArguments(schema);
 }
 
 const SCHEMA_FILE = path.resolve('server/schema.graphql');

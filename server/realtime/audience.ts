@@ -1,26 +1,27 @@
 import { Role } from '../accounts/user.entity';
-import { Actor, LEX_TEAM, Viewer, isSuperadmin } from '../auth/viewer';
-import { notFound, unauthenticated } from '../errors';
+import { LEX_TEAM, Viewer, isSuperadmin } from '../auth/viewer';
+import { notFound } from '../errors';
 import { SupportReply } from '../support/reply.entity';
-import { TicketChange, TicketChangeListener } from '../support/ticket-commands';
-import { TicketCounts } from '../support/ticket-counts';
-import { TicketQueries } from '../support/ticket-queries';
+import type { TicketChange, TicketChangeListener } from '../support/ticket-commands';
+import type { TicketCounts } from '../support/ticket-counts';
+import type { TicketQueries } from '../support/ticket-queries';
 import { SupportTicket } from '../support/ticket.entity';
 import { TicketStatus } from '../support/ticket-status';
 import { EventBus } from './pubsub';
-import { BadgeMessage, TopicMessage, topics } from './topics';
+import { topics } from './topics';
 
 /**
- * Who hears about what, in one place (DESIGN.md §2): after a change commits, it is published only
- * to the topics of those allowed to see it; a subscriber only ever listens to topics it may see.
+ * Who hears about what, in one place (docs/architecture.md): after a change commits, it is published
+ * only to the topics of those allowed to see it; a subscriber only ever listens to topics it may see,
+ * named after the ticket as read for it (so the id's case in the request does not matter).
  */
 export class SupportAudience implements TicketChangeListener {
   private readonly deliveries = new Set<Promise<unknown>>();
 
   constructor(
     private readonly bus: EventBus,
-    private readonly tickets: TicketQueries,
-    private readonly counts: TicketCounts,
+    private readonly tickets: Pick<TicketQueries, 'getTicket'>,
+    private readonly counts: Pick<TicketCounts, 'badge'>,
     private readonly log: (message: string, error?: unknown) => void,
   ) {}
 
@@ -42,49 +43,42 @@ export class SupportAudience implements TicketChangeListener {
     // connection keeps that order, so subscribers see replies and statuses in commit order. Badges
     // need a count first and may arrive in any order; `asOf` sorts them out for the subscriber.
     const sent: Promise<unknown>[] = [];
-    const publish = (topic: string, message: TopicMessage) => sent.push(this.bus.publish(topic, message));
-    if (reply) publish(topics.ticket(ticket.id), { type: 'reply', reply });
-    for (const topic of [topics.ticket(ticket.id), topics.user(ticket.userId), topics.admins]) {
-      publish(topic, { type: 'ticket', ticket });
-    }
+    if (reply) sent.push(this.bus.publish(topics.ticket(ticket.id), { type: 'reply', reply }));
+    sent.push(
+      this.bus.publish(topics.ticket(ticket.id), { type: 'ticket', ticket }),
+      this.bus.publish(topics.user(ticket.userId), ticket),
+      this.bus.publish(topics.admins, ticket),
+    );
     // Any reply moves the customer's count: the Lex team's adds one, the customer's own marks the
     // conversation read (TicketCommands.replyToTicket).
     if (reply || readBy === 'customer') {
-      sent.push(this.badge({ id: ticket.userId, role: Role.CUSTOMER }).then((badge) => this.bus.publish(topics.user(ticket.userId), badge)));
+      sent.push(this.counts.badge({ id: ticket.userId, role: Role.CUSTOMER }).then((badge) => this.bus.publish(topics.userBadge(ticket.userId), badge)));
     }
     if ((previousStatus === TicketStatus.OPEN) !== (ticket.status === TicketStatus.OPEN)) {
-      sent.push(this.badge(LEX_TEAM).then((badge) => this.bus.publish(topics.admins, badge)));
+      sent.push(this.counts.badge(LEX_TEAM).then((badge) => this.bus.publish(topics.adminBadge, badge)));
     }
     return Promise.all(sent);
   }
 
-  private async badge(actor: Actor): Promise<BadgeMessage> {
-    return { type: 'badge', ...(await this.counts.badge(actor)) };
-  }
-
   /** Replies as they are written, for the ticket's owner and the Lex team. */
-  async replies(viewer: Viewer | null, ticketId: string): Promise<AsyncIterableIterator<SupportReply>> {
-    await this.requireTicket(viewer, ticketId);
-    const stream = await this.bus.stream<TopicMessage>(topics.ticket(ticketId));
+  async replies(viewer: Viewer, ticketId: string): Promise<AsyncIterableIterator<SupportReply>> {
+    const stream = await this.bus.stream(topics.ticket((await this.visibleTicket(viewer, ticketId)).id));
     return select(stream, (message) => (message.type === 'reply' ? message.reply : undefined));
   }
 
   /** Changes to one ticket, or to every ticket the viewer may see. */
-  async ticketUpdates(viewer: Viewer | null, ticketId?: string | null): Promise<AsyncIterableIterator<SupportTicket>> {
-    const who = requireViewer(viewer);
-    if (ticketId) await this.requireTicket(who, ticketId);
-    const topic = ticketId ? topics.ticket(ticketId) : isSuperadmin(who) ? topics.admins : topics.user(who.id);
-    const stream = await this.bus.stream<TopicMessage>(topic);
+  async ticketUpdates(viewer: Viewer, ticketId?: string | null): Promise<AsyncIterableIterator<SupportTicket>> {
+    if (!ticketId) return this.bus.stream(isSuperadmin(viewer) ? topics.admins : topics.user(viewer.id));
+    const stream = await this.bus.stream(topics.ticket((await this.visibleTicket(viewer, ticketId)).id));
     return select(stream, (message) => (message.type === 'ticket' ? message.ticket : undefined));
   }
 
   /** The current badge first, then each change; an older count never follows a newer one. */
-  async badges(viewer: Viewer | null): Promise<AsyncIterableIterator<number>> {
-    const who = requireViewer(viewer);
-    const stream = await this.bus.stream<TopicMessage>(isSuperadmin(who) ? topics.admins : topics.user(who.id));
-    let last = await this.counts.badge(who);
+  async badges(viewer: Viewer): Promise<AsyncIterableIterator<number>> {
+    const stream = await this.bus.stream(isSuperadmin(viewer) ? topics.adminBadge : topics.userBadge(viewer.id));
+    let last = await this.counts.badge(viewer);
     const changes = select(stream, (message) => {
-      if (message.type !== 'badge' || message.asOf < last.asOf) return undefined;
+      if (message.asOf < last.asOf) return undefined;
       const changed = message.count !== last.count;
       last = message;
       return changed ? message.count : undefined;
@@ -92,15 +86,12 @@ export class SupportAudience implements TicketChangeListener {
     return startWith(last.count, changes);
   }
 
-  private async requireTicket(viewer: Viewer | null, ticketId: string) {
+  private async visibleTicket(viewer: Viewer, ticketId: string): Promise<SupportTicket> {
     // Someone else's ticket looks exactly like one that does not exist.
-    if (!(await this.tickets.getTicket(requireViewer(viewer), ticketId))) throw notFound();
+    const ticket = await this.tickets.getTicket(viewer, ticketId);
+    if (!ticket) throw notFound();
+    return ticket;
   }
-}
-
-function requireViewer(viewer: Viewer | null): Viewer {
-  if (!viewer) throw unauthenticated();
-  return viewer;
 }
 
 /** Maps a stream, dropping what `pick` leaves undefined; ending it ends the source. */

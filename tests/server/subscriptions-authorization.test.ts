@@ -92,7 +92,7 @@ describe('listening to a ticket (replyAdded, ticketUpdated with an id)', () => {
     const updates = subscribe(client, TICKET_UPDATED, {});
     const badge = subscribe(client, SUPPORT_BADGE);
     await badge.waitFor(1);
-    await streams.until(topics.user(stranger.id), before + 2);
+    await streams.until(topics.user(stranger.id), before + 1);
 
     await writeToTicket();
     const own = await createTicket(server, stranger.token, 'Mine');
