@@ -36,7 +36,7 @@ import { RateLimits, queryRateLimit } from './security/rate-limits';
 import { retryAfterHeader, securityHeaders } from './security/headers';
 
 export interface AppDeps {
-  config: Pick<Config, 'publicOrigins' | 'production' | 'clientDir'> & Partial<Pick<Config, 'redisUrl' | 'rateLimitScale' | 'trustProxy' | 'sso'>>;
+  config: Pick<Config, 'publicOrigins' | 'production' | 'clientDir'> & Partial<Pick<Config, 'redisUrl' | 'redisPrefix' | 'rateLimitScale' | 'trustProxy' | 'sso'>>;
   /** Connections confined by row-level security, for what sessions ask. */
   db: DataSource;
   /** The owner's connections, for work no session asks for (sessions, badges for others). */
@@ -57,7 +57,7 @@ export async function createApp({ config, db, system, bus, log }: AppDeps): Prom
   const sessions = new SessionService(system, { customersUsePasswords: !config.sso?.only });
   const jtiReplays = config.sso ? createJtiReplayGuard(config.redisUrl) : undefined;
   const sso = config.sso && jtiReplays && new SsoService(system, sessions, config.sso, ssoVerificationKey(config.sso.keys), jtiReplays);
-  const rateLimits = new RateLimits(config.redisUrl, config.rateLimitScale);
+  const rateLimits = new RateLimits(config.redisUrl, config.rateLimitScale, config.redisPrefix);
   const tickets = new TicketQueries(db);
   const counts = new TicketCounts(db, system);
   const audience = new SupportAudience(bus, tickets, counts, (message, error) => log.error({ err: error }, message));
@@ -87,7 +87,7 @@ export async function createApp({ config, db, system, bus, log }: AppDeps): Prom
   const server = createServer(app);
 
   // Live updates: graphql-ws on the same port and path.
-  const live = await startLiveUpdates({ server, schema, services, bus, publicOrigins: config.publicOrigins, authenticate, clientIp, log });
+  const live = await startLiveUpdates({ server, schema, services, publicOrigins: config.publicOrigins, authenticate, clientIp, log });
 
   const apollo = new ApolloServer<Context>({
     schema,

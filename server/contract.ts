@@ -1,3 +1,5 @@
+import { CloseCode } from 'graphql-ws';
+
 /**
  * The contract's fixed names and numbers, in one place: what clients, the database and the tests
  * rely on (docs/architecture.md). Change one here and everything that depends on it follows.
@@ -28,12 +30,17 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-// WebSocket close codes of this app's own (graphql-ws has its `CloseCode` for the protocol's).
+// WebSocket close codes the server sends besides graphql-ws's own protocol errors: graphql-ws's
+// `CloseCode` where it has one that fits, else WebSocket's own (RFC 6455, IANA registry).
 
-/** The socket's session ended or expired: sign in again. */
-export const SESSION_ENDED = 4403;
+/** The socket's session ended, expired or went idle: sign in again. */
+export const SESSION_ENDED = CloseCode.Forbidden;
 /** WebSocket's "Try Again Later": clients reconnect, where graphql-ws's 4500 would tell them to give up. */
 export const TRY_AGAIN_LATER = 1013;
+/** WebSocket's "Message Too Big": `ws` sends it itself for a frame over the server's limit. */
+export const MESSAGE_TOO_BIG = 1009;
+/** Too many messages on a socket, or too many sockets for one account: graphql-ws's code for one request too many. */
+export const TOO_MANY = CloseCode.TooManyInitialisationRequests;
 
 /** The database role row-level security applies to: every table grant of the server is to it. */
 export const APP_ROLE = 'lex_support_app';

@@ -4,8 +4,6 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors';
 import { SessionService } from '../auth/session.service';
-import { EventBus, createEventBus } from '../realtime/pubsub';
-import { topics } from '../realtime/topics';
 import { UsersService } from './users.service';
 
 const USAGE = `Usage: npm run users -- <command> [options]
@@ -16,13 +14,6 @@ const USAGE = `Usage: npm run users -- <command> [options]
 Without --password, the password is asked for (not shown) or read from standard input: other users
 of the machine see command-line arguments (ps), not standard input.
 Reads DATABASE_URL, or finds the embedded database while \`npm start\` runs it.`;
-
-async function announce(bus: EventBus, sessionIds: string[]) {
-  for (let wait = 0; wait < 30 && bus.status() !== 'ready'; wait++) await new Promise((resolve) => setTimeout(resolve, 100));
-  await bus.publish(topics.revokedSessions, { sessionIds }).catch(() => {
-    console.warn('Could not reach Redis: open sockets of the ended sessions close when they expire');
-  });
-}
 
 /** The password from standard input: asked for on a terminal without echo, else its first line. */
 async function readPassword(): Promise<string> {
@@ -64,13 +55,9 @@ async function main(argv: string[]) {
   await dataSource.initialize();
   try {
     await dataSource.runMigrations();
-    // With Redis, running servers hear of ended sessions and close their open sockets.
-    const bus = process.env.REDIS_URL ? createEventBus(process.env.REDIS_URL, () => undefined) : undefined;
+    // Ending sessions announces them to the running servers in the same statement
+    // (SessionService): a session that could not be announced is not ended, and the command fails.
     const sessions = new SessionService(dataSource);
-    let announced: Promise<void> = Promise.resolve();
-    sessions.onRevoked((sessionIds) => {
-      if (bus) announced = announce(bus, sessionIds);
-    });
     const users = new UsersService(dataSource, sessions);
     if (command === 'add') {
       const user = await users.add({
@@ -90,8 +77,6 @@ async function main(argv: string[]) {
       await users.remove(need('email'));
       console.log(`Removed ${values.email} with their sessions and tickets`);
     }
-    await announced;
-    await bus?.close();
   } finally {
     await dataSource.destroy();
   }

@@ -20,7 +20,16 @@ export interface SignInAccount {
   user: User | null;
 }
 
-export type SessionRevokedListener = (sessionIds: string[]) => void;
+
+/**
+ * PostgreSQL channel on which every ended session is announced (its id as the payload), in the
+ * statement that ends it: every instance on the database hears it, with or without Redis, and
+ * nothing can end a session without announcing it.
+ */
+export const SESSION_ENDED_CHANNEL = 'lex_session_ended';
+
+/** A session still in use: not revoked, not past its absolute expiry, used within the idle expiry. */
+const LIVE = `s.expires_at > now() AND s.last_seen_at > now() - ${SESSION_IDLE_MS} * interval '1 millisecond'`;
 
 /** What a session needs to know of its user. */
 export type SessionUser = Pick<User, 'id' | 'role' | 'name' | 'email' | 'tenantId'>;
@@ -36,8 +45,6 @@ export interface SessionOptions {
  * session for someone else.
  */
 export class SessionService {
-  private readonly revokedListeners: SessionRevokedListener[] = [];
-
   constructor(
     private readonly db: DataSource,
     private readonly options: SessionOptions = {},
@@ -89,15 +96,28 @@ export class SessionService {
   }
 
   /** The viewer of a live session token, or null for an unknown, revoked or expired one. */
-  async authenticate(token: string): Promise<Viewer | null> {
-    const sessionKey = hashToken(token);
+  authenticate(token: string): Promise<Viewer | null> {
+    return this.liveViewer('s.token_hash = $1', hashToken(token));
+  }
+
+  /** The viewer of a session again, as a use of it (open sockets check theirs before each operation). */
+  check(sessionId: string): Promise<Viewer | null> {
+    return this.liveViewer('s.id = $1', sessionId);
+  }
+
+  /** Which of these sessions are still live, without counting as a use (the periodic sweep of sockets). */
+  async stillLive(sessionIds: string[]): Promise<Set<string>> {
+    const rows: { id: string }[] = await this.db.query(`SELECT s.id FROM sessions s WHERE s.id = ANY($1) AND ${LIVE}`, [sessionIds]);
+    return new Set(rows.map((row) => row.id));
+  }
+
+  private async liveViewer(condition: string, value: string): Promise<Viewer | null> {
     const [row] = await this.db.query(
-      `SELECT s.id AS session_id, s.expires_at, s.last_seen_at,
+      `SELECT s.id AS session_id, s.token_hash, s.expires_at, s.last_seen_at,
               u.id, u.role, u.name, u.email, u.tenant_id
          FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.token_hash = $1 AND s.expires_at > now()
-          AND s.last_seen_at > now() - $2 * interval '1 millisecond'`,
-      [sessionKey, SESSION_IDLE_MS],
+        WHERE ${condition} AND ${LIVE}`,
+      [value],
     );
     if (!row) return null;
     if (Date.now() - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
@@ -110,30 +130,27 @@ export class SessionService {
       email: row.email,
       tenantId: row.tenant_id,
       sessionId: row.session_id,
-      sessionKey,
+      sessionKey: row.token_hash,
       sessionExpiresAt: row.expires_at,
     };
   }
 
   async signOut(sessionId: string): Promise<void> {
-    await this.db.query('DELETE FROM sessions WHERE id = $1', [sessionId]);
-    this.emitRevoked([sessionId]);
+    await this.end('id = $1', sessionId);
   }
 
   /** Ends every session of a user (a password change, a removed account). */
   async revokeAll(userId: string): Promise<void> {
-    // TypeORM answers a DELETE with [rows, rowCount].
-    const [rows]: [{ id: string }[], number] = await this.db.query('DELETE FROM sessions WHERE user_id = $1 RETURNING id', [userId]);
-    this.emitRevoked(rows.map((r) => r.id));
+    await this.end('user_id = $1', userId);
   }
 
-  /** Open sockets listen here to close themselves when their session ends. */
-  onRevoked(listener: SessionRevokedListener): void {
-    this.revokedListeners.push(listener);
-  }
-
-  private emitRevoked(sessionIds: string[]) {
-    if (sessionIds.length) for (const listener of this.revokedListeners) listener(sessionIds);
+  /** Deletes sessions and announces each in the same statement: committed together or not at all. */
+  private async end(condition: string, value: string): Promise<void> {
+    await this.db.query(
+      `WITH ended AS (DELETE FROM sessions WHERE ${condition} RETURNING id)
+       SELECT pg_notify('${SESSION_ENDED_CHANNEL}', id::text) FROM ended`,
+      [value],
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
-import { getOperationAST, parse } from 'graphql';
+import { DocumentNode, getOperationAST } from 'graphql';
 import type { Logger } from '../logger';
 
 /** An incoming X-Request-Id is kept when it looks like an id (no room for log injection). */
@@ -53,53 +53,57 @@ export function requestLog(log: Logger): RequestHandler {
 
 interface SubscribeMessagePayload {
   operationName?: string | null;
-  query: string;
 }
 
-/** The operation's name, else its type and first field (`subscription supportBadge`); never its variables. */
-export function operationLabel(payload: SubscribeMessagePayload): { operation?: string; type?: string } {
-  try {
-    const operation = getOperationAST(parse(payload.query, { noLocation: true }), payload.operationName ?? undefined);
-    if (!operation) return { operation: payload.operationName ?? undefined };
-    const first = operation.selectionSet.selections.find((s) => s.kind === 'Field');
-    const name = operation.name?.value ?? (first && 'name' in first ? first.name.value : undefined);
-    return { operation: name, type: operation.operation };
-  } catch {
-    return { operation: payload.operationName ?? undefined };
-  }
+interface OperationLabel {
+  operation?: string;
+  type?: string;
+}
+
+/**
+ * The operation's name, else its type and first field (`subscription supportBadge`); never its
+ * variables. From the document the operation was checked with: a refused one is never parsed again.
+ */
+export function operationLabel(payload: SubscribeMessagePayload, document?: DocumentNode): OperationLabel {
+  const operation = document && getOperationAST(document, payload.operationName ?? undefined);
+  if (!operation) return { operation: payload.operationName?.slice(0, 100) ?? undefined };
+  const first = operation.selectionSet.selections.find((s) => s.kind === 'Field');
+  const name = operation.name?.value ?? (first && 'name' in first ? first.name.value : undefined);
+  return { operation: name, type: operation.operation };
 }
 
 type WsContext = { extra: { request: IncomingMessage } };
 
 /**
- * graphql-ws hooks that log one line when an operation starts and one when it completes, each
- * with an id of its own (`<connection>/<operation>`); the connection id is the upgrade request's
- * X-Request-Id when a proxy set one.
+ * Logs one line when a WebSocket operation starts and one when it completes, each with an id of its
+ * own (`<connection>/<operation>`); the connection id is the upgrade request's X-Request-Id when a
+ * proxy set one.
  */
 export function wsOperationLog(log: Logger) {
-  // Per connection: its id and when each of its operations started (gone with the connection).
-  const connections = new WeakMap<object, { id: string; started: Map<string, bigint> }>();
+  // Per connection: its id and, per running operation, when it started and its label.
+  const connections = new WeakMap<object, { id: string; running: Map<string, { since: bigint; label: OperationLabel }> }>();
   const connectionOf = (ctx: WsContext) => {
     let connection = connections.get(ctx);
     if (!connection) {
-      connection = { id: requestId(ctx.extra.request.headers['x-request-id']), started: new Map() };
+      connection = { id: requestId(ctx.extra.request.headers['x-request-id']), running: new Map() };
       connections.set(ctx, connection);
     }
     return connection;
   };
   return {
-    onSubscribe: (ctx: WsContext, id: string, payload: SubscribeMessagePayload): undefined => {
+    /** `document` is the parsed operation, or undefined when it was refused (and will not complete). */
+    started: (ctx: WsContext, id: string, payload: SubscribeMessagePayload, document: DocumentNode | undefined) => {
       const connection = connectionOf(ctx);
-      connection.started.set(id, process.hrtime.bigint());
-      log.info({ reqId: `${connection.id}/${id}`, ws: true, ...operationLabel(payload) }, 'ws operation');
-      return undefined;
+      const label = operationLabel(payload, document);
+      if (document) connection.running.set(id, { since: process.hrtime.bigint(), label });
+      log.info({ reqId: `${connection.id}/${id}`, ws: true, ...label }, 'ws operation');
     },
-    onComplete: (ctx: WsContext, id: string, payload: SubscribeMessagePayload) => {
+    completed: (ctx: WsContext, id: string) => {
       const connection = connectionOf(ctx);
-      const since = connection.started.get(id);
-      connection.started.delete(id);
-      const durationMs = since === undefined ? undefined : Number((Number(process.hrtime.bigint() - since) / 1e6).toFixed(1));
-      log.info({ reqId: `${connection.id}/${id}`, ws: true, ...operationLabel(payload), durationMs }, 'ws operation complete');
+      const running = connection.running.get(id);
+      connection.running.delete(id);
+      const durationMs = running && Number((Number(process.hrtime.bigint() - running.since) / 1e6).toFixed(1));
+      log.info({ reqId: `${connection.id}/${id}`, ws: true, ...running?.label, durationMs }, 'ws operation complete');
     },
   };
 }
