@@ -4,13 +4,13 @@ import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { ErrorLink } from '@apollo/client/link/error';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { OperationTypeNode } from 'graphql';
-import { createClient, type Client } from 'graphql-ws';
+import { CloseCode, createClient, type Client } from 'graphql-ws';
 import { MeDocument } from './gql/graphql';
 import { getLiveState, setLiveState } from './lib/live-state';
 
-/** The server closes sockets with this code when their session ended (sign-out elsewhere, expiry). */
-const SESSION_ENDED = 4403;
-/** graphql-ws uses these when the client itself closes: lazily (no subscriptions left) or on terminate(). */
+/** The server closes sockets with Forbidden when their session ended (sign-out elsewhere, expiry). */
+const SESSION_ENDED = CloseCode.Forbidden;
+/** The client closes its own socket with these: WebSocket's Normal Closure when lazy (no subscriptions left), graphql-ws's 4499 on terminate(). */
 const NORMAL_CLOSURE = 1000;
 const TERMINATED = 4499;
 

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { PubSub as InProcessPubSub, PubSubEngine } from 'graphql-subscriptions';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import Redis from 'ioredis';
@@ -26,7 +27,11 @@ const reviver = (key: string, value: unknown) =>
  * channels ignore database numbers, and the prefix keeps deployments sharing one Redis apart.
  */
 export function createEventBus(redisUrl: string | undefined, log: (message: string) => void, prefix = ''): EventBus {
-  if (!redisUrl) return new EngineBus(new InProcessPubSub(), async () => undefined, () => 'none');
+  if (!redisUrl) {
+    // Every superadmin's socket listens on `admins`: many listeners on one topic are expected.
+    const emitter = new EventEmitter().setMaxListeners(0);
+    return new EngineBus(new InProcessPubSub({ eventEmitter: emitter }), async () => undefined, () => 'none');
+  }
   const publisher = new Redis(redisUrl, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
