@@ -165,4 +165,22 @@ describe('ticket ids in any case', () => {
     expect(lower.events.map((event) => event.data?.replyAdded.message)).toEqual(messages);
     expect(upper.events[1].data?.replyAdded.ticketId).toBe(ticket.id);
   });
+
+  it('every ID argument reaches the service lowercased, so that writes to one ticket take one turn', async () => {
+    const ticket = await createTicket(server, customer.token);
+    const support = server.app.services.support;
+    const replyToTicket = support.replyToTicket.bind(support);
+    const received: string[] = [];
+    support.replyToTicket = (viewer, input) => (received.push(input.ticketId), replyToTicket(viewer, input));
+    try {
+      await reply(server, customer.token, ticket.id.toUpperCase(), 'Over HTTP');
+      const overSocket = subscribe(connect(customer.token), `mutation ($input: ReplyToTicketInput!) { replyToTicket(input: $input) { id } }`, {
+        input: { ticketId: ticket.id.toUpperCase(), message: 'Over the socket' },
+      });
+      await overSocket.waitFor(1);
+    } finally {
+      support.replyToTicket = replyToTicket;
+    }
+    expect(received).toEqual([ticket.id, ticket.id]);
+  });
 });
