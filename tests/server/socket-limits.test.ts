@@ -126,10 +126,10 @@ describe('caps', () => {
 describe('loaders', () => {
   it('an operation on a socket reads each ticket once however often it asks; each event of a subscription reads afresh', async () => {
     const ticket = await createTicket(server, customer.token);
-    const support = server.app.services.support;
-    const repliesOf = support.repliesOf.bind(support);
+    const tickets = server.app.services.tickets;
+    const repliesOf = tickets.repliesOf.bind(tickets);
     let reads = 0;
-    support.repliesOf = (viewer, ids) => ((reads += 1), repliesOf(viewer, ids));
+    tickets.repliesOf = (viewer, ids) => ((reads += 1), repliesOf(viewer, ids));
     try {
       const aliases = Array.from({ length: 5 }, (_, i) => `t${i}: supportTicket(id: $id) { replies { id } }`).join(' ');
       const query = subscribe(connect(customer.token), `query ($id: ID!) { ${aliases} }`, { id: ticket.id });
@@ -144,7 +144,7 @@ describe('loaders', () => {
       await conversation.waitFor(2);
       expect(conversation.events.map((event) => event.data?.ticketUpdated.replies.length)).toEqual([2, 3]);
     } finally {
-      support.repliesOf = repliesOf;
+      tickets.repliesOf = repliesOf;
     }
   });
 });
@@ -168,10 +168,10 @@ describe('ticket ids in any case', () => {
 
   it('every ID argument reaches the service lowercased, so that writes to one ticket take one turn', async () => {
     const ticket = await createTicket(server, customer.token);
-    const support = server.app.services.support;
-    const replyToTicket = support.replyToTicket.bind(support);
+    const commands = server.app.services.commands;
+    const replyToTicket = commands.replyToTicket.bind(commands);
     const received: string[] = [];
-    support.replyToTicket = (viewer, input) => (received.push(input.ticketId), replyToTicket(viewer, input));
+    commands.replyToTicket = (viewer, input) => (received.push(input.ticketId), replyToTicket(viewer, input));
     try {
       await reply(server, customer.token, ticket.id.toUpperCase(), 'Over HTTP');
       const overSocket = subscribe(connect(customer.token), `mutation ($input: ReplyToTicketInput!) { replyToTicket(input: $input) { id } }`, {
@@ -179,7 +179,7 @@ describe('ticket ids in any case', () => {
       });
       await overSocket.waitFor(1);
     } finally {
-      support.replyToTicket = replyToTicket;
+      commands.replyToTicket = replyToTicket;
     }
     expect(received).toEqual([ticket.id, ticket.id]);
   });
