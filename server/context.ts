@@ -57,7 +57,8 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   return groups;
 }
 
-export function createLoaders(services: Services, viewer: Viewer | null, { cache = true } = {}): Loaders {
+/** Loaders for one execution: an HTTP request, an operation on a socket, or one event of a subscription. */
+export function createLoaders(services: Services, viewer: Viewer | null): Loaders {
   const { db, tickets } = services;
   const requireViewer = () => {
     if (!viewer) throw new Error('loaders that read tickets need a viewer');
@@ -68,7 +69,7 @@ export function createLoaders(services: Services, viewer: Viewer | null, { cache
     tenant: new DataLoader(async (ids) => {
       const tenants = await db.getRepository(Tenant).findBy({ id: In([...ids]) });
       return ids.map((id) => tenants.find((t) => t.id === id));
-    }, { cache }),
+    }),
     replies: ({ last, before }) => {
       const key = `${last ?? ''}|${before ?? ''}`;
       let loader = repliesByPage.get(key);
@@ -76,7 +77,7 @@ export function createLoaders(services: Services, viewer: Viewer | null, { cache
         loader = new DataLoader(async (ticketIds) => {
           const byTicket = groupBy(await tickets.repliesOf(requireViewer(), ticketIds, { last, before }), (r) => r.ticketId);
           return ticketIds.map((id) => byTicket.get(id) ?? []);
-        }, { cache });
+        });
         repliesByPage.set(key, loader);
       }
       return loader;
@@ -84,10 +85,7 @@ export function createLoaders(services: Services, viewer: Viewer | null, { cache
     lastReply: new DataLoader(async (ticketIds) => {
       const replies = await tickets.lastRepliesOf(requireViewer(), ticketIds);
       return ticketIds.map((id) => replies.find((r) => r.ticketId === id));
-    }, { cache }),
-    ticket: new DataLoader(async (ids) => Promise.all(ids.map((id) => tickets.getTicket(requireViewer(), id))), {
-      batch: false,
-      cache,
     }),
+    ticket: new DataLoader(async (ids) => Promise.all(ids.map((id) => tickets.getTicket(requireViewer(), id))), { batch: false }),
   };
 }

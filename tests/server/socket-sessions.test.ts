@@ -20,7 +20,7 @@ beforeAll(async () => {
   buildServer();
   server = await startTestServer(); // no Redis
   customer = await signedInUser(server, 'customer');
-});
+}, 120_000); // the build of the `users` command, on a busy machine
 
 afterEach(async () => {
   await Promise.all(clients.map((client) => client.dispose()));
