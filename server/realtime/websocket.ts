@@ -6,7 +6,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { RawData, WebSocketServer } from 'ws';
 import type { Viewer } from '../auth/viewer';
 import { Context, Services, createLoaders } from '../context';
-import { SESSION_ENDED, TOO_MANY, TRY_AGAIN_LATER } from '../contract';
+import { ErrorCode, SESSION_ENDED, TOO_MANY, TRY_AGAIN_LATER } from '../contract';
 import { isDatabaseUnavailable, serviceUnavailable } from '../db/unavailable';
 import { maskError } from '../error-masking';
 import { unauthenticated } from '../errors';
@@ -38,7 +38,7 @@ function sentByServerOnly(data: RawData): boolean {
 }
 
 const tooManyOperations = () =>
-  new GraphQLError(`At most ${MAX_OPERATIONS_PER_SOCKET} operations may run at once on one socket`, { extensions: { code: 'RATE_LIMITED' } });
+  new GraphQLError(`At most ${MAX_OPERATIONS_PER_SOCKET} operations may run at once on one socket`, { extensions: { code: ErrorCode.RATE_LIMITED } });
 
 /**
  * Runs a subscription with fresh loaders for each event: loaders cache for one execution, and an
