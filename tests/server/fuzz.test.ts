@@ -18,6 +18,7 @@ import {
 import { signedInUser } from '../helpers/accounts';
 import { LOGIN, subscriptions } from '../helpers/operations';
 import { ops, useDesk } from '../helpers/support-api';
+import { MAX_FRAME_BYTES } from '../../server/realtime/websocket';
 
 // Attack by fuzzing (issue 6): every argument of every operation of the contract gets random
 // Unicode, control characters, NUL, huge strings and values of the wrong JSON type, as variables
@@ -570,10 +571,10 @@ describe('over WebSocket', () => {
       await fc.assert(
         fc.asyncProperty(wsOperationArb, fc.constantFrom('customer', 'admin'), async ([query, variables], who) => {
           const before = await rowCounts();
-          // A frame over the server's 2 MiB limit is refused the WebSocket way (1009, like HTTP's 413):
+          // A frame over the server's 64 KiB limit is refused the WebSocket way (1009, like HTTP's 413):
           // it goes over a socket of its own, whose close is expected.
           const frame = Buffer.byteLength(JSON.stringify({ id: '00000000-0000-0000-0000-000000000000', type: 'subscribe', payload: { query, variables } }));
-          const oversized = frame > 2 * 1024 * 1024;
+          const oversized = frame > MAX_FRAME_BYTES;
           const client = oversized ? connect(who === 'customer' ? desk.customer.token : desk.admin.token, false) : clients[who as 'customer' | 'admin'];
           const outcome = await overWs(client, query, variables);
           if (oversized) {
