@@ -6,6 +6,7 @@ import { getLiveState } from '../../client/src/lib/live-state';
 // The real graphql-ws client is replaced by a recorder of the options the app gives it.
 const mockCreated: { options?: ClientOptions; terminate: jest.Mock } = { terminate: jest.fn() };
 jest.mock('graphql-ws', () => ({
+  ...jest.requireActual('graphql-ws'),
   createClient: (options: ClientOptions) => {
     mockCreated.options = options;
     return { terminate: mockCreated.terminate, dispose: jest.fn(), subscribe: jest.fn(() => () => {}), on: jest.fn(), iterate: jest.fn() };
