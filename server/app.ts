@@ -55,7 +55,7 @@ export interface App {
 
 export async function createApp({ config, db, system, bus, log }: AppDeps): Promise<App> {
   const sessions = new SessionService(system, { customersUsePasswords: !config.sso?.only });
-  const jtiReplays = config.sso ? createJtiReplayGuard(config.redisUrl) : undefined;
+  const jtiReplays = config.sso ? createJtiReplayGuard(config.redisUrl, config.redisPrefix) : undefined;
   const sso = config.sso && jtiReplays && new SsoService(system, sessions, config.sso, ssoVerificationKey(config.sso.keys), jtiReplays);
   const rateLimits = new RateLimits(config.redisUrl, config.rateLimitScale, config.redisPrefix);
   const tickets = new TicketQueries(db);

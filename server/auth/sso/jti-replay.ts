@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 
-/** Redis keys of used token ids, next to the rate limits' `rl:` keys. */
+/** Redis keys of used token ids, next to the rate limits' `rl:` keys (after the deployment's REDIS_PREFIX). */
 const KEY_PREFIX = 'sso:jti:';
 
 /**
@@ -16,22 +16,25 @@ export interface JtiReplayGuard {
 }
 
 // Whatever a token's jti holds, its key stays small and printable.
-const keyOf = (jti: string) => KEY_PREFIX + createHash('sha256').update(jti).digest('base64url');
+const keyOf = (jti: string, prefix = '') => `${prefix ? `${prefix}:` : ''}${KEY_PREFIX}${createHash('sha256').update(jti).digest('base64url')}`;
 
-export function createJtiReplayGuard(redisUrl: string | undefined): JtiReplayGuard {
-  return redisUrl ? new RedisJtiGuard(redisUrl) : new InProcessJtiGuard();
+export function createJtiReplayGuard(redisUrl: string | undefined, redisPrefix = ''): JtiReplayGuard {
+  return redisUrl ? new RedisJtiGuard(redisUrl, redisPrefix) : new InProcessJtiGuard();
 }
 
 class RedisJtiGuard implements JtiReplayGuard {
   private readonly redis: Redis;
 
-  constructor(url: string) {
+  constructor(
+    url: string,
+    private readonly prefix: string,
+  ) {
     this.redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(n * 200, 2000) });
     this.redis.on('error', () => undefined); // the event bus reports Redis trouble already
   }
 
   async firstUse(jti: string, rememberMs: number): Promise<boolean> {
-    return (await this.redis.set(keyOf(jti), '1', 'PX', Math.max(1, Math.ceil(rememberMs)), 'NX')) === 'OK';
+    return (await this.redis.set(keyOf(jti, this.prefix), '1', 'PX', Math.max(1, Math.ceil(rememberMs)), 'NX')) === 'OK';
   }
 
   close() {
