@@ -77,7 +77,7 @@ export default function AdminDashboardPage() {
     onData: ({ client, data: event }) => {
       const ticket = event.data?.ticketUpdated;
       if (!ticket) return;
-      applyTicketToSupportTickets(client.cache, ticket, filter);
+      applyTicketToSupportTickets(client, ticket, filter);
       clearTimeout(statsTimer.current);
       statsTimer.current = setTimeout(() => void refetchStats(), 150);
     },
