@@ -5,6 +5,7 @@ import { GraphQLScalarType, GraphQLSchema, lexicographicSortSchema, printSchema 
 import { GraphQLDateTimeISO } from 'graphql-scalars';
 import { AuthCheckerInterface, ResolverData, buildSchema } from 'type-graphql';
 import { Role } from './accounts/user.entity';
+import { AccountResolver } from './accounts/account.resolver';
 import { AuthResolver } from './auth/auth.resolver';
 import { Context } from './context';
 import { forbidden, unauthenticated } from './errors';
@@ -38,7 +39,7 @@ const ROOT_DESCRIPTIONS = {
 export async function buildSupportSchema(pubSub: EventBus = createEventBus(undefined, () => undefined)): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     pubSub,
-    resolvers: [AuthResolver, TicketResolver, ReplyResolver, SubscriptionResolver],
+    resolvers: [AuthResolver, AccountResolver, TicketResolver, ReplyResolver, SubscriptionResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker: RoleAuthChecker,
     validate: false,
