@@ -5,8 +5,11 @@ import { useSession } from '../auth/session';
 import { SetLocaleDocument } from '../gql/graphql';
 import { currentLocale, LOCALES, switchLocale, type Locale } from '../i18n';
 
-/** English or Nederlands: switches at once, and is saved to the account when signed in. */
-export function LanguageSwitch({ className }: { className?: string }) {
+/**
+ * English or Nederlands: switches at once, and is saved to the account when signed in. `compact`
+ * shows EN / NL (the top bar has no room for names on a phone); the label names the choice.
+ */
+export function LanguageSwitch({ compact = false }: { compact?: boolean }) {
   const { t } = useTranslation();
   const { viewer } = useSession();
   const [save] = useMutation(SetLocaleDocument);
@@ -19,14 +22,14 @@ export function LanguageSwitch({ className }: { className?: string }) {
   }
 
   return (
-    <div className={`lang-switch ${className ?? ''}`}>
+    <div className="lang-switch">
       <label className="sr-only" htmlFor={id}>
         {t('language.label')}
       </label>
       <select id={id} className="lang-switch__select" value={currentLocale()} onChange={(e) => void choose(e.target.value as Locale)}>
         {LOCALES.map((locale) => (
-          <option key={locale} value={locale} lang={locale}>
-            {t(`language.${locale}`)}
+          <option key={locale} value={locale} lang={locale} aria-label={t(`language.${locale}`)}>
+            {compact ? locale.toUpperCase() : t(`language.${locale}`)}
           </option>
         ))}
       </select>

@@ -50,7 +50,7 @@ export function Layout({ children }: { children: ReactNode }) {
             </span>
           )}
           <div className="topbar__user">
-            <LanguageSwitch />
+            <LanguageSwitch compact />
             <span className="topbar__who">
               <span className="topbar__name">{viewer.name}</span>
               <span className="topbar__org">{isAdmin ? t('common.lexTeam') : viewer.tenant?.name}</span>
