@@ -72,6 +72,7 @@ describe('server errors', () => {
       expect(friendlyMessage(gqlError('BAD_USER_INPUT', { field: 'locale' }))).toBe('Kies English of Nederlands.');
       expect(friendlyMessage(gqlError('NOT_FOUND'))).toBe('Deze pagina bestaat niet of je hebt er geen toegang toe.');
       expect(friendlyMessage(new Error('Failed to fetch'))).toMatch(/verbinding/);
+      expect(friendlyMessage(gqlError('SERVICE_UNAVAILABLE'))).toBe('Lex Support is even niet bereikbaar. Probeer het zo opnieuw.');
     } finally {
       await i18n.changeLanguage('en');
     }

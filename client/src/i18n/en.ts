@@ -37,6 +37,7 @@ export const en = {
     UNAUTHENTICATED: 'Your session has ended. Please sign in again.',
     NOT_FOUND: 'This page does not exist or you do not have access to it.',
     RATE_LIMITED: 'Too many attempts. Please wait a minute and try again.',
+    SERVICE_UNAVAILABLE: 'Lex Support is briefly unavailable. Please try again in a moment.',
     INTERNAL: 'Something went wrong on our side. Please try again.',
     input: {
       default: 'Please check what you entered.',

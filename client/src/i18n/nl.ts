@@ -39,6 +39,7 @@ export const nl: Catalog = {
     UNAUTHENTICATED: 'Je sessie is verlopen. Log opnieuw in.',
     NOT_FOUND: 'Deze pagina bestaat niet of je hebt er geen toegang toe.',
     RATE_LIMITED: 'Te veel pogingen. Wacht even en probeer het dan opnieuw.',
+    SERVICE_UNAVAILABLE: 'Lex Support is even niet bereikbaar. Probeer het zo opnieuw.',
     INTERNAL: 'Er ging bij ons iets mis. Probeer het opnieuw.',
     input: {
       default: 'Controleer wat je hebt ingevuld.',

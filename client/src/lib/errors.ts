@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'BAD_USER_INPUT'
   | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR'
   | 'NETWORK';
 
@@ -73,6 +74,8 @@ export function friendlyMessage(error: unknown): string {
       return i18n.t('errors.NOT_FOUND');
     case 'RATE_LIMITED':
       return i18n.t('errors.RATE_LIMITED');
+    case 'SERVICE_UNAVAILABLE':
+      return i18n.t('errors.SERVICE_UNAVAILABLE');
     case 'BAD_USER_INPUT':
       return inputMessage(fieldName(graphQLErrors(error)[0]?.extensions?.field));
     default:

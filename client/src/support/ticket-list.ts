@@ -37,7 +37,7 @@ export function compareTickets(a: TicketLike, b: TicketLike): number {
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
-/** What the server reads as a ticket number: the whole search, digits with an optional `#` (support.service). */
+/** What the server reads as a ticket number: the whole search, digits with an optional `#` (server/support/ticket-queries.ts). */
 const TICKET_NUMBER_SEARCH = /^#?(\d{1,9})$/;
 
 /**
