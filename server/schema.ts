@@ -16,6 +16,7 @@ import {
 import { GraphQLDateTimeISO } from 'graphql-scalars';
 import { AuthCheckerInterface, ResolverData, buildSchema } from 'type-graphql';
 import { Role } from './accounts/user.entity';
+import { AccountResolver } from './accounts/account.resolver';
 import { AuthResolver } from './auth/auth.resolver';
 import { Context } from './context';
 import { forbidden, unauthenticated } from './errors';
@@ -87,7 +88,7 @@ const ROOT_DESCRIPTIONS = {
 export async function buildSupportSchema(pubSub: EventBus = createEventBus(undefined, () => undefined)): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     pubSub,
-    resolvers: [AuthResolver, TicketResolver, ReplyResolver, SubscriptionResolver],
+    resolvers: [AuthResolver, AccountResolver, TicketResolver, ReplyResolver, SubscriptionResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker: RoleAuthChecker,
     validate: false,

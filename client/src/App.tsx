@@ -1,5 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes, useParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
 import { useSession } from './auth/session';
 import { SignInPage } from './auth/SignInPage';
 import { Alert, Button } from './design';
@@ -15,10 +16,11 @@ const AdminDashboardPage = lazy(() => import('./admin/AdminDashboardPage'));
 const AdminTicketPage = lazy(() => import('./admin/AdminTicketPage'));
 
 function Splash() {
+  const { t } = useTranslation();
   return (
     <div className="splash" aria-busy="true">
       <span className="btn__spinner" aria-hidden="true" />
-      <span className="sr-only">Loading</span>
+      <span className="sr-only">{t('common.loading')}</span>
     </div>
   );
 }
@@ -30,6 +32,7 @@ function ToAdminTicket() {
 
 export function App() {
   const { viewer, loading, error, isAdmin, retry } = useSession();
+  const { t } = useTranslation();
 
   if (loading) return <Splash />;
   if (!viewer) {
@@ -37,7 +40,7 @@ export function App() {
       return (
         <div className="page page--narrow splash-error">
           <Alert tone="error">{friendlyMessage(error)}</Alert>
-          <Button onClick={retry}>Try again</Button>
+          <Button onClick={retry}>{t('common.tryAgain')}</Button>
         </div>
       );
     }

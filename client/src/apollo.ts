@@ -7,6 +7,7 @@ import { OperationTypeNode } from 'graphql';
 import { CloseCode, createClient, type Client } from 'graphql-ws';
 import { MeDocument } from './gql/graphql';
 import { getLiveState, setLiveState } from './lib/live-state';
+import { mergeReplies } from './support/conversation';
 
 /** The server closes sockets with Forbidden when their session ended (sign-out elsewhere, expiry). */
 const SESSION_ENDED = CloseCode.Forbidden;
@@ -35,6 +36,17 @@ function connectionPolicy(keyArgs: string[]): FieldPolicy<ConnectionRefs> {
   };
 }
 
+/**
+ * The one owner of a conversation's replies: whatever writes them (the ticket query and its refetch
+ * after a reconnect, a replyAdded event, a reply's optimistic copy and its result) adds to them by
+ * id, oldest first. Not keyed by arguments: a page of replies (`replies(last: …)`) joins the same list.
+ */
+const repliesPolicy: FieldPolicy<Reference[]> = {
+  keyArgs: false,
+  merge: (existing = [], incoming, { readField }) =>
+    mergeReplies(existing, incoming, (ref) => ({ id: readField<string>('id', ref)!, createdAt: readField<string>('createdAt', ref)! })),
+};
+
 export function createCache(): InMemoryCache {
   return new InMemoryCache({
     typePolicies: {
@@ -46,7 +58,7 @@ export function createCache(): InMemoryCache {
       },
       SupportTicket: {
         fields: {
-          replies: { merge: (_existing, incoming) => incoming },
+          replies: repliesPolicy,
         },
       },
       SupportStats: { keyFields: false },

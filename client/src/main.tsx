@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { ApolloProvider } from '@apollo/client/react';
 import { createApollo } from './apollo';
+import './i18n';
 import { App } from './App';
 import { SessionProvider } from './auth/session';
 import { AnnouncerProvider } from './shell/announcer';

@@ -43,6 +43,10 @@ export class User {
   @Column('text')
   role: Role;
 
+  @Field({ description: 'The language the person uses Lex Support in: `en` (English, until they choose) or `nl` (Dutch).' })
+  @Column({ type: 'text', default: 'en' })
+  locale: string;
+
   @Column({ name: 'password_hash', type: 'text', select: false })
   passwordHash: string;
 

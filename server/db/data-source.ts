@@ -14,6 +14,7 @@ import { FasterSearch1764200000001 } from './migrations/1764200000001-FasterSear
 import { CustomerBadge1764200000002 } from './migrations/1764200000002-CustomerBadge';
 import { ClientMutations1764350000000 } from './migrations/1764350000000-ClientMutations';
 import { SessionKeyedRowSecurity1764403000000 } from './migrations/1764403000000-SessionKeyedRowSecurity';
+import { UserLocale1764404000000 } from './migrations/1764404000000-UserLocale';
 import { assertConfined, derivedAppUrl, isLoginRefused, provisionAppLogin } from './app-login';
 import { ExternalIds1764405000000 } from './migrations/1764405000000-ExternalIds';
 
@@ -26,6 +27,7 @@ export const migrations = [
   CustomerBadge1764200000002,
   ClientMutations1764350000000,
   SessionKeyedRowSecurity1764403000000,
+  UserLocale1764404000000,
   ExternalIds1764405000000,
 ];
 

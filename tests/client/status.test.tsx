@@ -2,7 +2,8 @@ import { render, screen } from '@testing-library/react';
 import { Badge } from '../../client/src/design/Badge';
 import { StatusDot } from '../../client/src/design/StatusDot';
 import type { TicketStatus } from '../../client/src/gql/graphql';
-import { CATEGORIES, categoryLabel, STATUS_META, STATUSES, statusMeta, ticketNumber } from '../../client/src/support/status';
+import { i18n } from '../../client/src/i18n';
+import { CATEGORIES, categoryLabel, STATUSES, statusMeta, ticketNumber } from '../../client/src/support/status';
 
 describe('status display', () => {
   it.each<[TicketStatus, string, string]>([
@@ -26,13 +27,23 @@ describe('status display', () => {
   it('covers every status with a label and one of the three colours', () => {
     expect(STATUSES).toHaveLength(4);
     for (const s of STATUSES) {
-      expect(STATUS_META[s].label).toBeTruthy();
+      expect(statusMeta(s).label).toBeTruthy();
       expect(['red', 'yellow', 'green']).toContain(statusMeta(s).color);
     }
   });
 
   it('names the five categories as the form shows them', () => {
     expect(CATEGORIES.map(categoryLabel)).toEqual(['Technical', 'Lex Question', 'Billing', 'CAO-related', 'Other']);
+  });
+
+  it('speaks Dutch as fixed for Lex: Open, In behandeling, Beantwoord, Gesloten', async () => {
+    await i18n.changeLanguage('nl');
+    try {
+      expect(STATUSES.map((s) => statusMeta(s).label)).toEqual(['Open', 'In behandeling', 'Beantwoord', 'Gesloten']);
+      expect(CATEGORIES.map(categoryLabel)).toEqual(['Technisch', 'Vraag over Lex', 'Facturering', 'Cao-gerelateerd', 'Overig']);
+    } finally {
+      await i18n.changeLanguage('en');
+    }
   });
 
   it('formats ticket numbers with a hash', () => {

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery, useSubscription } from '@apollo/client/react';
+import { useTranslation } from 'react-i18next';
 import { Alert, Button, Card, EmptyState, RelativeTime, Select, StatusDot } from '../design';
 import {
   SupportStatsDocument,
@@ -37,7 +38,8 @@ const STAT_CARDS: { key: 'open' | 'inProgress' | 'answered' | 'closed'; status: 
 ];
 
 export default function AdminDashboardPage() {
-  useTitle('Support dashboard');
+  const { t } = useTranslation();
+  useTitle(t('admin.docTitle'));
   const [params, setParams] = useSearchParams();
   const filter = useMemo(() => filterFromParams(params), [params]);
   const [search, setSearch] = useState(params.get('q') ?? '');
@@ -77,7 +79,7 @@ export default function AdminDashboardPage() {
     onData: ({ client, data: event }) => {
       const ticket = event.data?.ticketUpdated;
       if (!ticket) return;
-      applyTicketToSupportTickets(client.cache, ticket, filter);
+      applyTicketToSupportTickets(client, ticket, filter);
       clearTimeout(statsTimer.current);
       statsTimer.current = setTimeout(() => void refetchStats(), 150);
     },
@@ -102,12 +104,12 @@ export default function AdminDashboardPage() {
     <div className="page page--wide">
       <div className="page-head">
         <div>
-          <h1 className="page-title">Support tickets</h1>
-          <p className="page-subtitle">Every ticket from every company, newest activity first.</p>
+          <h1 className="page-title">{t('admin.title')}</h1>
+          <p className="page-subtitle">{t('admin.subtitle')}</p>
         </div>
       </div>
 
-      <section aria-label="Ticket statistics" className="stats">
+      <section aria-label={t('admin.stats')} className="stats">
         {STAT_CARDS.map(({ key, status }) => {
           const meta = statusMeta(status);
           const active = filter.status === status;
@@ -128,32 +130,32 @@ export default function AdminDashboardPage() {
         })}
       </section>
 
-      <Card as="section" padded={false} className="tickets-panel" aria-label="Tickets">
+      <Card as="section" padded={false} className="tickets-panel" aria-label={t('admin.tickets')}>
         <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
           <div className="filters__search field">
             <label className="field__label" htmlFor="ticket-search">
-              Search
+              {t('admin.search')}
             </label>
             <input
               id="ticket-search"
               className="field__control"
               type="search"
               value={search}
-              placeholder="Number, subject, customer or company"
+              placeholder={t('admin.searchPlaceholder')}
               onChange={(e) => setSearch(e.target.value)}
             />
           </div>
           <Select
-            label="Status"
+            label={t('admin.status')}
             value={filter.status ?? ''}
             onChange={(e) => update('status', e.target.value)}
-            options={[{ value: '', label: 'All' }, ...STATUSES.map((s) => ({ value: s, label: statusMeta(s).label }))]}
+            options={[{ value: '', label: t('common.all') }, ...STATUSES.map((s) => ({ value: s, label: statusMeta(s).label }))]}
           />
           <Select
-            label="Category"
+            label={t('admin.category')}
             value={filter.category ?? ''}
             onChange={(e) => update('category', e.target.value)}
-            options={[{ value: '', label: 'All' }, ...CATEGORIES.map((c) => ({ value: c, label: categoryLabel(c) }))]}
+            options={[{ value: '', label: t('common.all') }, ...CATEGORIES.map((c) => ({ value: c, label: categoryLabel(c) }))]}
           />
         </form>
 
@@ -162,7 +164,7 @@ export default function AdminDashboardPage() {
             <Alert tone="error">
               {friendlyMessage(list.error)}{' '}
               <button type="button" className="link-button" onClick={() => void list.refetch()}>
-                Try again
+                {t('common.tryAgain')}
               </button>
             </Alert>
           </div>
@@ -174,7 +176,7 @@ export default function AdminDashboardPage() {
         )}
         {conn && conn.nodes.length === 0 && (
           <EmptyState
-            title={filtered ? 'No tickets match' : 'No tickets yet'}
+            title={t(filtered ? 'admin.noMatch' : 'admin.noTickets')}
             action={
               filtered ? (
                 <Button
@@ -184,12 +186,12 @@ export default function AdminDashboardPage() {
                     setParams(new URLSearchParams(), { replace: true });
                   }}
                 >
-                  Clear filters
+                  {t('admin.clearFilters')}
                 </Button>
               ) : undefined
             }
           >
-            {filtered ? 'Try another status, category or search.' : 'When a customer asks something, it shows up here at once.'}
+            {t(filtered ? 'admin.noMatchBody' : 'admin.noTicketsBody')}
           </EmptyState>
         )}
         {conn && conn.nodes.length > 0 && (
@@ -197,16 +199,16 @@ export default function AdminDashboardPage() {
             <div
               className={`ticket-table${refreshing ? ' ticket-table--refreshing' : ''}`}
               role="table"
-              aria-label="Tickets"
+              aria-label={t('admin.tickets')}
               aria-rowcount={conn.totalCount}
               aria-busy={refreshing || undefined}
             >
               <div className="ticket-table__head" role="row">
-                <span role="columnheader">Ticket</span>
-                <span role="columnheader">Customer</span>
-                <span role="columnheader">Subject</span>
-                <span role="columnheader">Status</span>
-                <span role="columnheader">Updated</span>
+                <span role="columnheader">{t('admin.columnTicket')}</span>
+                <span role="columnheader">{t('admin.columnCustomer')}</span>
+                <span role="columnheader">{t('admin.columnSubject')}</span>
+                <span role="columnheader">{t('admin.columnStatus')}</span>
+                <span role="columnheader">{t('admin.columnUpdated')}</span>
               </div>
               {conn.nodes.map((t) => (
                 <TicketRow key={t.id} ticket={t} />
@@ -214,11 +216,11 @@ export default function AdminDashboardPage() {
             </div>
             <div className="tickets-panel__foot">
               <span className="muted" aria-live="polite">
-                Showing {conn.nodes.length} of {conn.totalCount}
+                {t('admin.showing', { shown: conn.nodes.length, total: conn.totalCount })}
               </span>
               {conn.pageInfo.hasNextPage && (
                 <Button variant="secondary" small onClick={() => void loadMore()} loading={loadingMore}>
-                  Load more
+                  {t('common.loadMore')}
                 </Button>
               )}
             </div>

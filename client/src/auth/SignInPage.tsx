@@ -1,7 +1,10 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Alert, Button, Card, Field } from '../design';
 import { errorCode, friendlyMessage } from '../lib/errors';
+import { LanguageSwitch } from '../shell/LanguageSwitch';
 import { LexMark } from '../shell/LexMark';
+import { useTitle } from '../lib/useTitle';
 import { useSession } from './session';
 
 export function SignInPage() {
@@ -11,9 +14,10 @@ export function SignInPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const emailRef = useRef<HTMLInputElement>(null);
+  const { t } = useTranslation();
+  useTitle(t('signIn.title'));
 
   useEffect(() => {
-    document.title = 'Sign in · Lex Support';
     emailRef.current?.focus();
   }, []);
 
@@ -21,7 +25,7 @@ export function SignInPage() {
     e.preventDefault();
     setError(null);
     if (!email.trim() || !password) {
-      setError('Enter your email and password.');
+      setError(t('signIn.missing'));
       return;
     }
     setBusy(true);
@@ -31,7 +35,7 @@ export function SignInPage() {
       const code = errorCode(err);
       setError(
         code === 'UNAUTHENTICATED' || code === 'BAD_USER_INPUT'
-          ? 'That email and password do not match. Please try again.'
+          ? t('signIn.mismatch')
           : friendlyMessage(err),
       );
       setBusy(false);
@@ -45,18 +49,18 @@ export function SignInPage() {
           <LexMark size={40} />
           <div>
             <div className="signin__product">Lex Support</div>
-            <div className="signin__tagline">Questions about Lex? The Lex team is here to help.</div>
+            <div className="signin__tagline">{t('signIn.tagline')}</div>
           </div>
         </div>
         <Card as="section" aria-labelledby="signin-title" className="signin__card">
           <h1 id="signin-title" className="signin__title">
-            Sign in
+            {t('signIn.title')}
           </h1>
           <form className="stack" onSubmit={onSubmit} noValidate>
             {error && <Alert tone="error">{error}</Alert>}
             <Field
               ref={emailRef}
-              label="Email"
+              label={t('signIn.email')}
               type="email"
               name="email"
               autoComplete="username"
@@ -66,7 +70,7 @@ export function SignInPage() {
               required
             />
             <Field
-              label="Password"
+              label={t('signIn.password')}
               type="password"
               name="password"
               autoComplete="current-password"
@@ -75,11 +79,12 @@ export function SignInPage() {
               required
             />
             <Button type="submit" block loading={busy}>
-              Sign in
+              {t('signIn.title')}
             </Button>
           </form>
         </Card>
-        <p className="signin__footer">Use the account your company set up for Lex.</p>
+        <p className="signin__footer">{t('signIn.footer')}</p>
+        <LanguageSwitch />
       </div>
     </div>
   );

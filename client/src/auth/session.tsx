@@ -1,7 +1,8 @@
-import { createContext, useCallback, useContext, useMemo, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
 import { LoginDocument, LogoutDocument, MeDocument, type ViewerFragment } from '../gql/graphql';
+import { isLocale, switchLocale } from '../i18n';
 
 export interface Session {
   viewer: ViewerFragment | null;
@@ -57,6 +58,11 @@ export function SessionProvider({ restartSocket, children }: SessionProviderProp
   }, [client, logout, navigate, restartSocket]);
 
   const viewer = data?.me ?? null;
+  // Signed in, the account's saved language wins (Lex's sign-in writes it too).
+  const savedLocale = viewer?.locale;
+  useEffect(() => {
+    if (isLocale(savedLocale)) void switchLocale(savedLocale);
+  }, [savedLocale]);
   const value = useMemo<Session>(
     () => ({
       viewer,

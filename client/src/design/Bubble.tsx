@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 
 interface BubbleProps {
   side: 'left' | 'right';
@@ -11,12 +12,13 @@ interface BubbleProps {
 }
 
 export function Bubble({ side, sender, team, time, pending, message }: BubbleProps) {
+  const { t } = useTranslation();
   return (
     <div className={`bubble bubble--${side}${pending ? ' bubble--pending' : ''}`}>
       <div className="bubble__meta">
         <span className="bubble__sender">{sender}</span>
         {team && <span className="bubble__team">{team}</span>}
-        <span className="bubble__time">{pending ? 'Sending…' : time}</span>
+        <span className="bubble__time">{pending ? t('common.sending') : time}</span>
       </div>
       <div className="bubble__body">{message}</div>
     </div>

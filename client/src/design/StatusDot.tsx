@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import type { TicketStatus } from '../gql/graphql';
 import { statusMeta } from '../support/status';
 
@@ -8,6 +9,7 @@ interface StatusDotProps {
 
 /** A coloured dot that never stands alone: the label is always rendered. */
 export function StatusDot({ status, className }: StatusDotProps) {
+  useTranslation(); // speaks the app's language, and changes with it
   const meta = statusMeta(status);
   return (
     <span

@@ -1,4 +1,6 @@
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
+import { i18n, intlLocale } from '../i18n';
+import { MESSAGE_MAX, SUBJECT_MAX } from '../support/status';
 
 export type ErrorCode =
   | 'UNAUTHENTICATED'
@@ -6,6 +8,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'BAD_USER_INPUT'
   | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR'
   | 'NETWORK';
 
@@ -28,6 +31,21 @@ export function errorCode(error: unknown): ErrorCode | string | undefined {
   return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
 }
 
+// The server's limits, named in the messages about the fields they apply to.
+const FIELD_LIMITS: Record<string, number> = { subject: SUBJECT_MAX, message: MESSAGE_MAX };
+
+/**
+ * The message for a refused input field, in the app's language: the server's codes and field names
+ * are the contract, its English message is for tools and logs.
+ */
+const fieldName = (raw: unknown) => (typeof raw === 'string' ? raw.replace(/^input\./, '') : '');
+
+function inputMessage(field: string): string {
+  const max = FIELD_LIMITS[field];
+  const vars = max === undefined ? {} : { max: max.toLocaleString(intlLocale()) };
+  return i18n.exists(`errors.input.${field}`) ? i18n.t(`errors.input.${field}`, vars) : i18n.t('errors.input.default');
+}
+
 /**
  * Field errors from BAD_USER_INPUT (`extensions.field` names the input field,
  * e.g. "subject"), keyed by that field. Errors without a field go under "".
@@ -36,30 +54,31 @@ export function fieldErrors(error: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of graphQLErrors(error)) {
     if (e.extensions?.code !== 'BAD_USER_INPUT') continue;
-    const raw = e.extensions?.field;
-    const field = typeof raw === 'string' ? raw.replace(/^input\./, '') : '';
-    if (!(field in out)) out[field] = e.message;
+    const field = fieldName(e.extensions?.field);
+    if (!(field in out)) out[field] = inputMessage(field);
   }
   return out;
 }
 
-/** A sentence a person can act on. */
+/** A sentence a person can act on, in the app's language. */
 export function friendlyMessage(error: unknown): string {
   switch (errorCode(error)) {
     case undefined:
       return '';
     case 'NETWORK':
-      return 'We could not reach Lex Support. Check your connection and try again.';
+      return i18n.t('errors.NETWORK');
     case 'UNAUTHENTICATED':
-      return 'Your session has ended. Please sign in again.';
+      return i18n.t('errors.UNAUTHENTICATED');
     case 'FORBIDDEN':
     case 'NOT_FOUND':
-      return 'This page does not exist or you do not have access to it.';
+      return i18n.t('errors.NOT_FOUND');
     case 'RATE_LIMITED':
-      return 'Too many attempts. Please wait a minute and try again.';
+      return i18n.t('errors.RATE_LIMITED');
+    case 'SERVICE_UNAVAILABLE':
+      return i18n.t('errors.SERVICE_UNAVAILABLE');
     case 'BAD_USER_INPUT':
-      return graphQLErrors(error)[0]?.message ?? 'Please check what you entered.';
+      return inputMessage(fieldName(graphQLErrors(error)[0]?.extensions?.field));
     default:
-      return 'Something went wrong on our side. Please try again.';
+      return i18n.t('errors.INTERNAL');
   }
 }

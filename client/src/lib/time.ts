@@ -1,31 +1,31 @@
-/** Relative and absolute time formatting. Pure: `now` is always passed in. */
+/**
+ * Relative and absolute time formatting with `Intl`, in the app's language. Pure apart from the
+ * language: `now` is always passed in.
+ */
+import { currentLocale, i18n, intlLocale } from '../i18n';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-function plural(n: number, unit: string): string {
-  return `${n} ${unit}${n === 1 ? '' : 's'}`;
-}
-
-/** "just now", "3 minutes ago", "2 hours ago", "yesterday", "5 days ago", then a date. */
-export function formatRelative(iso: string, now: number): string {
+/** "just now", "3 minutes ago", "2 hours ago", "yesterday", "5 days ago", then a date (or "zojuist", "3 minuten geleden", "gisteren"…). */
+export function formatRelative(iso: string, now: number, locale: string = currentLocale()): string {
   const then = Date.parse(iso);
   if (Number.isNaN(then)) return '';
   const diff = now - then;
-  if (diff < 45_000) return 'just now'; // also covers small clock skew into the future
-  if (diff < HOUR) return `${plural(Math.max(1, Math.round(diff / MINUTE)), 'minute')} ago`;
-  if (diff < DAY) return `${plural(Math.floor(diff / HOUR), 'hour')} ago`;
-  if (diff < 2 * DAY) return 'yesterday';
-  if (diff < 7 * DAY) return `${Math.floor(diff / DAY)} days ago`;
-  return formatDate(iso, now);
+  if (diff < 45_000) return i18n.t('time.justNow', { lng: locale }); // also covers small clock skew into the future
+  const relative = new Intl.RelativeTimeFormat(intlLocale(locale), { numeric: 'auto' });
+  if (diff < HOUR) return relative.format(-Math.max(1, Math.round(diff / MINUTE)), 'minute');
+  if (diff < DAY) return relative.format(-Math.floor(diff / HOUR), 'hour');
+  if (diff < 7 * DAY) return relative.format(-Math.floor(diff / DAY), 'day');
+  return formatDate(iso, now, locale);
 }
 
-/** "12 Mar" this year, "12 Mar 2024" otherwise. */
-export function formatDate(iso: string, now: number = Date.now()): string {
+/** "12 Mar" this year, "12 Mar 2024" otherwise ("12 mrt." in Dutch). */
+export function formatDate(iso: string, now: number = Date.now(), locale: string = currentLocale()): string {
   const d = new Date(iso);
   const sameYear = d.getFullYear() === new Date(now).getFullYear();
-  return d.toLocaleDateString('en-GB', {
+  return d.toLocaleDateString(intlLocale(locale), {
     day: 'numeric',
     month: 'short',
     ...(sameYear ? {} : { year: 'numeric' }),
@@ -33,9 +33,9 @@ export function formatDate(iso: string, now: number = Date.now()): string {
 }
 
 /** Full date and time for titles and details: "12 Mar 2025, 14:05". */
-export function formatDateTime(iso: string): string {
+export function formatDateTime(iso: string, locale: string = currentLocale()): string {
   const d = new Date(iso);
-  return d.toLocaleString('en-GB', {
+  return d.toLocaleString(intlLocale(locale), {
     day: 'numeric',
     month: 'short',
     year: 'numeric',
@@ -45,10 +45,10 @@ export function formatDateTime(iso: string): string {
 }
 
 /** Time of day for chat bubbles: "14:05", with the date when not today. */
-export function formatBubbleTime(iso: string, now: number): string {
+export function formatBubbleTime(iso: string, now: number, locale: string = currentLocale()): string {
   const d = new Date(iso);
-  const time = d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+  const time = d.toLocaleTimeString(intlLocale(locale), { hour: '2-digit', minute: '2-digit' });
   const today = new Date(now);
   if (d.toDateString() === today.toDateString()) return time;
-  return `${formatDate(iso, now)}, ${time}`;
+  return `${formatDate(iso, now, locale)}, ${time}`;
 }

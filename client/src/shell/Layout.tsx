@@ -1,21 +1,19 @@
 import { useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, NavLink } from 'react-router';
 import { useSubscription } from '@apollo/client/react';
 import { Badge } from '../design';
 import { SupportBadgeDocument } from '../gql/graphql';
 import { useSession, useViewer } from '../auth/session';
 import { useLiveState } from '../lib/live-state';
+import { LanguageSwitch } from './LanguageSwitch';
 import { LexMark } from './LexMark';
 
 function SupportBadge({ admin }: { admin: boolean }) {
+  const { t } = useTranslation();
   const { data } = useSubscription(SupportBadgeDocument);
   const count = data?.supportBadge ?? 0;
-  return (
-    <Badge
-      count={count}
-      label={admin ? `${count} open ${count === 1 ? 'ticket' : 'tickets'}` : `${count} unread ${count === 1 ? 'reply' : 'replies'}`}
-    />
-  );
+  return <Badge count={count} label={t(admin ? 'shell.openTickets' : 'shell.unreadReplies', { count })} />;
 }
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -24,36 +22,38 @@ export function Layout({ children }: { children: ReactNode }) {
   const [signingOut, setSigningOut] = useState(false);
   const home = isAdmin ? '/admin/support' : '/support';
   const live = useLiveState();
+  const { t } = useTranslation();
 
   return (
     <div className="app">
       <a className="skip-link" href="#main">
-        Skip to content
+        {t('shell.skip')}
       </a>
       <header className="topbar">
         <div className="topbar__inner">
-          <Link to={home} className="brand" aria-label="Lex Support home">
+          <Link to={home} className="brand" aria-label={t('shell.home')}>
             <LexMark />
             <span className="brand__name">
               Lex <span className="brand__product">Support</span>
             </span>
           </Link>
-          <nav className="topnav" aria-label="Main">
+          <nav className="topnav" aria-label={t('shell.nav')}>
             <NavLink to={home} className="topnav__link" end={false}>
-              <span>Support</span>
+              <span>{t('shell.support')}</span>
               <SupportBadge admin={isAdmin} />
             </NavLink>
           </nav>
           {live === 'reconnecting' && (
             <span className="live-pill" role="status">
               <span className="live-pill__dot" aria-hidden="true" />
-              Reconnecting…
+              {t('shell.reconnecting')}
             </span>
           )}
           <div className="topbar__user">
+            <LanguageSwitch compact />
             <span className="topbar__who">
               <span className="topbar__name">{viewer.name}</span>
-              <span className="topbar__org">{isAdmin ? 'Lex team' : viewer.tenant?.name}</span>
+              <span className="topbar__org">{isAdmin ? t('common.lexTeam') : viewer.tenant?.name}</span>
             </span>
             <button
               type="button"
@@ -64,7 +64,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 void signOut().finally(() => setSigningOut(false));
               }}
             >
-              Sign out
+              {t('shell.signOut')}
             </button>
           </div>
         </div>

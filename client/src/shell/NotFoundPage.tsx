@@ -1,19 +1,19 @@
-import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ButtonLink, Card, EmptyState } from '../design';
+import { useTitle } from '../lib/useTitle';
 
 export function NotFoundPage({ home }: { home: string }) {
-  useEffect(() => {
-    document.title = 'Not found · Lex Support';
-  }, []);
+  const { t } = useTranslation();
+  useTitle(t('notFound.docTitle'));
   return (
     <div className="page page--narrow">
       <Card>
         <EmptyState
-          title="Page not found"
+          title={t('notFound.title')}
           icon={<span className="notfound__code">404</span>}
-          action={<ButtonLink to={home}>Back to support</ButtonLink>}
+          action={<ButtonLink to={home}>{t('notFound.back')}</ButtonLink>}
         >
-          This page does not exist, or you do not have access to it.
+          {t('notFound.body')}
         </EmptyState>
       </Card>
     </div>

@@ -1,4 +1,5 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Bubble } from '../design';
 import type { ReplyFieldsFragment } from '../gql/graphql';
 import { formatBubbleTime, formatDateTime } from '../lib/time';
@@ -22,6 +23,7 @@ export function Conversation({ replies, viewerIsAdmin }: ConversationProps) {
   const shown = useMemo(() => visibleReplies(replies), [replies]);
   const now = useNow();
   const announce = useAnnounce();
+  const { t } = useTranslation();
   const boxRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const previous = useRef<ReplyFieldsFragment[] | null>(null);
@@ -53,9 +55,9 @@ export function Conversation({ replies, viewerIsAdmin }: ConversationProps) {
     }
     if (fromOthers.length > 0) {
       const last = fromOthers[fromOthers.length - 1];
-      announce(`New reply from ${last.senderName}: ${last.message}`);
+      announce(t('conversation.announce', { name: last.senderName, message: last.message }));
     }
-  }, [shown, viewerIsAdmin, announce]);
+  }, [shown, viewerIsAdmin, announce, t]);
 
   const onScroll = () => {
     const box = boxRef.current;
@@ -66,9 +68,9 @@ export function Conversation({ replies, viewerIsAdmin }: ConversationProps) {
 
   return (
     <div className="conversation">
-      <div className="conversation__scroll" ref={boxRef} onScroll={onScroll} tabIndex={0} aria-label="Conversation" role="region">
+      <div className="conversation__scroll" ref={boxRef} onScroll={onScroll} tabIndex={0} aria-label={t('conversation.label')} role="region">
         {shown.length === 0 ? (
-          <p className="conversation__empty">No messages yet.</p>
+          <p className="conversation__empty">{t('conversation.empty')}</p>
         ) : (
           <ol className="conversation__list">
             {shown.map((r) => (
@@ -76,7 +78,7 @@ export function Conversation({ replies, viewerIsAdmin }: ConversationProps) {
                 <Bubble
                   side={r.isAdmin ? 'right' : 'left'}
                   sender={r.senderName}
-                  team={r.isAdmin ? 'Lex team' : undefined}
+                  team={r.isAdmin ? t('common.lexTeam') : undefined}
                   pending={isOptimistic(r)}
                   message={r.message}
                   time={
@@ -99,7 +101,7 @@ export function Conversation({ replies, viewerIsAdmin }: ConversationProps) {
             setUnseen(0);
           }}
         >
-          {unseen === 1 ? '1 new reply' : `${unseen} new replies`} ↓
+          {t('conversation.newReplies', { count: unseen })} ↓
         </button>
       )}
     </div>

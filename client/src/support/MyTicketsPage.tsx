@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useQuery, useSubscription } from '@apollo/client/react';
 import { Alert, Button, ButtonLink, Card, EmptyState } from '../design';
 import { MyTicketsDocument, TicketUpdatedDocument } from '../gql/graphql';
@@ -8,7 +9,8 @@ import { applyTicketToMyTickets, PAGE_SIZE } from './cache-updates';
 import { TicketCard } from './TicketCard';
 
 export function MyTicketsPage() {
-  useTitle('Support');
+  const { t } = useTranslation();
+  useTitle(t('myTickets.title'));
   const { data, error, fetchMore, refetch } = useQuery(MyTicketsDocument, { variables: { first: PAGE_SIZE } });
   const [loadingMore, setLoadingMore] = useState(false);
 
@@ -35,17 +37,17 @@ export function MyTicketsPage() {
     <div className="page">
       <div className="page-head">
         <div>
-          <h1 className="page-title">Support</h1>
-          <p className="page-subtitle">Your questions to the Lex team, and their answers.</p>
+          <h1 className="page-title">{t('myTickets.title')}</h1>
+          <p className="page-subtitle">{t('myTickets.subtitle')}</p>
         </div>
-        {conn && conn.nodes.length > 0 && <ButtonLink to="/support/new">New ticket</ButtonLink>}
+        {conn && conn.nodes.length > 0 && <ButtonLink to="/support/new">{t('myTickets.newTicket')}</ButtonLink>}
       </div>
 
       {error && !conn && (
         <Alert tone="error">
           {friendlyMessage(error)}{' '}
           <button type="button" className="link-button" onClick={() => void refetch()}>
-            Try again
+            {t('common.tryAgain')}
           </button>
         </Alert>
       )}
@@ -54,16 +56,15 @@ export function MyTicketsPage() {
 
       {conn && conn.nodes.length === 0 && (
         <Card>
-          <EmptyState title="No tickets yet" action={<ButtonLink to="/support/new">New ticket</ButtonLink>}>
-            Stuck on something in Lex, a question about a CAO, or your invoice? Ask the Lex team: we answer
-            right here, and you will see the reply as soon as it is written.
+          <EmptyState title={t('myTickets.emptyTitle')} action={<ButtonLink to="/support/new">{t('myTickets.newTicket')}</ButtonLink>}>
+            {t('myTickets.emptyBody')}
           </EmptyState>
         </Card>
       )}
 
       {conn && conn.nodes.length > 0 && (
         <>
-          <ul className="ticket-grid" aria-label="Your tickets">
+          <ul className="ticket-grid" aria-label={t('myTickets.listLabel')}>
             {conn.nodes.map((t) => (
               <TicketCard key={t.id} ticket={t} />
             ))}
@@ -71,7 +72,7 @@ export function MyTicketsPage() {
           {conn.pageInfo.hasNextPage && (
             <div className="load-more">
               <Button variant="secondary" onClick={() => void loadMore()} loading={loadingMore}>
-                Load more
+                {t('common.loadMore')}
               </Button>
             </div>
           )}
@@ -82,8 +83,9 @@ export function MyTicketsPage() {
 }
 
 export function ListSkeleton({ rows = 3 }: { rows?: number }) {
+  const { t } = useTranslation();
   return (
-    <div className="skeleton-list" aria-busy="true" aria-label="Loading">
+    <div className="skeleton-list" aria-busy="true" aria-label={t('common.loading')}>
       {Array.from({ length: rows }, (_, i) => (
         <div key={i} className="card card--padded skeleton-card">
           <div className="skeleton" style={{ width: '30%', height: 12 }} />

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { useMutation } from '@apollo/client/react';
 import { newMutationId } from '../lib/mutation-id';
@@ -6,10 +7,9 @@ import { Alert, Button, Card, Field, Select, TextAreaField } from '../design';
 import { CreateTicketDocument, type TicketCategory } from '../gql/graphql';
 import { fieldErrors, friendlyMessage } from '../lib/errors';
 import { useTitle } from '../lib/useTitle';
+import { i18n, intlLocale } from '../i18n';
 import { applyTicketToMyTickets } from './cache-updates';
 import { CATEGORIES, categoryLabel, isCategory, MESSAGE_MAX, SUBJECT_MAX } from './status';
-
-
 
 export interface NewTicketValues {
   subject: string;
@@ -17,19 +17,22 @@ export interface NewTicketValues {
   message: string;
 }
 
-/** Client-side checks mirroring the server's; the server remains the judge. */
+/** Client-side checks mirroring the server's; the server remains the judge. Messages in the app's language. */
 export function validateNewTicket(v: NewTicketValues): Record<string, string> {
+  const { t } = i18n;
+  const max = (n: number) => ({ max: n.toLocaleString(intlLocale()) });
   const errors: Record<string, string> = {};
-  if (!v.subject.trim()) errors.subject = 'Enter a subject.';
-  else if (v.subject.trim().length > SUBJECT_MAX) errors.subject = `Keep the subject to ${SUBJECT_MAX} characters or fewer.`;
-  if (!isCategory(v.category)) errors.category = 'Choose a category.';
-  if (!v.message.trim()) errors.message = 'Describe your question or problem.';
-  else if (v.message.trim().length > MESSAGE_MAX) errors.message = `Keep the message to ${MESSAGE_MAX.toLocaleString('en-GB')} characters or fewer.`;
+  if (!v.subject.trim()) errors.subject = t('newTicket.subjectMissing');
+  else if (v.subject.trim().length > SUBJECT_MAX) errors.subject = t('newTicket.subjectTooLong', max(SUBJECT_MAX));
+  if (!isCategory(v.category)) errors.category = t('newTicket.categoryMissing');
+  if (!v.message.trim()) errors.message = t('newTicket.messageMissing');
+  else if (v.message.trim().length > MESSAGE_MAX) errors.message = t('newTicket.messageTooLong', max(MESSAGE_MAX));
   return errors;
 }
 
 export function NewTicketPage() {
-  useTitle('New ticket');
+  const { t } = useTranslation();
+  useTitle(t('newTicket.title'));
   const navigate = useNavigate();
   const [values, setValues] = useState<NewTicketValues>({ subject: '', category: '', message: '' });
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -82,55 +85,55 @@ export function NewTicketPage() {
 
   return (
     <div className="page page--narrow">
-      <nav className="crumbs" aria-label="Breadcrumb">
-        <Link to="/support">← All tickets</Link>
+      <nav className="crumbs" aria-label={t('common.breadcrumb')}>
+        <Link to="/support">{t('newTicket.back')}</Link>
       </nav>
       <div className="page-head">
         <div>
-          <h1 className="page-title">New ticket</h1>
-          <p className="page-subtitle">Tell us what you need; the Lex team will answer in the conversation.</p>
+          <h1 className="page-title">{t('newTicket.title')}</h1>
+          <p className="page-subtitle">{t('newTicket.subtitle')}</p>
         </div>
       </div>
       <Card as="section">
-        <form className="stack" onSubmit={onSubmit} noValidate aria-label="New ticket">
+        <form className="stack" onSubmit={onSubmit} noValidate aria-label={t('newTicket.title')}>
           {formError && <Alert tone="error">{formError}</Alert>}
           <Field
-            label="Subject"
+            label={t('newTicket.subject')}
             name="subject"
             value={values.subject}
             maxLength={SUBJECT_MAX}
             showCounter
             onChange={(e) => set('subject')(e.target.value)}
             error={errors.subject || undefined}
-            placeholder="e.g. Exporting a contract to PDF fails"
+            placeholder={t('newTicket.subjectPlaceholder')}
             required
           />
           <Select
-            label="Category"
+            label={t('newTicket.category')}
             name="category"
             value={values.category}
             onChange={(e) => set('category')(e.target.value)}
             options={CATEGORIES.map((c) => ({ value: c, label: categoryLabel(c) }))}
-            placeholder="Choose a category"
+            placeholder={t('newTicket.categoryPlaceholder')}
             error={errors.category || undefined}
             required
           />
           <TextAreaField
-            label="Message"
+            label={t('newTicket.message')}
             name="message"
             rows={7}
             value={values.message}
             onChange={(e) => set('message')(e.target.value)}
             error={errors.message || undefined}
-            hint="What were you doing, what did you expect, and what happened instead?"
+            hint={t('newTicket.messageHint')}
             required
           />
           <div className="form-actions">
             <Link to="/support" className="btn btn--ghost">
-              Cancel
+              {t('common.cancel')}
             </Link>
             <Button type="submit" loading={loading}>
-              Create ticket
+              {t('newTicket.submit')}
             </Button>
           </div>
         </form>

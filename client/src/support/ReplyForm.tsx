@@ -1,5 +1,6 @@
 import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useMutation } from '@apollo/client/react';
+import { useTranslation } from 'react-i18next';
 import { Button } from '../design';
 import { ReplyToTicketDocument, type TicketStatus, type ViewerFragment } from '../gql/graphql';
 import { fieldErrors, friendlyMessage } from '../lib/errors';
@@ -18,6 +19,7 @@ let optimisticSeq = 0;
 /** Sends a reply; it shows at once (optimistic) and is replaced by the real one. */
 export function ReplyForm({ ticket, viewer }: ReplyFormProps) {
   const id = useId();
+  const { t } = useTranslation();
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [reply, { loading }] = useMutation(ReplyToTicketDocument);
@@ -29,7 +31,7 @@ export function ReplyForm({ ticket, viewer }: ReplyFormProps) {
   async function send() {
     const message = text.trim();
     if (!message) {
-      setError('Write a message first.');
+      setError(t('reply.missing'));
       return;
     }
     if (message.length > MESSAGE_MAX) {
@@ -89,9 +91,9 @@ export function ReplyForm({ ticket, viewer }: ReplyFormProps) {
   }
 
   return (
-    <form className="reply-form" onSubmit={onSubmit} aria-label="Reply">
+    <form className="reply-form" onSubmit={onSubmit} aria-label={t('reply.label')}>
       <label className="field__label" htmlFor={id}>
-        Your reply
+        {t('reply.yourReply')}
       </label>
       <textarea
         id={id}
@@ -104,7 +106,7 @@ export function ReplyForm({ ticket, viewer }: ReplyFormProps) {
           if (error) setError(null);
         }}
         onKeyDown={onKeyDown}
-        placeholder={isAdmin ? 'Write your answer to the customer…' : 'Write a reply to the Lex team…'}
+        placeholder={t(isAdmin ? 'reply.placeholderAdmin' : 'reply.placeholderCustomer')}
         aria-invalid={error ? true : undefined}
         aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
       />
@@ -115,10 +117,10 @@ export function ReplyForm({ ticket, viewer }: ReplyFormProps) {
       )}
       <div className="reply-form__bar">
         <span className="field__hint" id={`${id}-hint`}>
-          {closed ? 'This ticket is closed; replying reopens it.' : 'Ctrl + Enter to send'}
+          {t(closed ? 'reply.closedHint' : 'reply.shortcut')}
         </span>
         <Button type="submit" loading={loading && !text} disabled={!text.trim()}>
-          Send reply
+          {t('reply.send')}
         </Button>
       </div>
     </form>

@@ -1,10 +1,12 @@
 import { Link } from 'react-router';
+import { useTranslation } from 'react-i18next';
 import { Badge, RelativeTime, StatusDot } from '../design';
 import type { TicketSummaryFragment } from '../gql/graphql';
 import { categoryLabel, ticketNumber } from './status';
 
 /** One ticket in the customer's list. */
 export function TicketCard({ ticket }: { ticket: TicketSummaryFragment }) {
+  const { t } = useTranslation();
   const unread = ticket.unreadCount;
   return (
     <li className="ticket-card" data-testid="ticket-card" data-ticket-number={ticket.ticketNumber}>
@@ -12,13 +14,13 @@ export function TicketCard({ ticket }: { ticket: TicketSummaryFragment }) {
         <div className="ticket-card__top">
           <span className="ticket-card__number">{ticketNumber(ticket.ticketNumber)}</span>
           <span className="ticket-card__category">{categoryLabel(ticket.category)}</span>
-          <Badge count={unread} tone="alert" label={`${unread} new ${unread === 1 ? 'reply' : 'replies'}`} />
+          <Badge count={unread} tone="alert" label={t('myTickets.newReplies', { count: unread })} />
         </div>
         <h2 className="ticket-card__subject">{ticket.subject}</h2>
         <div className="ticket-card__bottom">
           <StatusDot status={ticket.status} />
           <span className="ticket-card__time">
-            <RelativeTime iso={ticket.updatedAt} prefix="Updated " />
+            <RelativeTime iso={ticket.updatedAt} prefix={t('myTickets.updated')} />
           </span>
         </div>
       </Link>

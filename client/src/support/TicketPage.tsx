@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
+import { useTranslation } from 'react-i18next';
 import { Alert, Button, Card, RelativeTime, StatusDot } from '../design';
 import {
   CloseTicketDocument,
@@ -30,6 +31,7 @@ export function TicketPage({ admin }: { admin: boolean }) {
   const home = admin ? '/admin/support' : '/support';
   const { data, error, refetch } = useQuery(TicketDocument, { variables: { id } });
   const ticket = data?.supportTicket;
+  const { t } = useTranslation();
 
   useSubscription(ReplyAddedDocument, {
     variables: { ticketId: id },
@@ -54,7 +56,7 @@ export function TicketPage({ admin }: { admin: boolean }) {
           <Alert tone="error">
             {friendlyMessage(error)}{' '}
             <button type="button" className="link-button" onClick={() => void refetch()}>
-              Try again
+              {t('common.tryAgain')}
             </button>
           </Alert>
         ) : (
@@ -72,6 +74,7 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
   const location = useLocation();
   const navigate = useNavigate();
   const announce = useAnnounce();
+  const { t } = useTranslation();
   const created = (location.state as { created?: number } | null)?.created;
   const [notice, setNotice] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -106,10 +109,10 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
   const lastStatus = useRef(ticket.status);
   useEffect(() => {
     if (lastStatus.current !== ticket.status) {
-      announce(`Status changed to ${statusMeta(ticket.status).label}.`);
+      announce(t('ticket.statusChanged', { status: statusMeta(ticket.status).label }));
       lastStatus.current = ticket.status;
     }
-  }, [ticket.status, announce]);
+  }, [ticket.status, announce, t]);
 
   async function run(action: () => Promise<unknown>, done: string) {
     setActionError(null);
@@ -129,14 +132,13 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
 
   return (
     <div className="page page--ticket">
-      <nav className="crumbs" aria-label="Breadcrumb">
-        <Link to={home}>← {admin ? 'All tickets' : 'Your tickets'}</Link>
+      <nav className="crumbs" aria-label={t('common.breadcrumb')}>
+        <Link to={home}>{t(admin ? 'ticket.backAdmin' : 'ticket.backCustomer')}</Link>
       </nav>
 
       {created !== undefined && (
         <Alert tone="success" onDismiss={() => navigate('.', { replace: true, state: null })}>
-          <strong>Ticket {ticketNumber(created)} created.</strong> The Lex team will answer here; replies appear
-          without reloading.
+          <strong>{t('ticket.created', { number: ticketNumber(created) })}</strong> {t('ticket.createdBody')}
         </Alert>
       )}
       {notice && (
@@ -166,19 +168,19 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
                     variant="secondary"
                     small
                     disabled={busy || ticket.status === 'IN_PROGRESS'}
-                    onClick={() => void changeStatus('IN_PROGRESS', 'Marked in progress.')}
+                    onClick={() => void changeStatus('IN_PROGRESS', t('ticket.markedInProgress'))}
                   >
-                    Mark In Progress
+                    {t('ticket.markInProgress')}
                   </Button>
                 )}
                 {!closed && (
-                  <Button small disabled={busy} onClick={() => void changeStatus('CLOSED', 'Marked resolved; the ticket is closed.')}>
-                    Mark Resolved
+                  <Button small disabled={busy} onClick={() => void changeStatus('CLOSED', t('ticket.markedResolved'))}>
+                    {t('ticket.markResolved')}
                   </Button>
                 )}
                 {closed && (
-                  <Button variant="secondary" small disabled={busy} onClick={() => void changeStatus('OPEN', 'Ticket reopened.')}>
-                    Reopen
+                  <Button variant="secondary" small disabled={busy} onClick={() => void changeStatus('OPEN', t('ticket.reopened'))}>
+                    {t('ticket.reopen')}
                   </Button>
                 )}
               </>
@@ -191,11 +193,11 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
                   onClick={() =>
                     void run(
                       () => closeTicket({ variables: { id: ticket.id } }),
-                      'Ticket closed. If you need anything else, reply below and it opens again.',
+                      t('ticket.closedNotice'),
                     )
                   }
                 >
-                  Close ticket
+                  {t('ticket.close')}
                 </Button>
               )
             )}
@@ -203,23 +205,23 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
         </div>
         <dl className="ticket-meta">
           <div className="ticket-meta__item">
-            <dt>Status</dt>
+            <dt>{t('ticket.status')}</dt>
             <dd>
               <StatusDot status={ticket.status} />
             </dd>
           </div>
           <div className="ticket-meta__item">
-            <dt>Category</dt>
+            <dt>{t('ticket.category')}</dt>
             <dd>{categoryLabel(ticket.category)}</dd>
           </div>
           <div className="ticket-meta__item">
-            <dt>Created</dt>
+            <dt>{t('ticket.createdAt')}</dt>
             <dd>
               <time dateTime={ticket.createdAt}>{formatDateTime(ticket.createdAt)}</time>
             </dd>
           </div>
           <div className="ticket-meta__item">
-            <dt>Last update</dt>
+            <dt>{t('ticket.updatedAt')}</dt>
             <dd>
               <RelativeTime iso={ticket.updatedAt} />
             </dd>
@@ -227,15 +229,15 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
           {admin && (
             <>
               <div className="ticket-meta__item">
-                <dt>Customer</dt>
+                <dt>{t('ticket.customer')}</dt>
                 <dd>{ticket.userName}</dd>
               </div>
               <div className="ticket-meta__item">
-                <dt>Company</dt>
+                <dt>{t('ticket.company')}</dt>
                 <dd>{ticket.tenant.name}</dd>
               </div>
               <div className="ticket-meta__item ticket-meta__item--wide">
-                <dt>Email</dt>
+                <dt>{t('ticket.email')}</dt>
                 <dd>
                   <a href={`mailto:${ticket.userEmail}`}>{ticket.userEmail}</a>
                 </dd>
@@ -245,7 +247,7 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
         </dl>
       </Card>
 
-      <Card as="section" padded={false} className="ticket-chat" aria-label="Conversation and reply">
+      <Card as="section" padded={false} className="ticket-chat" aria-label={t('ticket.chat')}>
         <Conversation replies={ticket.replies} viewerIsAdmin={viewerIsAdmin} />
         <ReplyForm ticket={ticket} viewer={viewer} />
       </Card>
@@ -254,8 +256,9 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
 }
 
 function TicketSkeleton() {
+  const { t } = useTranslation();
   return (
-    <div aria-busy="true" aria-label="Loading ticket" className="stack">
+    <div aria-busy="true" aria-label={t('ticket.loading')} className="stack">
       <div className="card card--padded">
         <div className="skeleton" style={{ width: 80, height: 12 }} />
         <div className="skeleton" style={{ width: '60%', height: 22, marginTop: 12 }} />

@@ -1,74 +1,74 @@
-import type { ApolloCache } from '@apollo/client';
+import type { ApolloCache, ApolloClient } from '@apollo/client';
 import {
   MyTicketsDocument,
+  SupportTicketCountDocument,
   SupportTicketsDocument,
-  TicketDocument,
+  TicketReplyAddedFragmentDoc,
   type ReplyFieldsFragment,
   type SupportTicketFilter,
   type TicketSummaryFragment,
 } from '../gql/graphql';
-import { mergeReplies } from './conversation';
+import { compareReplies } from './conversation';
 import { upsertTicket, type ListFilter } from './ticket-list';
 
 /** Page size of every ticket list. */
 export const PAGE_SIZE = 25;
 
 /**
- * A reply (from the replyAdded subscription, a mutation result or an
- * optimistic one) joins its ticket's conversation once, in order.
+ * A reply (from the replyAdded subscription, a mutation result or an optimistic one) joins its
+ * ticket's conversation, if that conversation is loaded; the `SupportTicket.replies` type policy
+ * (apollo.ts) places it once, in order. The ticket's update time and last reply move along.
  */
 export function addReplyToTicket(cache: ApolloCache, reply: ReplyFieldsFragment): void {
-  cache.updateQuery({ query: TicketDocument, variables: { id: reply.ticketId } }, (data) => {
-    const ticket = data?.supportTicket;
-    if (!ticket) return undefined;
-    const replies = mergeReplies(ticket.replies, [reply]);
-    const unchanged =
-      replies.length === ticket.replies.length && replies.every((r, i) => r === ticket.replies[i]);
-    if (unchanged) return undefined;
-    const lastReply = replies[replies.length - 1];
-    return {
-      ...data,
-      supportTicket: {
-        ...ticket,
-        replies,
-        updatedAt: reply.createdAt > ticket.updatedAt ? reply.createdAt : ticket.updatedAt,
-        lastReply: lastReply
-          ? {
-              __typename: 'SupportReply' as const,
-              id: lastReply.id,
-              isAdmin: lastReply.isAdmin,
-              senderName: lastReply.senderName,
-              createdAt: lastReply.createdAt,
-            }
-          : ticket.lastReply,
-      },
-    };
+  const id = cache.identify({ __typename: 'SupportTicket', id: reply.ticketId });
+  const fragment = { id, fragment: TicketReplyAddedFragmentDoc, fragmentName: 'TicketReplyAdded' } as const;
+  const ticket = cache.readFragment(fragment);
+  if (!ticket) return;
+  const latest = !ticket.lastReply || compareReplies(reply, ticket.lastReply) > 0;
+  cache.writeFragment({
+    ...fragment,
+    data: {
+      __typename: 'SupportTicket',
+      replies: [reply],
+      updatedAt: reply.createdAt > ticket.updatedAt ? reply.createdAt : ticket.updatedAt,
+      lastReply: latest
+        ? { __typename: 'SupportReply', id: reply.id, isAdmin: reply.isAdmin, senderName: reply.senderName, createdAt: reply.createdAt }
+        : ticket.lastReply,
+    },
   });
 }
 
-/** A changed or new ticket in the customer's own list. */
+/** A changed or new ticket in the customer's own list (never filtered by status: its total is always known). */
 export function applyTicketToMyTickets(cache: ApolloCache, ticket: TicketSummaryFragment): void {
   cache.updateQuery({ query: MyTicketsDocument, variables: { first: PAGE_SIZE } }, (data) => {
     if (!data) return undefined;
-    const next = upsertTicket(data.myTickets, ticket);
-    if (next === data.myTickets) return undefined;
-    return { ...data, myTickets: { ...data.myTickets, ...next } };
+    const { list } = upsertTicket(data.myTickets, ticket);
+    return list === data.myTickets ? undefined : { ...data, myTickets: list };
   });
 }
 
-/** A changed or new ticket in the admin list shown with `filter`. */
-export function applyTicketToSupportTickets(
-  cache: ApolloCache,
-  ticket: TicketSummaryFragment,
-  filter: SupportTicketFilter,
-): void {
-  cache.updateQuery(
-    { query: SupportTicketsDocument, variables: { filter, first: PAGE_SIZE } },
-    (data) => {
-      if (!data) return undefined;
-      const next = upsertTicket(data.supportTickets, ticket, filter as ListFilter);
-      if (next === data.supportTickets) return undefined;
-      return { ...data, supportTickets: { ...data.supportTickets, ...next } };
-    },
+/**
+ * A changed or new ticket in the admin list shown with `filter`. When only the server knows the
+ * new total (see upsertTicket), it is asked for it.
+ */
+export function applyTicketToSupportTickets(client: ApolloClient, ticket: TicketSummaryFragment, filter: SupportTicketFilter): void {
+  const variables = { filter, first: PAGE_SIZE };
+  let countKnown = true;
+  client.cache.updateQuery({ query: SupportTicketsDocument, variables }, (data) => {
+    if (!data) return undefined;
+    const update = upsertTicket(data.supportTickets, ticket, filter as ListFilter);
+    countKnown = update.countKnown;
+    return update.list === data.supportTickets ? undefined : { ...data, supportTickets: update.list };
+  });
+  if (!countKnown) void recountSupportTickets(client, filter);
+}
+
+async function recountSupportTickets(client: ApolloClient, filter: SupportTicketFilter): Promise<void> {
+  // Not through the cache: a one-row page would replace the list's loaded pages.
+  const { data } = await client.query({ query: SupportTicketCountDocument, variables: { filter }, fetchPolicy: 'no-cache' });
+  const totalCount = data?.supportTicketCount.totalCount;
+  if (totalCount === undefined) return;
+  client.cache.updateQuery({ query: SupportTicketsDocument, variables: { filter, first: PAGE_SIZE } }, (list) =>
+    list ? { ...list, supportTickets: { ...list.supportTickets, totalCount } } : undefined,
   );
 }

@@ -1,7 +1,8 @@
 /**
  * The conversation's order and de-duplication, kept pure so that a reply
  * arriving twice (mutation result, subscription event, refetch after a
- * reconnect) is shown once, in order.
+ * reconnect) is shown once, in order. The cache's type policy for
+ * `SupportTicket.replies` (apollo.ts) applies `mergeReplies` to every write.
  */
 
 export const OPTIMISTIC_PREFIX = 'optimistic:';
@@ -17,8 +18,11 @@ export function isOptimistic(reply: { id: string }): boolean {
   return reply.id.startsWith(OPTIMISTIC_PREFIX);
 }
 
+/** What orders replies. */
+export type ReplyKey = Pick<ReplyLike, 'id' | 'createdAt'>;
+
 /** Oldest first; ties broken by id so the order is stable everywhere. */
-export function compareReplies(a: ReplyLike, b: ReplyLike): number {
+export function compareReplies(a: ReplyKey, b: ReplyKey): number {
   const ta = Date.parse(a.createdAt);
   const tb = Date.parse(b.createdAt);
   if (ta !== tb) return ta - tb;
@@ -27,19 +31,24 @@ export function compareReplies(a: ReplyLike, b: ReplyLike): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/** Union by id (the later copy wins), sorted oldest first. */
-export function mergeReplies<T extends ReplyLike>(existing: readonly T[], incoming: readonly T[]): T[] {
-  const byId = new Map<string, T>();
-  for (const r of existing) byId.set(r.id, r);
-  for (const r of incoming) byId.set(r.id, r);
-  return [...byId.values()].sort(compareReplies);
+/**
+ * Union by id (the later copy wins), sorted oldest first. `key` reads an item's id and time: the
+ * cache passes references to normalised replies, tests pass replies.
+ */
+export function mergeReplies<T>(existing: readonly T[], incoming: readonly T[], key: (item: T) => ReplyKey = (r) => r as ReplyKey): T[] {
+  const byId = new Map<string, { item: T; key: ReplyKey }>();
+  for (const item of [...existing, ...incoming]) {
+    const k = key(item);
+    byId.set(k.id, { item, key: k });
+  }
+  return [...byId.values()].sort((a, b) => compareReplies(a.key, b.key)).map(({ item }) => item);
 }
 
 /** How far a server clock may trail the browser's when matching twins. */
 export const TWIN_SKEW_MS = 5_000;
 
 /**
- * What to render: the merged replies without an optimistic copy whose
+ * What to render: the replies (merged and ordered by the cache) without an optimistic copy whose
  * confirmed twin (same side, same text, written no earlier than the
  * optimistic one minus a little clock skew) is already there. That window
  * exists when the subscription event for one's own reply arrives before the
@@ -47,10 +56,9 @@ export const TWIN_SKEW_MS = 5_000;
  * settles.
  */
 export function visibleReplies<T extends ReplyLike>(replies: readonly T[]): T[] {
-  const merged = mergeReplies([], replies);
-  const confirmed = merged.filter((r) => !isOptimistic(r));
+  const confirmed = replies.filter((r) => !isOptimistic(r));
   const used = new Set<string>();
-  return merged.filter((r) => {
+  return replies.filter((r) => {
     if (!isOptimistic(r)) return true;
     const twin = confirmed.find(
       (c) =>

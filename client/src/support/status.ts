@@ -1,4 +1,5 @@
 import type { TicketCategory, TicketStatus } from '../gql/graphql';
+import { i18n } from '../i18n';
 
 export type DotColor = 'red' | 'yellow' | 'green';
 
@@ -9,32 +10,26 @@ export interface StatusMeta {
   hint: string;
 }
 
-export const STATUS_META: Record<TicketStatus, StatusMeta> = {
-  OPEN: { label: 'Open', color: 'red', hint: 'Waiting for the Lex team' },
-  IN_PROGRESS: { label: 'In progress', color: 'yellow', hint: 'The Lex team is working on it' },
-  ANSWERED: { label: 'Answered', color: 'yellow', hint: 'The Lex team replied' },
-  CLOSED: { label: 'Closed', color: 'green', hint: 'Solved' },
+export const STATUS_COLOR: Record<TicketStatus, DotColor> = {
+  OPEN: 'red',
+  IN_PROGRESS: 'yellow',
+  ANSWERED: 'yellow',
+  CLOSED: 'green',
 };
 
 export const STATUSES: TicketStatus[] = ['OPEN', 'IN_PROGRESS', 'ANSWERED', 'CLOSED'];
 
+/** A status's colour, and its label and meaning in the app's language. */
 export function statusMeta(status: TicketStatus): StatusMeta {
-  return STATUS_META[status] ?? { label: String(status), color: 'yellow', hint: '' };
+  if (!isStatus(status)) return { label: String(status), color: 'yellow', hint: '' };
+  return { label: i18n.t(`status.${status}.label`), color: STATUS_COLOR[status], hint: i18n.t(`status.${status}.hint`) };
 }
-
-export const CATEGORY_LABEL: Record<TicketCategory, string> = {
-  TECHNICAL: 'Technical',
-  LEX_QUESTION: 'Lex Question',
-  BILLING: 'Billing',
-  CAO_RELATED: 'CAO-related',
-  OTHER: 'Other',
-};
 
 /** In the order the form offers them. */
 export const CATEGORIES: TicketCategory[] = ['TECHNICAL', 'LEX_QUESTION', 'BILLING', 'CAO_RELATED', 'OTHER'];
 
 export function categoryLabel(category: TicketCategory): string {
-  return CATEGORY_LABEL[category] ?? String(category);
+  return isCategory(category) ? i18n.t(`category.${category}`) : String(category);
 }
 
 export function ticketNumber(n: number): string {

@@ -37,47 +37,67 @@ export function compareTickets(a: TicketLike, b: TicketLike): number {
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
-/** Mirrors the server's search: ticket number, subject, customer name or email, company. */
+/** What the server reads as a ticket number: the whole search, digits with an optional `#` (server/support/ticket-queries.ts). */
+const TICKET_NUMBER_SEARCH = /^#?(\d{1,9})$/;
+
+/**
+ * Whether the server would list `ticket` under `filter`. The server's search (trimmed) matches the
+ * ticket number exactly, or the text anywhere in the subject, customer name or email, or company,
+ * ignoring case.
+ */
 export function ticketMatchesFilter(ticket: TicketLike, filter: ListFilter | null | undefined): boolean {
   if (!filter) return true;
   if (filter.status && ticket.status !== filter.status) return false;
   if (filter.category && ticket.category !== filter.category) return false;
-  const q = filter.search?.trim().toLowerCase();
-  if (q) {
-    const number = q.replace(/^#/, '');
-    const hay = [ticket.subject, ticket.userName, ticket.userEmail, ticket.tenant.name].map((s) => s.toLowerCase());
-    const byNumber = /^\d+$/.test(number) && String(ticket.ticketNumber).includes(number);
-    if (!byNumber && !hay.some((h) => h.includes(q))) return false;
-  }
-  return true;
+  const search = filter.search?.trim();
+  if (!search) return true;
+  const number = TICKET_NUMBER_SEARCH.exec(search);
+  if (number && ticket.ticketNumber === Number(number[1])) return true;
+  const needle = search.toLowerCase();
+  return [ticket.subject, ticket.userName, ticket.userEmail, ticket.tenant.name].some((text) => text.toLowerCase().includes(needle));
+}
+
+/** A ticket whose creation this is: it has not changed since (every change moves `updatedAt`). */
+const justCreated = (ticket: TicketLike & { createdAt?: string }) =>
+  ticket.createdAt !== undefined && Date.parse(ticket.createdAt) === Date.parse(ticket.updatedAt);
+
+export interface ListUpdate<C> {
+  list: C;
+  /**
+   * False when only the server knows the new total: a ticket the list has not loaded, on a list
+   * filtered by status with pages still to load, may or may not have been counted before.
+   */
+  countKnown: boolean;
 }
 
 /**
- * The list after `ticket` changed: updated in place, inserted when new and
- * matching, removed when it no longer matches, and re-sorted. A ticket older
- * than the last loaded one on a list with more pages is left to pagination.
+ * The list after `ticket` changed, as the server would now answer it: updated in place, inserted
+ * when it matches and falls within the loaded rows, removed when it no longer matches, re-sorted.
+ * The total moves only by what is known: a ticket the list has not loaded was counted already when
+ * it sits on a page not loaded yet (a reply there moves it up, it is not new to the list).
  */
-export function upsertTicket<T extends TicketLike, C extends ConnectionLike<T>>(
+export function upsertTicket<T extends TicketLike & { createdAt?: string }, C extends ConnectionLike<T>>(
   conn: C,
   ticket: T,
   filter?: ListFilter | null,
-): C {
-  const index = conn.nodes.findIndex((n) => n.id === ticket.id);
+): ListUpdate<C> {
+  const loaded = conn.nodes.some((n) => n.id === ticket.id);
   const matches = ticketMatchesFilter(ticket, filter);
-  if (index === -1 && !matches) return conn;
-  if (index !== -1 && !matches) {
-    return {
-      ...conn,
-      nodes: conn.nodes.filter((n) => n.id !== ticket.id),
-      totalCount: Math.max(0, conn.totalCount - 1),
-    };
-  }
   const others = conn.nodes.filter((n) => n.id !== ticket.id);
   const last = others[others.length - 1];
-  if (index === -1 && conn.pageInfo.hasNextPage && last && compareTickets(ticket, last) > 0) {
-    // belongs to a page not loaded yet
-    return { ...conn, totalCount: conn.totalCount + 1 };
-  }
-  const nodes = [...others, ticket].sort(compareTickets);
-  return { ...conn, nodes, totalCount: index === -1 ? conn.totalCount + 1 : conn.totalCount };
+  const morePages = conn.pageInfo.hasNextPage;
+  const withinLoaded = !morePages || (last !== undefined && compareTickets(ticket, last) < 0);
+  const nodes = matches && (loaded || withinLoaded) ? [...others, ticket].sort(compareTickets) : others;
+
+  // Was it in the server's list before this change?
+  let counted: boolean | null;
+  if (loaded) counted = true;
+  else if (!morePages || (justCreated(ticket) && withinLoaded)) counted = false;
+  // Only the status of a ticket changes after its creation: without a status filter, it matched before as it matches now.
+  else if (!filter?.status) counted = matches;
+  else counted = null;
+
+  const totalCount = counted === null ? conn.totalCount : Math.max(0, conn.totalCount + Number(matches) - Number(counted));
+  const unchanged = !loaded && nodes === others && totalCount === conn.totalCount;
+  return { list: unchanged ? conn : { ...conn, nodes, totalCount }, countKnown: counted !== null };
 }
