@@ -7,9 +7,9 @@ describe('server text in two languages', () => {
   });
 
   it('renders a key in the asked language and falls back to English for unknown locales', () => {
-    expect(t('nl', 'sso.refusedTitle')).toBe('Inloggen is niet gelukt');
-    expect(t('en', 'sso.refusedTitle')).toBe('We could not sign you in');
-    expect(t('de', 'sso.refusedTitle')).toBe('We could not sign you in');
+    expect(t('nl', 'sso.refusedTitle')).toBe('Inloggen vanuit Lex is niet gelukt');
+    expect(t('en', 'sso.refusedTitle')).toBe('Signing in from Lex did not work');
+    expect(t('de', 'sso.refusedTitle')).toBe('Signing in from Lex did not work');
     expect(t('nl', 'email.greeting', { name: 'Anna <b>' })).toBe('Beste Anna &lt;b&gt;,');
   });
 });

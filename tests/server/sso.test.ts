@@ -227,8 +227,17 @@ describe('users and tenants just in time, by Lex ids', () => {
     expect((await me(result.session!)).tenant?.name).toBe(`same name bv (Lex ${claims.tenant_id})`);
   });
 
-  it('an unknown locale claim is ignored', async () => {
-    expect((await arrive(server, await mint(lex, fresh({ locale: 'xx-YY' })))).status).toBe(302);
+  it("Lex's locale claim becomes the user's language; an unknown one, or none, keeps the saved choice", async () => {
+    const claims = fresh({ locale: 'nl' });
+    const { id } = await me((await arrive(server, await mint(lex, claims))).session!);
+    const locale = async () => (await server.sql(`SELECT locale FROM users WHERE id = $1`, [id]))[0].locale;
+    expect(await locale()).toBe('nl');
+    for (const [n, claim] of [[2, 'xx-YY'], [3, undefined]] as const) {
+      expect((await arrive(server, await mint(lex, { ...claims, jti: `${claims.jti}-${n}`, locale: claim }))).status).toBe(302);
+      expect(await locale()).toBe('nl');
+    }
+    await arrive(server, await mint(lex, { ...claims, jti: `${claims.jti}-4`, locale: 'en' }));
+    expect(await locale()).toBe('en');
   });
 
   it('tokens signed with ES256 and RS256 keys are accepted too', async () => {

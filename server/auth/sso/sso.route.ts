@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Logger } from '../../logger';
 import { setSessionCookie } from '../session-cookie';
 import { safeReturnTo } from './return-to';
-import { localeFromAcceptLanguage } from './sso-messages';
+import { resolveLocale } from '../../i18n';
 import { refusalPage } from './sso-page';
 import { SsoRefusal, SsoService } from './sso.service';
 
@@ -24,7 +24,7 @@ export function ssoRouter({ sso, secureCookies, log }: SsoRouteDeps): Router {
     res.set('Cache-Control', 'no-store');
     const refuse = (status: number, refusal: SsoRefusal) => {
       log.warn({ reqId: res.locals.requestId, reason: refusal.reason, detail: refusal.detail }, 'sign-in from Lex refused');
-      res.status(status).type('html').send(refusalPage(localeFromAcceptLanguage(req.headers['accept-language']), refusal.reason));
+      res.status(status).type('html').send(refusalPage(resolveLocale({ acceptLanguage: req.headers['accept-language'] }), refusal.reason));
     };
     if (!sso) return refuse(404, new SsoRefusal('off', 'SSO is not configured'));
     try {

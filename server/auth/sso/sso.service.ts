@@ -5,7 +5,8 @@ import type { SsoConfig } from '../../config';
 import { NO_PASSWORD } from '../passwords';
 import { SessionService, SessionUser } from '../session.service';
 import { JtiReplayGuard } from './jti-replay';
-import { SsoLocale, SsoRefusalReason, SSO_LOCALES } from './sso-messages';
+import { Locale, isLocale } from '../../i18n';
+import { SsoRefusalReason } from './sso-page';
 import { SsoVerificationKey } from './sso-keys';
 
 /** Real tokens from Lex are well under 2 KB; anything far larger is refused before it is parsed. */
@@ -38,7 +39,7 @@ export interface SsoClaims {
   role: Role;
   /** Customers only. */
   tenant: { id: string; name: string } | null;
-  locale?: SsoLocale;
+  locale?: Locale;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -102,8 +103,9 @@ export class SsoService {
       `SELECT u.id, u.email, u.name, u.role, u.tenant_id AS "tenantId"
          FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id
         WHERE u.external_id = $1 AND u.email = $2 AND u.name = $3 AND u.role = $4
-          AND t.external_id IS NOT DISTINCT FROM $5 AND t.name IS NOT DISTINCT FROM $6`,
-      [claims.sub, claims.email, claims.name, claims.role, claims.tenant?.id ?? null, claims.tenant?.name ?? null],
+          AND t.external_id IS NOT DISTINCT FROM $5 AND t.name IS NOT DISTINCT FROM $6
+          AND ($7::text IS NULL OR u.locale = $7)`,
+      [claims.sub, claims.email, claims.name, claims.role, claims.tenant?.id ?? null, claims.tenant?.name ?? null, claims.locale ?? null],
     );
     return user;
   }
@@ -138,15 +140,16 @@ export class SsoService {
         retiredUserId = existing.id;
         existing = undefined;
       }
-      const values = [claims.sub, claims.email, claims.name, claims.role, tenantId];
+      // Lex's `locale` claim is the person's language there; without one, a choice made here stays.
+      const values = [claims.sub, claims.email, claims.name, claims.role, tenantId, claims.locale ?? null];
       const returning = `RETURNING id, email, name, role, tenant_id AS "tenantId"`;
       let user: SessionUser;
       if (existing) {
         // TypeORM answers an UPDATE with [rows, rowCount].
-        [[user]] = await manager.query(`UPDATE users SET email = $2, name = $3, role = $4, tenant_id = $5 WHERE external_id = $1 ${returning}`, values);
+        [[user]] = await manager.query(`UPDATE users SET email = $2, name = $3, role = $4, tenant_id = $5, locale = coalesce($6, locale) WHERE external_id = $1 ${returning}`, values);
       } else {
         [user] = await manager.query(
-          `INSERT INTO users (external_id, email, name, role, tenant_id, password_hash) VALUES ($1, $2, $3, $4, $5, $6) ${returning}`,
+          `INSERT INTO users (external_id, email, name, role, tenant_id, locale, password_hash) VALUES ($1, $2, $3, $4, $5, coalesce($6, 'en'), $7) ${returning}`,
           [...values, NO_PASSWORD],
         );
       }
@@ -195,7 +198,7 @@ function parseClaims(payload: JWTPayload): SsoClaims {
   if (role !== Role.CUSTOMER && role !== Role.SUPERADMIN) throw new SsoRefusal('invalid', 'claim role is not customer or superadmin');
   const email = text(payload, 'email', 254);
   if (!EMAIL.test(email)) throw new SsoRefusal('invalid', 'claim email is not an email address');
-  const locale = SSO_LOCALES.find((known) => known === payload.locale);
+  const locale = isLocale(payload.locale) ? payload.locale : undefined;
   return {
     jti: text(payload, 'jti', MAX_ID_LENGTH),
     exp: payload.exp!,
