@@ -1,9 +1,18 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { Viewer } from '../auth/viewer';
+import { FairShare } from './fair-share';
 
 /** Who a transaction acts for: the session whose rows row-level security lets it reach. */
 export type SessionHolder = Pick<Viewer, 'sessionKey'>;
+
+/**
+ * Transactions one session may run at once on an instance (the pool holds 10): the rest of that
+ * session's work queues behind them instead of starving other tenants (docs/architecture.md §4).
+ * No transaction opens another one for the same session, so a full share cannot wait on itself.
+ */
+export const MAX_TRANSACTIONS_PER_SESSION = 3;
+const sessionShare = new FairShare(MAX_TRANSACTIONS_PER_SESSION);
 
 const setViewer = (manager: EntityManager, viewer: SessionHolder) => manager.query(`SELECT set_config('app.session', $1, true)`, [viewer.sessionKey]);
 
@@ -12,10 +21,12 @@ const setViewer = (manager: EntityManager, viewer: SessionHolder) => manager.que
  * session for this transaction only, for the database's own checks.
  */
 export function withViewer<T>(db: DataSource, viewer: SessionHolder, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-  return db.transaction(async (manager) => {
-    await setViewer(manager, viewer);
-    return work(manager);
-  });
+  return sessionShare.run(viewer.sessionKey, () =>
+    db.transaction(async (manager) => {
+      await setViewer(manager, viewer);
+      return work(manager);
+    }),
+  );
 }
 
 /**
@@ -23,7 +34,17 @@ export function withViewer<T>(db: DataSource, viewer: SessionHolder, work: (mana
  * the transaction until `afterCommit` has run, so what writers announce after committing is
  * announced in the order they committed.
  */
-export async function withViewerInTurn<T>(
+export function withViewerInTurn<T>(
+  db: DataSource,
+  viewer: SessionHolder,
+  key: string,
+  work: (manager: EntityManager) => Promise<T>,
+  afterCommit: (result: T) => void,
+): Promise<T> {
+  return sessionShare.run(viewer.sessionKey, () => inTurn(db, viewer, key, work, afterCommit));
+}
+
+async function inTurn<T>(
   db: DataSource,
   viewer: SessionHolder,
   key: string,

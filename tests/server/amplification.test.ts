@@ -3,6 +3,7 @@ import { SignedIn, signedInUser } from '../helpers/accounts';
 import { graphql, subscribe, wsClient } from '../helpers/graphql';
 import { TestServer, startTestServer } from '../helpers/server';
 import { api } from '../helpers/support-api';
+import { MAX_OPERATIONS_PER_SOCKET, MAX_SOCKETS_PER_USER } from '../../server/realtime/websocket';
 
 // Issue 12, item 1: one customer must not be able to starve every tenant with one query. Attacks as
 // the issue ran them, on a ticket of 19 replies, with their size and time bounds as numbers.
@@ -132,46 +133,103 @@ describe('SupportTicket.replies pages', () => {
   });
 });
 
+/** Runs `attackers` for three seconds while probing /healthz and /readyz and sampling the app's pool. */
+async function whileAttacked(attackers: ((until: number) => Promise<void>)[]) {
+  const until = Date.now() + 3000;
+  const pool = (server.db.driver as unknown as { master: Pool }).master;
+  const poolStates: { idle: number; waiting: number }[] = [];
+  const probe = async (path: string) => {
+    let worst = 0;
+    while (Date.now() < until) {
+      poolStates.push({ idle: pool.idleCount, waiting: pool.waitingCount });
+      const started = performance.now();
+      const response = await fetch(`${server.origin}${path}`);
+      await response.text();
+      expect(response.status).toBe(200);
+      worst = Math.max(worst, performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return worst;
+  };
+  const [healthz, readyz] = await Promise.all([probe('/healthz'), probe('/readyz'), ...attackers.map((attack) => attack(until))]);
+  const mostWaiting = Math.max(...poolStates.map((s) => s.waiting));
+  const leastIdle = Math.min(...poolStates.map((s) => s.idle));
+  const summary = `worst /healthz ${healthz.toFixed(1)} ms, worst /readyz ${readyz.toFixed(1)} ms; pool max ${pool.options.max}: most waiting ${mostWaiting}, least idle ${leastIdle}, ${poolStates.length} samples`;
+  return { healthz, readyz, summary };
+}
+
 describe('while the desk is attacked', () => {
   it('keeps /healthz and /readyz fast and the pool free', async () => {
     // The most the rules still allow, 8 at a time, plus the refused cycle, for three seconds.
     const heaviest = `{ myTickets(first: 100) { nodes { id subject replies(last: 23) { id message senderName createdAt } } } }`;
-    const until = Date.now() + 3000;
-    const pool = (server.db.driver as unknown as { master: Pool }).master;
-    const poolStates: { total: number; idle: number; waiting: number }[] = [];
     let attacks = 0;
     let biggest = 0;
-    const attacker = async () => {
+    const attacker = async (until: number) => {
       while (Date.now() < until) {
         const answer = await timed(attacks % 2 ? DEEP : heaviest, { id: ticketId });
         biggest = Math.max(biggest, answer.bytes);
         attacks++;
       }
     };
-    const probe = async (path: string) => {
-      let worst = 0;
-      while (Date.now() < until) {
-        poolStates.push({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
-        const started = performance.now();
-        const response = await fetch(`${server.origin}${path}`);
-        await response.text();
-        expect(response.status).toBe(200);
-        worst = Math.max(worst, performance.now() - started);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      return worst;
-    };
-    const [healthz, readyz] = await Promise.all([probe('/healthz'), probe('/readyz'), ...Array.from({ length: 8 }, attacker)]);
-    const mostWaiting = Math.max(...poolStates.map((s) => s.waiting));
-    const leastIdle = Math.min(...poolStates.map((s) => s.idle));
-    process.stdout.write(
-      `[amplification] ${attacks} attacks in 3 s, biggest answer ${biggest} bytes; worst /healthz ${healthz.toFixed(1)} ms, ` +
-        `worst /readyz ${readyz.toFixed(1)} ms; pool max ${pool.options.max}: most waiting ${mostWaiting}, least idle ${leastIdle}, ` +
-        `${poolStates.length} samples\n`,
-    );
+    const { healthz, readyz, summary } = await whileAttacked(Array.from({ length: 8 }, () => attacker));
+    process.stdout.write(`[amplification] ${attacks} attacks in 3 s, biggest answer ${biggest} bytes; ${summary}\n`);
     expect(biggest).toBeLessThan(64 * 1024);
     expect(healthz).toBeLessThan(400);
     expect(readyz).toBeLessThan(500);
+  });
+
+  it('a flood over WebSocket (every socket and operation allowed, heavy queries, live events) leaves another tenant served', async () => {
+    // Every socket the account may open, each holding every operation it may run: subscriptions
+    // that re-read the conversation on each event, and heavy queries in a loop, while the customer
+    // writes replies that wake all the subscriptions.
+    const heavy = `{ myTickets(first: 100) { nodes { id replies(last: 23) { id message } } } }`;
+    const live = `subscription ($id: ID) { ticketUpdated(ticketId: $id) { id replies(last: 23) { id message } } }`;
+    const sockets = Array.from({ length: MAX_SOCKETS_PER_USER }, () => wsClient(server, customer.token));
+    const subscriptions = sockets.flatMap((socket) =>
+      Array.from({ length: MAX_OPERATIONS_PER_SOCKET - 2 }, () => subscribe(socket, live, { id: ticketId })),
+    );
+    const bystander = await signedInUser(server, 'customer', 'Initech');
+    const desk = api(server);
+    let queries = 0;
+    let replies = 0;
+    let served = 0;
+    const failures: unknown[] = [];
+    const querying = (socket: (typeof sockets)[number]) => async (until: number) => {
+      while (Date.now() < until) {
+        await new Promise((resolve, reject) =>
+          socket.subscribe({ query: heavy }, { next: () => undefined, error: reject, complete: () => resolve(undefined) }),
+        );
+        queries++;
+      }
+    };
+    const writing = async (until: number) => {
+      while (Date.now() < until) {
+        await desk.reply(customer.token, ticketId, `Flood ${replies++}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    const otherTenant = async (until: number) => {
+      while (Date.now() < until) {
+        const answer = await graphql(server, `{ myTickets(first: 5) { totalCount } }`, {}, bystander.token);
+        if (answer.errors) failures.push(answer.errors);
+        else served++;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    try {
+      const { healthz, readyz, summary } = await whileAttacked([...sockets.map(querying), ...sockets.map(querying), writing, otherTenant]);
+      const events = subscriptions.reduce((sum, s) => sum + s.events.length, 0);
+      process.stdout.write(
+        `[flood] ${sockets.length} sockets, ${subscriptions.length} subscriptions, ${queries} heavy queries and ${replies} replies in 3 s, ` +
+          `${events} events delivered; other tenant served ${served}, failed ${failures.length}; ${summary}\n`,
+      );
+      expect(failures).toEqual([]);
+      expect(served).toBeGreaterThan(10);
+      expect(healthz).toBeLessThan(400);
+      expect(readyz).toBeLessThan(500);
+    } finally {
+      await Promise.all(sockets.map((socket) => socket.dispose()));
+    }
   });
 });
 
