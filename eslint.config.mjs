@@ -16,6 +16,8 @@ export default tseslint.config(
     rules: {
       // Unused arguments named with a leading underscore document a fixed signature.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // A variable that callbacks read before its one assignment (the Apollo client in apollo.ts) stays `let`.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
   {
@@ -24,6 +26,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   { files: ['**/*.js'], languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } } },
+  { files: ['**/*.mjs'], languageOptions: { globals: { ...globals.node } } },
   {
     files: ['client/src/**/*.{ts,tsx}', 'playground/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },

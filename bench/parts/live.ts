@@ -68,7 +68,7 @@ export async function livePart(databaseUrl: string, instances: Instance[], plan:
     client.subscribe(
       { query: subscriptions.supportBadge },
       {
-        next: (event: any) => {
+        next: () => {
           badgeCount[i]++;
           if (measuring) record('customerBadge', i + n * customerBadgeSeen[i]++);
         },

@@ -123,6 +123,7 @@ export function cursor(known: () => string[]) {
 export function graphqlString(text: string): string {
   return `"${text
     .replace(/[\\"]/g, (c) => `\\${c}`)
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
 }
 

@@ -1,5 +1,5 @@
 import { ok } from '../helpers/graphql';
-import { SignedIn, signedInUser } from '../helpers/accounts';
+import { SignedIn } from '../helpers/accounts';
 import { TestServer } from '../helpers/server';
 import { api, openDesk } from '../helpers/support-api';
 import { ticketMatchesFilter, upsertTicket, type ListFilter, type TicketLike } from '../../client/src/support/ticket-list';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { SignedIn, signedInUser } from '../helpers/accounts';
 import { GraphQLResponse } from '../helpers/graphql';
 import { TestServer, startTestServer } from '../helpers/server';
-import { TICKET, Ticket, api, ops } from '../helpers/support-api';
+import { Ticket, api, ops } from '../helpers/support-api';
 
 // The model-based test of issue 6: random sequences of create / reply / close / set status / mark
 // read / reads, by three customers of two tenants and a superadmin, against the real API. The model

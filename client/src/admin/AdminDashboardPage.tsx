@@ -54,7 +54,9 @@ export default function AdminDashboardPage() {
 
   // search as you type, without a request per keystroke
   const paramsRef = useRef(params);
-  paramsRef.current = params;
+  useEffect(() => {
+    paramsRef.current = params;
+  }, [params]);
   useEffect(() => {
     const t = setTimeout(() => {
       const current = paramsRef.current.get('q') ?? '';

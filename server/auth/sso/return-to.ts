@@ -8,6 +8,7 @@ export const DEFAULT_RETURN_TO = '/support';
  */
 export function safeReturnTo(raw: unknown): string {
   if (typeof raw !== 'string' || raw.length > 2000) return DEFAULT_RETURN_TO;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (!raw.startsWith('/') || raw.startsWith('//') || raw.includes('\\') || /[\u0000-\u001f\u007f]/.test(raw)) return DEFAULT_RETURN_TO;
   // The URL parser, as a browser would read it, must agree that it stays on this origin.
   const base = 'http://same-origin.invalid';
