@@ -16,6 +16,7 @@ import { ClientMutations1764350000000 } from './migrations/1764350000000-ClientM
 import { SessionKeyedRowSecurity1764403000000 } from './migrations/1764403000000-SessionKeyedRowSecurity';
 import { UserLocale1764404000000 } from './migrations/1764404000000-UserLocale';
 import { JobQueue1764406000000 } from './migrations/1764406000000-JobQueue';
+import { Email1764406000001 } from './migrations/1764406000001-Email';
 import { installJobQueue } from '../jobs/job-queue';
 import { assertConfined, derivedAppUrl, isLoginRefused, provisionAppLogin } from './app-login';
 import { ExternalIds1764405000000 } from './migrations/1764405000000-ExternalIds';
@@ -32,6 +33,7 @@ export const migrations = [
   UserLocale1764404000000,
   ExternalIds1764405000000,
   JobQueue1764406000000,
+  Email1764406000001,
 ];
 
 export function createDataSource(url: string, { poolSize = 10 } = {}): DataSource {

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { Role } from '../../server/accounts/user.entity';
-import { openDatabase } from '../../server/db/data-source';
+import { Databases, openDatabases } from '../../server/db/data-source';
 import { withViewer } from '../../server/db/viewer-transaction';
 import { JobTasks, JobWorker, enqueue, startJobWorker } from '../../server/jobs/job-queue';
 import { createLogger } from '../../server/logger';
@@ -17,8 +16,10 @@ declare module '../../server/jobs/job-queue' {
 
 // The queue as the server uses it: jobs written by the row-level-secured application role inside
 // its transactions, run by workers on owner connections.
-const customer = { id: '00000000-0000-0000-0000-000000000001', role: Role.CUSTOMER };
+// Adding a job needs no session: any transaction of the app's login role may.
+const customer = { sessionKey: 'no session' };
 let database: TestDatabase;
+let databases: Databases;
 let db: DataSource;
 let owner: Pool;
 const workers: JobWorker[] = [];
@@ -40,7 +41,8 @@ const until = async (check: () => boolean | Promise<boolean>, ms = 10_000) => {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  db = await openDatabase(database.url, 4);
+  databases = await openDatabases(database.url, { poolSize: 4 });
+  db = databases.app;
   owner = new Pool({ connectionString: database.url, max: 1 });
 });
 beforeEach(() => ((ran.length = 0), (lines.length = 0)));
@@ -50,7 +52,7 @@ afterEach(async () => {
 });
 afterAll(async () => {
   await owner.end();
-  await db.destroy();
+  await databases.destroy();
   await database.drop();
 });
 
