@@ -125,6 +125,7 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   });
   await apollo.start();
   if (jobs) await email.startWorker(jobs);
+  await email.listenInbound(commands);
 
   app.use(
     '/graphql',

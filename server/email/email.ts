@@ -3,7 +3,9 @@ import { DataSource } from 'typeorm';
 import { EmailConfig } from '../config';
 import { JobTasks, JobWorker, startJobWorker } from '../jobs/job-queue';
 import { Logger } from '../logger';
+import { TicketCommands } from '../support/ticket-commands';
 import { devMailboxRouter, unsubscribeRouter } from './email-pages';
+import { InboundMail } from './inbound';
 import { Mailer } from './mailer';
 import { TicketEmailOutbox, defineEmailJobs } from './notifications';
 
@@ -23,14 +25,17 @@ export interface JobsOptions {
 }
 
 /**
- * Email out (docs/architecture.md, email): the outbox the ticket commands write into, the jobs
- * that send, the unsubscribe pages, and in development the mailbox.
+ * Email (docs/architecture.md, email): the outbox the ticket commands write into, the jobs that
+ * send, the unsubscribe pages, in development the mailbox, and the SMTP server for mail in.
  */
 export class Email {
   readonly outbox: TicketEmailOutbox;
   readonly mailer: Mailer;
   readonly tasks = new JobTasks();
   private worker?: JobWorker;
+  private inbound?: InboundMail;
+  /** The port mail is received on, once listening. */
+  inboundPort?: number;
 
   constructor(private readonly deps: EmailDeps) {
     this.outbox = new TicketEmailOutbox(deps.config);
@@ -50,7 +55,17 @@ export class Email {
     this.worker = await startJobWorker({ ...options, tasks: this.tasks, log: this.deps.log });
   }
 
+  /** Receives mail on INBOUND_SMTP_PORT, when set. */
+  async listenInbound(commands: TicketCommands): Promise<void> {
+    const { config, db, log } = this.deps;
+    if (config.inboundSmtpPort === undefined) return;
+    this.inbound = new InboundMail(config, db, commands, log);
+    this.inboundPort = await this.inbound.listen(config.inboundSmtpPort);
+    log.info({ port: this.inboundPort }, 'Receiving mail by SMTP');
+  }
+
   async close(): Promise<void> {
+    await this.inbound?.close();
     await this.worker?.stop();
     this.mailer.close();
   }
