@@ -17,6 +17,7 @@ import { ssoRouter } from './auth/sso/sso.route';
 import { SsoService } from './auth/sso/sso.service';
 import { Config, parseEmailConfig } from './config';
 import { Email, JobsOptions } from './email/email';
+import { NotificationPreferences } from './email/notification-preferences';
 import { Context, Services, createLoaders } from './context';
 import { Logger } from './logger';
 import { healthRouter } from './ops/health';
@@ -68,7 +69,7 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   const emailConfig = config.email ?? parseEmailConfig({}, config.publicOrigins[0] ?? 'http://localhost', config.production);
   const email = new Email({ config: emailConfig, production: config.production, system, log });
   const commands = new TicketCommands(db, audience, email.outbox);
-  const services: Services = { db, system, sessions, tickets, commands, counts, audience, rateLimits };
+  const services: Services = { db, system, sessions, tickets, commands, counts, audience, rateLimits, notificationPreferences: new NotificationPreferences(system) };
   const schema = await buildSupportSchema(bus);
   const secureCookies = config.publicOrigins[0]?.startsWith('https:') ?? false;
 
@@ -125,7 +126,7 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   });
   await apollo.start();
   if (jobs) await email.startWorker(jobs);
-  await email.listenInbound(commands);
+  await email.listenInbound(commands, sessions);
 
   app.use(
     '/graphql',

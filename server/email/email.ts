@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { EmailConfig } from '../config';
 import { JobTasks, JobWorker, startJobWorker } from '../jobs/job-queue';
 import { Logger } from '../logger';
+import { SessionService } from '../auth/session.service';
 import { TicketCommands } from '../support/ticket-commands';
 import { devMailboxRouter, unsubscribeRouter } from './email-pages';
 import { InboundMail } from './inbound';
@@ -56,10 +57,10 @@ export class Email {
   }
 
   /** Receives mail on INBOUND_SMTP_PORT, when set. */
-  async listenInbound(commands: TicketCommands): Promise<void> {
-    const { config, db, log } = this.deps;
+  async listenInbound(commands: TicketCommands, sessions: SessionService): Promise<void> {
+    const { config, system, log } = this.deps;
     if (config.inboundSmtpPort === undefined) return;
-    this.inbound = new InboundMail(config, db, commands, log);
+    this.inbound = new InboundMail(config, system, commands, sessions, log);
     this.inboundPort = await this.inbound.listen(config.inboundSmtpPort);
     log.info({ port: this.inboundPort }, 'Receiving mail by SMTP');
   }

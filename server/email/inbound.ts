@@ -5,10 +5,9 @@ import { ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer, SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import { Role } from '../accounts/user.entity';
-import { LEX_TEAM } from '../auth/viewer';
+import { SessionService } from '../auth/session.service';
 import { EmailConfig } from '../config';
 import { ErrorCode } from '../contract';
-import { withViewer } from '../db/viewer-transaction';
 import { Logger } from '../logger';
 import { ReplyChannel } from '../support/reply.entity';
 import { Author, TicketCommands } from '../support/ticket-commands';
@@ -39,9 +38,8 @@ const refuse = (code: number, reason: string): never => {
   throw new Refusal(code, reason);
 };
 
-interface Sender extends Author {
-  tenantId: string | null;
-}
+/** The user a mail is from; its replies are written in a session of its own (SessionService.actAs). */
+type Sender = Omit<Author, 'sessionKey'>;
 
 type Recipient = { kind: 'support' } | { kind: 'token'; userId: string; ticketId: string };
 
@@ -57,8 +55,10 @@ export class InboundMail {
 
   constructor(
     private readonly config: EmailConfig,
-    private readonly db: DataSource,
+    /** The owner's connections: users, tokens and tickets are looked up for no session. */
+    private readonly system: DataSource,
     private readonly commands: TicketCommands,
+    private readonly sessions: SessionService,
     private readonly log: Logger,
   ) {}
 
@@ -155,13 +155,17 @@ export class InboundMail {
     const clientMutationId = mutationIdOf(mail.messageId ?? createHash('sha256').update(raw).digest('hex'));
 
     if (ticketId) {
-      const reply = await this.commands.replyToTicket(sender, { ticketId, message: text, clientMutationId, via: ReplyChannel.EMAIL });
+      const reply = await this.sessions.actAs(sender.id, (sessionKey) =>
+        this.commands.replyToTicket({ ...sender, sessionKey }, { ticketId, message: text, clientMutationId, via: ReplyChannel.EMAIL }),
+      );
       return { kind: 'reply', ticketId, replyId: reply.id };
     }
     if (!recipients.some((r) => r.kind === 'support')) return refuse(550, '5.7.1 No ticket found for this mail');
     if (sender.role !== Role.CUSTOMER) return refuse(550, '5.7.1 Only customers open tickets by email');
     const subject = (mail.subject ?? '').trim().slice(0, 200) || text.split('\n')[0].slice(0, 200);
-    const ticket = await this.commands.createTicket(sender, { subject, category: TicketCategory.OTHER, message: text, clientMutationId, via: ReplyChannel.EMAIL });
+    const ticket = await this.sessions.actAs(sender.id, (sessionKey) =>
+      this.commands.createTicket({ ...sender, sessionKey }, { subject, category: TicketCategory.OTHER, message: text, clientMutationId, via: ReplyChannel.EMAIL }),
+    );
     return { kind: 'ticket', ticketId: ticket.id };
   }
 
@@ -183,14 +187,14 @@ export class InboundMail {
     if (lower === this.config.mailFromAddress) return { kind: 'support' };
     const match = /^reply\+([^@]+)@(.+)$/.exec(lower);
     if (match && match[2] === this.config.inboundDomain) {
-      const holder = await tokenHolder(this.db.manager, 'reply', match[1]);
+      const holder = await tokenHolder(this.system.manager, 'reply', match[1]);
       if (holder?.ticketId) return { kind: 'token', userId: holder.userId, ticketId: holder.ticketId };
     }
     return refuse(550, '5.1.1 No such recipient');
   }
 
   private async userByAddress(address: string): Promise<Sender | null> {
-    const [user] = await this.db.query(`SELECT id, role, name, email, tenant_id AS "tenantId" FROM users WHERE lower(email) = lower($1)`, [address]);
+    const [user] = await this.system.query(`SELECT id, role, name, email, tenant_id AS "tenantId" FROM users WHERE lower(email) = lower($1)`, [address]);
     return user ?? null;
   }
 
@@ -201,11 +205,9 @@ export class InboundMail {
     const threadIds = [...references.matchAll(new RegExp(`<ticket-([0-9a-f-]{36})@${domain}>`, 'gi'))].map((m) => m[1].toLowerCase());
     const number = /\[#(\d{1,9})\]/.exec(mail.subject ?? '')?.[1];
     if (!threadIds.length && !number) return null;
-    const [ticket] = await withViewer(this.db, LEX_TEAM, (manager) =>
-      threadIds.length
-        ? manager.query(`SELECT id, user_id FROM support_tickets WHERE id = ANY($1::uuid[]) LIMIT 1`, [threadIds])
-        : manager.query(`SELECT id, user_id FROM support_tickets WHERE ticket_number = $1`, [Number(number)]),
-    );
+    const [ticket] = threadIds.length
+      ? await this.system.query(`SELECT id, user_id FROM support_tickets WHERE id = ANY($1::uuid[]) LIMIT 1`, [threadIds])
+      : await this.system.query(`SELECT id, user_id FROM support_tickets WHERE ticket_number = $1`, [Number(number)]);
     if (!ticket) return refuse(550, '5.7.1 No ticket found for this mail');
     // By reference the ticket's customer or the team may answer; by number only its customer.
     const allowed = ticket.user_id === sender.id || (threadIds.length > 0 && sender.role === Role.SUPERADMIN);

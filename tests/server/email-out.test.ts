@@ -1,4 +1,5 @@
 import { signedInUser } from '../helpers/accounts';
+import { errorCode, ok } from '../helpers/graphql';
 import { MailCatcher, headerOf, settleFor, startMailCatcher } from '../helpers/mail';
 import { TestServer, startTestServer } from '../helpers/server';
 import { api } from '../helpers/support-api';
@@ -148,4 +149,22 @@ test('a job that runs again (a retry after a crash past the send) sends nothing 
   await settleFor(1500);
   expect(await server.sql(`SELECT count(*)::int AS n FROM graphile_worker.jobs`)).toEqual([{ n: 0 }]);
   expect(mailsTo(admin.email)).toHaveLength(1);
+});
+
+test('setNotificationPreferences turns the viewer\'s emails off and on; it needs a signed-in user', async () => {
+  const { server, desk, customer, admin } = await emailDesk();
+  const set = `mutation ($email: Boolean!) { setNotificationPreferences(email: $email) { id emailNotifications } }`;
+  expect(await ok(server, set, { email: false }, customer.token)).toEqual({ setNotificationPreferences: { id: customer.id, emailNotifications: false } });
+  expect(await ok(server, `{ me { emailNotifications } }`, {}, customer.token)).toEqual({ me: { emailNotifications: false } });
+  const ticket = await desk.createTicket(customer.token);
+  await catcher.waitFor(1);
+  await desk.reply(admin.token, ticket.id, 'Not emailed');
+  await settleFor(1000);
+  expect(mailsTo(customer.email)).toHaveLength(0);
+  await ok(server, set, { email: true }, customer.token);
+  await desk.reply(admin.token, ticket.id, 'Emailed');
+  await catcher.waitFor(2);
+  expect(mailsTo(customer.email)).toHaveLength(1);
+  expect(await errorCode(server, set, { email: false })).toBe('UNAUTHENTICATED');
+  expect(await errorCode(server, set, { email: 'no' }, customer.token)).toBe('BAD_USER_INPUT');
 });
