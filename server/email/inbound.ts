@@ -70,6 +70,8 @@ export class InboundMail {
       authOptional: true,
       // TLS and authentication are the MX's or relay's business in front of this port.
       disabledCommands: ['AUTH', 'STARTTLS'],
+      // The client's name is not used; a reverse DNS lookup per connection would only add delay.
+      disableReverseLookup: true,
       logger: false,
       onRcptTo: (address, session, callback) =>
         this.checkEnvelope(address, session).then(

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import nodemailer, { Transporter } from 'nodemailer';
 import { DataSource } from 'typeorm';
 import { EmailConfig } from '../config';
+import { DEFAULT_JOB_CONCURRENCY } from '../jobs/job-queue';
 import { Logger } from '../logger';
 import { RenderedEmail } from './email-templates';
 
@@ -44,6 +45,8 @@ export class Mailer {
       // smtp:// upgrades with STARTTLS when the server offers it; smtps:// is TLS from the start.
       const url = new URL(config.smtpUrl);
       url.searchParams.set('pool', 'true');
+      // As many connections as a worker runs jobs at once, so that no job waits for another's send.
+      url.searchParams.set('maxConnections', String(DEFAULT_JOB_CONCURRENCY));
       this.transport = nodemailer.createTransport(url.toString());
     }
   }

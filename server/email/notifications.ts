@@ -37,8 +37,9 @@ export class TicketEmailOutbox implements TicketChangeOutbox {
 
   async record(manager: EntityManager, { ticket, reply, previousStatus }: TicketChange, author: Author): Promise<void> {
     if (reply && customerHears(reply)) {
-      // Replies within the grace window replace the waiting job: one email with all of them.
-      const runAt = new Date(Date.now() + this.config.notifyDelayS * 1000);
+      // Replies within the grace window replace the waiting job: one email with all of them. Without
+      // a window the job is due at once (a run_at of "now" from this clock could read as later).
+      const runAt = this.config.notifyDelayS > 0 ? new Date(Date.now() + this.config.notifyDelayS * 1000) : undefined;
       await enqueue(manager, 'email.answer', { ticketId: ticket.id }, { runAt, key: `email.answer:${ticket.id}` });
     } else if (reply) {
       await enqueue(manager, 'email.team', { ticketId: ticket.id, replyId: reply.id, event: previousStatus === undefined ? 'new-ticket' : 'customer-reply' });

@@ -1,3 +1,4 @@
+import { Pool } from 'pg';
 import { EntityManager } from 'typeorm';
 import { Logger as WorkerLogger, Runner, Task, TaskList, run, runMigrations } from 'graphile-worker';
 import { Logger } from '../logger';
@@ -90,10 +91,16 @@ export interface JobWorker {
   stop(): Promise<void>;
 }
 
-export async function startJobWorker({ ownerUrl, tasks, log, concurrency = 4, pollIntervalMs = 1000 }: JobWorkerOptions): Promise<JobWorker> {
+/** Jobs one instance runs at once. */
+export const DEFAULT_JOB_CONCURRENCY = 8;
+
+export async function startJobWorker({ ownerUrl, tasks, log, concurrency = DEFAULT_JOB_CONCURRENCY, pollIntervalMs = 1000 }: JobWorkerOptions): Promise<JobWorker> {
+  // Our own pool, so that a connection the database ends (a restart, a dropped database) is logged,
+  // never an unhandled 'error' that ends the process, and so that stop() closes it.
+  const pool = new Pool({ connectionString: ownerUrl, max: concurrency + 2 });
+  pool.on('error', (error) => log.warn({ error: error.message }, 'A job worker connection failed; it reconnects'));
   const runner: Runner = await run({
-    connectionString: ownerUrl,
-    maxPoolSize: concurrency + 2,
+    pgPool: pool,
     concurrency,
     pollInterval: pollIntervalMs,
     noHandleSignals: true,
@@ -103,7 +110,12 @@ export async function startJobWorker({ ownerUrl, tasks, log, concurrency = 4, po
   runner.events.on('job:failed', ({ job, error }) => {
     log.error({ job: job.task_identifier, jobId: job.id, attempts: job.attempts, err: error }, 'A job failed for good; it stays in graphile_worker.jobs with its last_error');
   });
-  return { stop: () => runner.stop() };
+  return {
+    stop: async () => {
+      await runner.stop();
+      await pool.end();
+    },
+  };
 }
 
 const LEVELS: Record<string, 'error' | 'warn' | 'debug'> = {

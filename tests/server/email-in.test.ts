@@ -166,3 +166,23 @@ test('bad mail: malformed MIME, 8-bit headers and HTML with scripts get a clear 
   await sendMail(port(), replyTo(answer, 'Still here'));
   expect((await server.sql(`SELECT message FROM support_replies WHERE ticket_id = $1 ORDER BY created_at DESC LIMIT 1`, [ticket.id]))[0].message).toBe('Still here');
 });
+
+test('fuzz: random mail from a customer to a reply address gets a reply or a clear refusal or drop, never a retry or a half-written reply', async () => {
+  const fc = await import('fast-check');
+  const { nastyShortString } = await import('../helpers/arbitraries');
+  const { ticket, answer } = await answeredTicket();
+  const to = answer.mail.replyTo!.value[0].address!;
+  const count = async () => (await server.sql(`SELECT count(*)::int AS n FROM support_replies WHERE ticket_id = $1`, [ticket.id]))[0].n;
+  await fc.assert(
+    fc.asyncProperty(nastyShortString(100), nastyShortString(400), fc.constantFrom('text/plain', 'text/html', 'multipart/mixed; boundary=x', 'message/rfc822', 'application/octet-stream'), async (subject, body, type) => {
+      const before = await count();
+      const raw = Buffer.from(`From: ${customer.email}\r\nTo: ${to}\r\nSubject: ${subject.replace(/[\r\n]/g, ' ')}\r\nContent-Type: ${type}\r\n\r\n${body}\r\n`, 'utf8');
+      const outcome = await refusal(sendMail(port(), { envelope: { from: customer.email, to: [to] }, raw }));
+      const added = (await count()) - before;
+      if (outcome) expect([outcome.code, added]).toEqual([550, 0]);
+      expect(added).toBeLessThanOrEqual(1);
+      expect(lastLine(/Inbound mail/)?.outcome).toMatch(/reply|dropped|refused/);
+    }),
+    { numRuns: 25 },
+  );
+}, 120_000);
