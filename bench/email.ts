@@ -31,7 +31,8 @@ import { TopicMessage, topics } from '../server/realtime/topics';
 import { ReplyChannel } from '../server/support/reply.entity';
 import { Author } from '../server/support/ticket-commands';
 import { TicketCategory } from '../server/support/ticket-status';
-import { inBatches, option, percentile, sleep, waitUntil } from './common';
+import { inBatches, option, sleep, waitUntil } from './common';
+import { percentile } from './lib/stats';
 
 const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const COUNT = option('notifications', 1000);
