@@ -103,3 +103,8 @@ test('a failing job is retried, then kept with its last error and logged', async
   expect(kept).toMatchObject({ attempts: 2, last_error: expect.stringContaining('job 7 cannot be done') });
   expect(lines.find((line) => /failed for good/.test(line.msg))).toMatchObject({ level: 50, job: 'test.fail' });
 });
+
+test('the app role cannot read the emails sent nor the email tokens', async () => {
+  await expect(withViewer(db, customer, (manager) => manager.query(`SELECT * FROM sent_emails`))).rejects.toThrow(/permission denied/);
+  await expect(withViewer(db, customer, (manager) => manager.query(`SELECT * FROM email_tokens`))).rejects.toThrow(/permission denied/);
+});

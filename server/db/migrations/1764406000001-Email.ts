@@ -1,10 +1,12 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { APP_ROLE } from '../../contract';
 
 /**
  * Email (docs/architecture.md, email): each user's notification setting, the channel of each reply,
  * the emails sent (one row per event and recipient: a retry never sends one twice; also the outbox
  * /dev/mailbox shows), and the tokens of reply addresses and unsubscribe links, stored hashed.
- * The new tables get the application role's table grants by the default privileges of RowLevelSecurity.
+ * Only the owner's (system) connections use the two tables: they hold every tenant's emails and
+ * the tokens that act for users, so the app role loses the grants the default privileges gave it.
  */
 export class Email1764406000001 implements MigrationInterface {
   name = 'Email1764406000001';
@@ -36,6 +38,7 @@ export class Email1764406000001 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX email_tokens_user_id_idx ON email_tokens (user_id)`);
     await q.query(`CREATE INDEX email_tokens_ticket_id_idx ON email_tokens (ticket_id)`);
+    await q.query(`REVOKE ALL ON sent_emails, email_tokens FROM ${APP_ROLE}`);
   }
 
   public async down(q: QueryRunner): Promise<void> {
