@@ -27,7 +27,7 @@ import { parseEmailConfig } from '../server/config';
 import { openDatabases } from '../server/db/data-source';
 import { createLogger } from '../server/logger';
 import { createEventBus } from '../server/realtime/pubsub';
-import { TopicMessage, topics } from '../server/realtime/topics';
+import { topics } from '../server/realtime/topics';
 import { ReplyChannel } from '../server/support/reply.entity';
 import { Author } from '../server/support/ticket-commands';
 import { TicketCategory } from '../server/support/ticket-status';
@@ -142,7 +142,7 @@ async function main() {
     const eventAt = new Map<string, number>();
     await Promise.all(
       tickets.map(async (ticket) => {
-        const stream = await bus.stream<TopicMessage>(topics.ticket(ticket.id));
+        const stream = await bus.stream(topics.ticket(ticket.id));
         void (async () => {
           for await (const message of stream) {
             if (message.type === 'reply' && message.reply.via === ReplyChannel.EMAIL) eventAt.set(ticket.id, Date.now());

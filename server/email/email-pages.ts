@@ -20,7 +20,7 @@ export function unsubscribeRouter(db: DataSource, log: Logger): Router {
   const holderOf = async (token: string) => {
     const holder = await tokenHolder(db.manager, 'unsubscribe', token);
     if (!holder) return null;
-    const [user] = await db.query(`SELECT id, email, coalesce(to_jsonb(u)->>'locale', 'en') AS locale FROM users u WHERE id = $1`, [holder.userId]);
+    const [user] = await db.query(`SELECT id, email, locale FROM users WHERE id = $1`, [holder.userId]);
     return user as { id: string; email: string; locale: string } | undefined;
   };
   const unknown = (res: express.Response, locale = 'en') => res.status(404).type('html').send(page('Lex Support', `<p>${say(locale, 'email.unsubscribe.unknown')}</p>`));

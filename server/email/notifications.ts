@@ -59,9 +59,8 @@ interface Recipient {
   locale: string;
 }
 
-// `to_jsonb(u)->>'locale'`: the users' language column arrives with the languages work; until then
-// every email is English.
-const RECIPIENT_COLUMNS = `u.id, u.email, u.name, coalesce(to_jsonb(u)->>'locale', 'en') AS locale`;
+/** Each email is in its recipient's language (`User.locale`). */
+const RECIPIENT_COLUMNS = `u.id, u.email, u.name, u.locale`;
 
 /**
  * Who on the team hears of a new ticket or a customer's reply: everyone on the team who wants
