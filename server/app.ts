@@ -15,7 +15,9 @@ import { createJtiReplayGuard } from './auth/sso/jti-replay';
 import { ssoVerificationKey } from './auth/sso/sso-keys';
 import { ssoRouter } from './auth/sso/sso.route';
 import { SsoService } from './auth/sso/sso.service';
-import { Config } from './config';
+import { Config, parseEmailConfig } from './config';
+import { Email, JobsOptions } from './email/email';
+import { NotificationPreferences } from './email/notification-preferences';
 import { Context, Services, createLoaders } from './context';
 import { Logger } from './logger';
 import { healthRouter } from './ops/health';
@@ -36,24 +38,27 @@ import { RateLimits, queryRateLimit } from './security/rate-limits';
 import { retryAfterHeader, securityHeaders } from './security/headers';
 
 export interface AppDeps {
-  config: Pick<Config, 'publicOrigins' | 'production' | 'clientDir'> & Partial<Pick<Config, 'redisUrl' | 'redisPrefix' | 'rateLimitScale' | 'trustProxy' | 'sso'>>;
+  config: Pick<Config, 'publicOrigins' | 'production' | 'clientDir'> & Partial<Pick<Config, 'redisUrl' | 'redisPrefix' | 'rateLimitScale' | 'trustProxy' | 'sso' | 'email'>>;
   /** Connections confined by row-level security, for what sessions ask. */
   db: DataSource;
   /** The owner's connections, for work no session asks for (sessions, badges for others). */
   system: DataSource;
   bus: EventBus;
   log: Logger;
+  /** Run a job worker in this instance (sending emails); without it, jobs wait for an instance that does. */
+  jobs?: JobsOptions;
 }
 
 export interface App {
   server: Server;
   services: Services;
+  email: Email;
   listen(port: number): Promise<number>;
   /** Stops accepting, finishes in-flight requests and closes sockets with a code that makes clients reconnect. */
   close(): Promise<void>;
 }
 
-export async function createApp({ config, db, system, bus, log }: AppDeps): Promise<App> {
+export async function createApp({ config, db, system, bus, log, jobs }: AppDeps): Promise<App> {
   const sessions = new SessionService(system, { customersUsePasswords: !config.sso?.only });
   const jtiReplays = config.sso ? createJtiReplayGuard(config.redisUrl, config.redisPrefix) : undefined;
   const sso = config.sso && jtiReplays && new SsoService(system, sessions, config.sso, ssoVerificationKey(config.sso.keys), jtiReplays);
@@ -61,8 +66,10 @@ export async function createApp({ config, db, system, bus, log }: AppDeps): Prom
   const tickets = new TicketQueries(db);
   const counts = new TicketCounts(db, system);
   const audience = new SupportAudience(bus, tickets, counts, (message, error) => log.error({ err: error }, message));
-  const commands = new TicketCommands(db, audience);
-  const services: Services = { db, system, sessions, tickets, commands, counts, audience, rateLimits };
+  const emailConfig = config.email ?? parseEmailConfig({}, config.publicOrigins[0] ?? 'http://localhost', config.production);
+  const email = new Email({ config: emailConfig, production: config.production, system, log });
+  const commands = new TicketCommands(db, audience, email.outbox);
+  const services: Services = { db, system, sessions, tickets, commands, counts, audience, rateLimits, notificationPreferences: new NotificationPreferences(system) };
   const schema = await buildSupportSchema(bus);
   const secureCookies = config.publicOrigins[0]?.startsWith('https:') ?? false;
 
@@ -83,6 +90,8 @@ export async function createApp({ config, db, system, bus, log }: AppDeps): Prom
     const token = sessionToken(headers, secureCookies);
     return token ? sessions.authenticate(token) : null;
   };
+  // Unsubscribe links (and the development mailbox): plain pages, no session needed.
+  app.use(email.routes());
   app.use(playgroundRouter({ dir: playgroundDir(config.clientDir), production: config.production, viewerOf: (req) => authenticate(req.headers) }));
   const server = createServer(app);
 
@@ -116,6 +125,8 @@ export async function createApp({ config, db, system, bus, log }: AppDeps): Prom
     ],
   });
   await apollo.start();
+  if (jobs) await email.startWorker(jobs);
+  await email.listenInbound(commands, sessions);
 
   app.use(
     '/graphql',
@@ -150,6 +161,7 @@ export async function createApp({ config, db, system, bus, log }: AppDeps): Prom
   return {
     server,
     services,
+    email,
     listen: (port) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -166,6 +178,8 @@ export async function createApp({ config, db, system, bus, log }: AppDeps): Prom
         jtiReplays?.close();
         // The events of the writes that just committed go out before the caller closes Redis.
         await audience.idle();
+        // Jobs in hand finish; the ones waiting stay in the queue for the other instances.
+        await email.close();
       })()),
   };
 }

@@ -46,6 +46,27 @@ export interface Config {
   trustProxy: number | string[] | false;
   /** Unset: GET /sso is off (in production) or uses the development key (elsewhere). */
   sso?: SsoConfig;
+  email: EmailConfig;
+}
+
+/** Email out and in (docs/architecture.md, email). */
+export interface EmailConfig {
+  /** smtp:// (STARTTLS when offered) or smtps://; unset: kept in the outbox (development) or off (production). */
+  smtpUrl?: string;
+  /** The From header, e.g. `Lex Support <support@lex.example>`. */
+  mailFrom: string;
+  /** The bare address of `mailFrom`: mail to it with no ticket reference opens a ticket. */
+  mailFromAddress: string;
+  /** The in-process SMTP server's port; unset: no mail is received. */
+  inboundSmtpPort?: number;
+  /** Reply addresses are `reply+<token>@inboundDomain`; also the domain of our Message-IDs. */
+  inboundDomain: string;
+  /** The grace window before a Lex-team reply is emailed to the customer, in seconds. */
+  notifyDelayS: number;
+  /** Where links in emails point: the first public origin. */
+  publicUrl: string;
+  /** Development and tests keep unsent mail in the outbox for /dev/mailbox; production sends or drops. */
+  keepOutbox: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -96,6 +117,44 @@ function parseRedisPrefix(raw: string | undefined, databaseUrl: string | undefin
     throw new ConfigError(`REDIS_PREFIX must be 1 to 64 letters, digits, "_", "." or "-", got "${raw.slice(0, 80)}"`);
   }
   return raw;
+}
+
+function parseDelay(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 60;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 86_400) throw new ConfigError(`NOTIFY_DELAY_S must be a number of seconds from 0 to 86400, got "${raw}"`);
+  return seconds;
+}
+
+const ADDRESS = /^[^\s@<>]+@([a-z0-9-]+\.)*[a-z0-9-]+$/i;
+
+/** `Name <address>` or a bare address. */
+function parseMailFrom(raw: string | undefined): { mailFrom: string; address: string } {
+  const mailFrom = raw?.trim() || 'Lex Support <support@localhost>';
+  const address = (/<([^<>]+)>\s*$/.exec(mailFrom)?.[1] ?? mailFrom).trim();
+  if (!ADDRESS.test(address)) throw new ConfigError(`MAIL_FROM must be an address like "Lex Support <support@lex.example>", got "${raw}"`);
+  return { mailFrom, address: address.toLowerCase() };
+}
+
+function parseDomain(raw: string | undefined, fallback: string): string {
+  const domain = (raw?.trim() || fallback).toLowerCase();
+  if (!/^([a-z0-9-]+\.)*[a-z0-9-]+$/.test(domain)) throw new ConfigError(`INBOUND_DOMAIN must be a domain name like lex.example, got "${raw}"`);
+  return domain;
+}
+
+export function parseEmailConfig(env: NodeJS.ProcessEnv, publicUrl: string, production: boolean): EmailConfig {
+  const { mailFrom, address } = parseMailFrom(env.MAIL_FROM);
+  const inboundPort = env.INBOUND_SMTP_PORT;
+  return {
+    smtpUrl: parseUrl('SMTP_URL', env.SMTP_URL, ['smtp:', 'smtps:']),
+    mailFrom,
+    mailFromAddress: address,
+    inboundSmtpPort: inboundPort === undefined || inboundPort === '' ? undefined : parsePort('INBOUND_SMTP_PORT', inboundPort, 0),
+    inboundDomain: parseDomain(env.INBOUND_DOMAIN, address.split('@')[1]),
+    notifyDelayS: parseDelay(env.NOTIFY_DELAY_S),
+    publicUrl,
+    keepOutbox: !production,
+  };
 }
 
 function parseOrigins(raw: string): string[] {
@@ -177,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseAppUrl = parseUrl('DATABASE_APP_URL', env.DATABASE_APP_URL, ['postgres:', 'postgresql:']);
   // The embedded database makes its own login role; another role only makes sense for a database of yours.
   if (databaseAppUrl && !databaseUrl) throw new ConfigError('DATABASE_APP_URL needs DATABASE_URL (the owner, for migrations) to be set too');
+  const publicOrigins = parseOrigins(env.PUBLIC_ORIGIN || `http://localhost:${port}`);
   const production = nodeEnv === 'production';
   const dataDir = env.DATA_DIR || '.data';
   return {
@@ -185,12 +245,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: parseUrl('REDIS_URL', env.REDIS_URL, ['redis:', 'rediss:']),
     redisPrefix: parseRedisPrefix(env.REDIS_PREFIX, databaseUrl),
     port,
-    publicOrigins: parseOrigins(env.PUBLIC_ORIGIN || `http://localhost:${port}`),
+    publicOrigins,
     production,
     dataDir,
     clientDir: env.CLIENT_DIR || 'dist/client',
     rateLimitScale: parseScale(env.RATE_LIMIT_SCALE),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     sso: parseSso(env, production, dataDir),
+    email: parseEmailConfig(env, publicOrigins[0], production),
   };
 }

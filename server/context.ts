@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { Response } from 'express';
 import { Tenant } from './accounts/tenant.entity';
 import { SessionService } from './auth/session.service';
+import { NotificationPreferences } from './email/notification-preferences';
 import { Viewer } from './auth/viewer';
 import { SupportAudience } from './realtime/audience';
 import { RateLimits } from './security/rate-limits';
@@ -26,6 +27,7 @@ export interface Services {
   counts: TicketCounts;
   audience: SupportAudience;
   rateLimits: RateLimits;
+  notificationPreferences: NotificationPreferences;
 }
 
 /** Batches the lookups of one request, so a page of tickets costs a fixed number of queries. */

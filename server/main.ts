@@ -13,7 +13,8 @@ async function main() {
 
   // No DATABASE_URL: a PostgreSQL of its own, whose first log line says where it runs.
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, (line) => log.info(line));
-  const databases = await openDatabases(config.databaseUrl ?? embedded!.url, { appUrl: config.databaseAppUrl });
+  const databaseUrl = config.databaseUrl ?? embedded!.url;
+  const databases = await openDatabases(databaseUrl, { appUrl: config.databaseAppUrl });
   const { app: db, system } = databases;
   if (!config.production) {
     // Printed rather than logged: the newcomer needs these, and logs never carry passwords.
@@ -23,7 +24,8 @@ async function main() {
     }
   }
   const bus = createEventBus(config.redisUrl, (message) => log.warn(message), config.redisPrefix);
-  const app = await createApp({ config, db, system, bus, log });
+  // Every instance runs a job worker; the queue gives each job to one of them.
+  const app = await createApp({ config, db, system, bus, log, jobs: { ownerUrl: databaseUrl } });
   const port = await app.listen(config.port);
   log.info({ port, redis: Boolean(config.redisUrl) }, `Lex Support is serving http://localhost:${port}/ (GraphQL at /graphql)`);
 

@@ -18,6 +18,7 @@ import { AuthCheckerInterface, ResolverData, buildSchema } from 'type-graphql';
 import { Role } from './accounts/user.entity';
 import { AccountResolver } from './accounts/account.resolver';
 import { AuthResolver } from './auth/auth.resolver';
+import { NotificationPreferencesResolver } from './email/notification-preferences.resolver';
 import { Context } from './context';
 import { forbidden, unauthenticated } from './errors';
 import { EventBus, createEventBus } from './realtime/pubsub';
@@ -88,7 +89,7 @@ const ROOT_DESCRIPTIONS = {
 export async function buildSupportSchema(pubSub: EventBus = createEventBus(undefined, () => undefined)): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     pubSub,
-    resolvers: [AuthResolver, AccountResolver, TicketResolver, ReplyResolver, SubscriptionResolver],
+    resolvers: [AuthResolver, AccountResolver, NotificationPreferencesResolver, TicketResolver, ReplyResolver, SubscriptionResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker: RoleAuthChecker,
     validate: false,

@@ -47,6 +47,10 @@ export class User {
   @Column({ type: 'text', default: 'en' })
   locale: string;
 
+  @Field({ description: 'Whether the user gets notification emails (answers, new tickets); unsubscribe links turn it off.' })
+  @Column({ name: 'email_notifications', type: 'boolean', default: true })
+  emailNotifications: boolean;
+
   @Column({ name: 'password_hash', type: 'text', select: false })
   passwordHash: string;
 

@@ -15,6 +15,9 @@ import { CustomerBadge1764200000002 } from './migrations/1764200000002-CustomerB
 import { ClientMutations1764350000000 } from './migrations/1764350000000-ClientMutations';
 import { SessionKeyedRowSecurity1764403000000 } from './migrations/1764403000000-SessionKeyedRowSecurity';
 import { UserLocale1764404000000 } from './migrations/1764404000000-UserLocale';
+import { JobQueue1764406000000 } from './migrations/1764406000000-JobQueue';
+import { Email1764406000001 } from './migrations/1764406000001-Email';
+import { installJobQueue } from '../jobs/job-queue';
 import { assertConfined, derivedAppUrl, isLoginRefused, provisionAppLogin } from './app-login';
 import { ExternalIds1764405000000 } from './migrations/1764405000000-ExternalIds';
 
@@ -29,6 +32,8 @@ export const migrations = [
   SessionKeyedRowSecurity1764403000000,
   UserLocale1764404000000,
   ExternalIds1764405000000,
+  JobQueue1764406000000,
+  Email1764406000001,
 ];
 
 export function createDataSource(url: string, { poolSize = 10 } = {}): DataSource {
@@ -64,8 +69,8 @@ export interface OpenOptions {
 }
 
 /**
- * Applies pending migrations as the tables' owner, makes sure the app's login role exists (unless
- * the operator gave one), and opens both pools.
+ * Applies pending migrations (ours and the job queue's) as the tables' owner, makes sure the app's
+ * login role exists (unless the operator gave one), and opens both pools.
  */
 export async function openDatabases(ownerUrl: string, { poolSize = 10, appUrl }: OpenOptions = {}): Promise<Databases> {
   const migrator = await initialize(createDataSource(ownerUrl, { poolSize: 1 }));
@@ -74,6 +79,7 @@ export async function openDatabases(ownerUrl: string, { poolSize = 10, appUrl }:
     // Instances starting together migrate one after another (the pool's one connection holds the lock).
     await migrator.query(`SELECT pg_advisory_lock(hashtext('lex-support:migrations'))`);
     await migrator.runMigrations();
+    await installJobQueue(ownerUrl);
     const url = appUrl ?? derivedAppUrl(ownerUrl);
     const open = () => initialize(createDataSource(url, { poolSize }));
     app = await open().catch(async (error) => {

@@ -1,5 +1,18 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export enum ReplyChannel {
+  WEB = 'web',
+  EMAIL = 'email',
+}
+registerEnumType(ReplyChannel, {
+  name: 'ReplyChannel',
+  description: 'How a reply was written.',
+  valuesConfig: {
+    WEB: { description: 'In the web app or through the API.' },
+    EMAIL: { description: 'By answering a notification email.' },
+  },
+});
 
 @ObjectType({ description: 'One message in the conversation of a ticket.' })
 @Entity('support_replies')
@@ -23,6 +36,10 @@ export class SupportReply {
   @Field({ description: 'The name of the person who wrote it, as it was then.' })
   @Column({ name: 'sender_name', type: 'text' })
   senderName: string;
+
+  @Field(() => ReplyChannel, { description: 'WEB or EMAIL.' })
+  @Column({ type: 'text', default: ReplyChannel.WEB })
+  via: ReplyChannel;
 
   @Field({ description: 'When it was stored; replies of a ticket are ordered by it.' })
   @Column({ name: 'created_at', type: 'timestamptz', insert: false, update: false })

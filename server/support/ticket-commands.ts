@@ -5,16 +5,19 @@ import { hydrate } from '../db/hydrate';
 import { withViewer, withViewerInTurn } from '../db/viewer-transaction';
 import { badInput, forbidden, notFound } from '../errors';
 import { claimMutationId, mutationIdReused, recordMutation, requireMutationId } from './client-mutations';
-import { SupportReply } from './reply.entity';
+import { ReplyChannel, SupportReply } from './reply.entity';
 import { isUuid, requireText } from './support-input';
 import { SupportTicket } from './ticket.entity';
 import { visibleReplies, visibleTickets } from './ticket-queries';
 import { TicketCategory, TicketEvent, TicketStatus, nextStatus } from './ticket-status';
 
+/** Who writes: a signed-in viewer, or the user an email came from. */
+export type Author = Pick<Viewer, 'id' | 'role' | 'name' | 'email' | 'tenantId' | 'sessionKey'>;
+
 /** The two sides of a conversation, each with its own unread count. */
 export type Side = 'customer' | 'admin';
 
-const sideOf = (viewer: Viewer): Side => (isSuperadmin(viewer) ? 'admin' : 'customer');
+const sideOf = (viewer: Author): Side => (isSuperadmin(viewer) ? 'admin' : 'customer');
 
 /** What happened to a ticket, for those who watch it; sent only after the change committed. */
 export interface TicketChange {
@@ -28,6 +31,11 @@ export interface TicketChange {
 
 export interface TicketChangeListener {
   ticketChanged(change: TicketChange): void;
+}
+
+/** Writes what a change causes later (such as its emails) into the change's own transaction. */
+export interface TicketChangeOutbox {
+  record(manager: EntityManager, change: TicketChange, author: Author): Promise<void>;
 }
 
 const STATUS_EVENTS: Partial<Record<TicketStatus, TicketEvent>> = {
@@ -45,9 +53,10 @@ export class TicketCommands {
   constructor(
     private readonly db: DataSource,
     private readonly listener: TicketChangeListener,
+    private readonly outbox: TicketChangeOutbox,
   ) {}
 
-  async createTicket(viewer: Viewer, input: { subject: string; category: TicketCategory; message: string; clientMutationId?: string | null }) {
+  async createTicket(viewer: Author, input: { subject: string; category: TicketCategory; message: string; clientMutationId?: string | null; via?: ReplyChannel }) {
     if (isSuperadmin(viewer) || !viewer.tenantId) throw forbidden('Only customers open tickets');
     const subject = requireText('subject', input.subject, MAX_SUBJECT_LENGTH);
     const message = requireText('message', input.message, MAX_MESSAGE_LENGTH);
@@ -67,14 +76,14 @@ export class TicketCommands {
         [viewer.tenantId, viewer.id, viewer.email, viewer.name, subject, input.category],
       );
       const ticket = hydrate(manager, SupportTicket, row);
-      const reply = await this.insertReply(manager, ticket.id, message, viewer);
+      const reply = await this.insertReply(manager, ticket.id, message, viewer, input.via);
       await recordMutation(manager, viewer, mutationId, { ticketId: ticket.id, replyId: null });
       return { ticket, change: { ticket, reply } };
     });
     return ticket;
   }
 
-  async replyToTicket(viewer: Viewer, input: { ticketId: string; message: string; clientMutationId?: string | null }): Promise<SupportReply> {
+  async replyToTicket(viewer: Author, input: { ticketId: string; message: string; clientMutationId?: string | null; via?: ReplyChannel }): Promise<SupportReply> {
     const message = requireText('message', input.message, MAX_MESSAGE_LENGTH);
     const mutationId = requireMutationId(input.clientMutationId);
     const { reply } = await this.write(viewer, input.ticketId, async (manager) => {
@@ -84,7 +93,7 @@ export class TicketCommands {
         if (!earlier.replyId || earlier.ticketId !== locked.id) throw mutationIdReused();
         return { reply: (await visibleReplies(manager, viewer).andWhere('r.id = :id', { id: earlier.replyId }).getOne())! };
       }
-      const reply = await this.insertReply(manager, locked.id, message, viewer);
+      const reply = await this.insertReply(manager, locked.id, message, viewer, input.via);
       const ticket = await this.applyEvent(manager, locked, reply.isAdmin ? 'adminReply' : 'customerReply', sideOf(viewer));
       await recordMutation(manager, viewer, mutationId, { ticketId: ticket.id, replyId: reply.id });
       return { reply, change: { ticket, reply, previousStatus: locked.status } };
@@ -140,19 +149,25 @@ export class TicketCommands {
    * A write and the change it announces. Writes to an existing ticket take turns (`ticketId`), so
    * that subscribers hear of the changes in the order they were committed.
    */
-  private async write<T>(viewer: Viewer, ticketId: string | null, work: (manager: EntityManager) => Promise<T & { change?: TicketChange }>) {
+  private async write<T>(viewer: Author, ticketId: string | null, work: (manager: EntityManager) => Promise<T & { change?: TicketChange }>) {
     const announce = (result: { change?: TicketChange }) => result.change && this.listener.ticketChanged(result.change);
+    // What the change causes later is written with it: it happens if and only if the change commits.
+    const workAndOutbox = async (manager: EntityManager) => {
+      const result = await work(manager);
+      if (result.change) await this.outbox.record(manager, result.change, viewer);
+      return result;
+    };
     if (!ticketId) {
-      const result = await withViewer(this.db, viewer, work);
+      const result = await withViewer(this.db, viewer, workAndOutbox);
       announce(result);
       return result;
     }
     if (!isUuid(ticketId)) throw notFound();
-    return withViewerInTurn(this.db, viewer, `ticket:${ticketId}`, work, announce);
+    return withViewerInTurn(this.db, viewer, `ticket:${ticketId}`, workAndOutbox, announce);
   }
 
   /** Locks the ticket row so that concurrent writes on one ticket apply one after another. */
-  private async lockTicket(manager: EntityManager, viewer: Viewer, id: string): Promise<SupportTicket> {
+  private async lockTicket(manager: EntityManager, viewer: Author, id: string): Promise<SupportTicket> {
     const ticket = isUuid(id) ? await visibleTickets(manager, viewer).andWhere('t.id = :id', { id }).setLock('pessimistic_write').getOne() : null;
     if (!ticket) throw notFound();
     return ticket;
@@ -177,12 +192,13 @@ export class TicketCommands {
     return hydrate(manager, SupportTicket, row);
   }
 
-  private async insertReply(manager: EntityManager, ticketId: string, message: string, author: Viewer) {
-    const [row] = await manager.query(`INSERT INTO support_replies (ticket_id, message, is_admin, sender_name) VALUES ($1, $2, $3, $4) RETURNING *`, [
+  private async insertReply(manager: EntityManager, ticketId: string, message: string, author: Author, via = ReplyChannel.WEB) {
+    const [row] = await manager.query(`INSERT INTO support_replies (ticket_id, message, is_admin, sender_name, via) VALUES ($1, $2, $3, $4, $5) RETURNING *`, [
       ticketId,
       message,
       isSuperadmin(author),
       author.name,
+      via,
     ]);
     return hydrate(manager, SupportReply, row);
   }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { App, createApp } from '../../server/app';
-import { defaultRedisPrefix, loadConfig, type SsoConfig } from '../../server/config';
+import { defaultRedisPrefix, loadConfig, parseEmailConfig, type SsoConfig } from '../../server/config';
 import { openDatabases } from '../../server/db/data-source';
 import { createLogger, Logger } from '../../server/logger';
 import { createEventBus, EventBus } from '../../server/realtime/pubsub';
@@ -34,6 +34,8 @@ export interface TestServerOptions {
   sso?: SsoConfig;
   /** The server's logger (tests that read the log lines); by default LOG_LEVEL or silent, on stdout. */
   log?: Logger;
+  /** Run a job worker (emails are sent); email settings (SMTP_URL, NOTIFY_DELAY_S, …) come from `env`. */
+  jobs?: boolean;
 }
 
 /** A real server on port 0 over a real database, as `npm start` builds it. */
@@ -48,9 +50,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const redisPrefix = options.env?.REDIS_PREFIX ?? defaultRedisPrefix(databaseUrl);
   const bus = createEventBus(redisUrl, (message) => log.warn(message), redisPrefix);
   // The origin is only known once listening; allow any loopback origin of the test's own port below.
+  const production = options.env?.NODE_ENV === 'production';
   const config = {
     publicOrigins: (options.env?.PUBLIC_ORIGIN ?? '').split(',').filter(Boolean),
-    production: options.env?.NODE_ENV === 'production',
+    production,
+    email: parseEmailConfig(options.env ?? {}, options.env?.PUBLIC_ORIGIN ?? 'http://localhost', production),
     clientDir: options.env?.CLIENT_DIR ?? 'dist/client',
     redisUrl,
     redisPrefix,
@@ -59,12 +63,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     trustProxy: loadConfig({ TRUST_PROXY: options.env?.TRUST_PROXY }).trustProxy,
     sso: options.sso,
   };
-  const app = await createApp({ config, db, system, bus, log });
+  const jobs = options.jobs ? { ownerUrl: databaseUrl, pollIntervalMs: 100 } : undefined;
+  const app = await createApp({ config, db, system, bus, log, jobs });
   const owner = new Pool({ connectionString: databaseUrl, max: 2 });
   owner.on('error', () => undefined); // idle connections die with the database in fault tests
   const port = await app.listen(0);
   const origin = `http://localhost:${port}`;
   if (!config.publicOrigins.length) config.publicOrigins.push(origin);
+  if (!options.env?.PUBLIC_ORIGIN) config.email.publicUrl = origin;
   return {
     url: `${origin}/graphql`,
     wsUrl: `ws://localhost:${port}/graphql`,

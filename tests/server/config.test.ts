@@ -18,6 +18,29 @@ describe('configuration', () => {
       trustProxy: false,
       // Outside production, sign-in from Lex works with the development key (npm run sso -- token).
       sso: { issuer: 'lex-development', audience: 'lex-support', keys: { kind: 'development', dataDir: '.data' }, only: false },
+      // No SMTP_URL: development keeps every email in the outbox (/dev/mailbox).
+      email: {
+        mailFrom: 'Lex Support <support@localhost>',
+        mailFromAddress: 'support@localhost',
+        inboundDomain: 'localhost',
+        notifyDelayS: 60,
+        publicUrl: 'http://localhost:4000',
+        keepOutbox: true,
+      },
+    });
+  });
+
+  it('reads the email settings', () => {
+    const env = { SMTP_URL: 'smtps://u:p@mail.example:465', MAIL_FROM: 'Lex Support <Support@Lex.example>', INBOUND_SMTP_PORT: '2525', INBOUND_DOMAIN: 'reply.lex.example', NOTIFY_DELAY_S: '0' };
+    expect(loadConfig({ ...env, NODE_ENV: 'production' }).email).toEqual({
+      smtpUrl: 'smtps://u:p@mail.example:465',
+      mailFrom: 'Lex Support <Support@Lex.example>',
+      mailFromAddress: 'support@lex.example',
+      inboundSmtpPort: 2525,
+      inboundDomain: 'reply.lex.example',
+      notifyDelayS: 0,
+      publicUrl: 'http://localhost:4000',
+      keepOutbox: false,
     });
   });
 
@@ -77,6 +100,11 @@ describe('configuration', () => {
     [{ SSO_ISSUER: 'lex' }, /^SSO_ISSUER needs SSO_PUBLIC_KEY or SSO_JWKS_URL/],
     [{ SSO_ISSUER: 'lex', SSO_PUBLIC_KEY: pem('ed25519'), SSO_JWKS_URL: 'https://lex.example/jwks.json' }, /^SSO_PUBLIC_KEY and SSO_JWKS_URL are both set/],
     [{ SSO_ONLY: 'yes' }, /^SSO_ONLY/],
+    [{ SMTP_URL: 'http://mail.example' }, /^SMTP_URL/],
+    [{ MAIL_FROM: 'Lex Support' }, /^MAIL_FROM/],
+    [{ INBOUND_SMTP_PORT: 'twentyfive' }, /^INBOUND_SMTP_PORT/],
+    [{ INBOUND_DOMAIN: 'reply lex' }, /^INBOUND_DOMAIN/],
+    [{ NOTIFY_DELAY_S: '-1' }, /^NOTIFY_DELAY_S/],
     [{ SSO_ONLY: 'true' }, /^SSO_ONLY=true needs SSO_ISSUER/],
     [{ REDIS_PREFIX: 'lex support' }, /^REDIS_PREFIX/],
     [{ REDIS_PREFIX: 'x'.repeat(65) }, /^REDIS_PREFIX/],

@@ -57,6 +57,7 @@ export const en = {
     support: 'Support',
     reconnecting: 'Reconnecting…',
     signOut: 'Sign out',
+    emailMe: 'Email me',
     openTickets_one: '{{count}} open ticket',
     openTickets_other: '{{count}} open tickets',
     unreadReplies_one: '{{count}} unread reply',

@@ -59,6 +59,7 @@ export const nl: Catalog = {
     support: 'Support',
     reconnecting: 'Opnieuw verbinden…',
     signOut: 'Uitloggen',
+    emailMe: 'Mail mij',
     openTickets_one: '{{count}} open ticket',
     openTickets_other: '{{count}} open tickets',
     unreadReplies_one: '{{count}} ongelezen antwoord',

@@ -6,6 +6,7 @@ import { Badge } from '../design';
 import { SupportBadgeDocument } from '../gql/graphql';
 import { useSession, useViewer } from '../auth/session';
 import { useLiveState } from '../lib/live-state';
+import { EmailSetting } from './EmailSetting';
 import { LanguageSwitch } from './LanguageSwitch';
 import { LexMark } from './LexMark';
 
@@ -55,6 +56,7 @@ export function Layout({ children }: { children: ReactNode }) {
               <span className="topbar__name">{viewer.name}</span>
               <span className="topbar__org">{isAdmin ? t('common.lexTeam') : viewer.tenant?.name}</span>
             </span>
+            <EmailSetting />
             <button
               type="button"
               className="topbar__signout"

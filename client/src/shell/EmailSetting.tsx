@@ -1,0 +1,22 @@
+import { useMutation } from '@apollo/client/react';
+import { useTranslation } from 'react-i18next';
+import { SetNotificationPreferencesDocument } from '../gql/graphql';
+import { useViewer } from '../auth/session';
+
+/** The one notification setting: emails on or off (the returned user updates the cached viewer). */
+export function EmailSetting() {
+  const { t } = useTranslation();
+  const viewer = useViewer();
+  const [save, { loading }] = useMutation(SetNotificationPreferencesDocument);
+  return (
+    <label className="topbar__setting">
+      <input
+        type="checkbox"
+        checked={viewer.emailNotifications}
+        disabled={loading}
+        onChange={(event) => void save({ variables: { email: event.target.checked } })}
+      />{' '}
+      {t('shell.emailMe')}
+    </label>
+  );
+}

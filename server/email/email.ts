@@ -1,0 +1,73 @@
+import { Router } from 'express';
+import { DataSource } from 'typeorm';
+import { EmailConfig } from '../config';
+import { JobTasks, JobWorker, startJobWorker } from '../jobs/job-queue';
+import { Logger } from '../logger';
+import { SessionService } from '../auth/session.service';
+import { TicketCommands } from '../support/ticket-commands';
+import { devMailboxRouter, unsubscribeRouter } from './email-pages';
+import { InboundMail } from './inbound';
+import { Mailer } from './mailer';
+import { TicketEmailOutbox, defineEmailJobs } from './notifications';
+
+export interface EmailDeps {
+  config: EmailConfig;
+  production: boolean;
+  /** The owner's connections: the jobs, tokens and pages act for no session. */
+  system: DataSource;
+  log: Logger;
+}
+
+export interface JobsOptions {
+  /** The database owner's URL: this instance runs a worker (every instance may). */
+  ownerUrl: string;
+  concurrency?: number;
+  pollIntervalMs?: number;
+}
+
+/**
+ * Email (docs/architecture.md, email): the outbox the ticket commands write into, the jobs that
+ * send, the unsubscribe pages, in development the mailbox, and the SMTP server for mail in.
+ */
+export class Email {
+  readonly outbox: TicketEmailOutbox;
+  readonly mailer: Mailer;
+  readonly tasks = new JobTasks();
+  private worker?: JobWorker;
+  private inbound?: InboundMail;
+  /** The port mail is received on, once listening. */
+  inboundPort?: number;
+
+  constructor(private readonly deps: EmailDeps) {
+    this.outbox = new TicketEmailOutbox(deps.config);
+    this.mailer = new Mailer(deps.config, deps.system, deps.log);
+    defineEmailJobs(this.tasks, { system: deps.system, mailer: this.mailer, config: deps.config });
+    if (this.mailer.mode === 'off') deps.log.warn('No SMTP_URL: email is off, no notification is sent');
+  }
+
+  routes(): Router {
+    const router = Router();
+    router.use(unsubscribeRouter(this.deps.system, this.deps.log));
+    if (!this.deps.production) router.use(devMailboxRouter(this.deps.system));
+    return router;
+  }
+
+  async startWorker(options: JobsOptions): Promise<void> {
+    this.worker = await startJobWorker({ ...options, tasks: this.tasks, log: this.deps.log });
+  }
+
+  /** Receives mail on INBOUND_SMTP_PORT, when set. */
+  async listenInbound(commands: TicketCommands, sessions: SessionService): Promise<void> {
+    const { config, system, log } = this.deps;
+    if (config.inboundSmtpPort === undefined) return;
+    this.inbound = new InboundMail(config, system, commands, sessions, log);
+    this.inboundPort = await this.inbound.listen(config.inboundSmtpPort);
+    log.info({ port: this.inboundPort }, 'Receiving mail by SMTP');
+  }
+
+  async close(): Promise<void> {
+    await this.inbound?.close();
+    await this.worker?.stop();
+    this.mailer.close();
+  }
+}

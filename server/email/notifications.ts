@@ -1,0 +1,165 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { Role } from '../accounts/user.entity';
+import { isSuperadmin } from '../auth/viewer';
+import { EmailConfig } from '../config';
+import { JobTasks, enqueue } from '../jobs/job-queue';
+import { SupportReply } from '../support/reply.entity';
+import { Author, TicketChange, TicketChangeOutbox } from '../support/ticket-commands';
+import { SupportTicket } from '../support/ticket.entity';
+import { TicketStatus } from '../support/ticket-status';
+import { issueToken } from './email-tokens';
+import { EmailContent, EmailMessage, renderEmail } from './email-templates';
+
+type Intro = EmailContent['intro'];
+import { Mailer } from './mailer';
+
+declare module '../jobs/job-queue' {
+  interface JobPayloads {
+    /** The Lex team's replies to a customer, after the grace window, coalesced per ticket. */
+    'email.answer': { ticketId: string };
+    /** A new ticket or a customer's reply, to the team. */
+    'email.team': { ticketId: string; replyId: string; event: 'new-ticket' | 'customer-reply' };
+    /** The team closed the ticket, to the customer. */
+    'email.closed': { ticketId: string; closedBy: string };
+  }
+}
+
+/** Earlier messages an email shows under the news. */
+const EARLIER_MESSAGES = 3;
+
+/**
+ * Which emails a change causes (docs/architecture.md, email), written as jobs in the change's own
+ * transaction. The rule for the customer's side lives in `customerHears`: when internal notes
+ * arrive, they are the replies it must refuse, and `publicReplies` the query that must leave them out.
+ */
+export class TicketEmailOutbox implements TicketChangeOutbox {
+  constructor(private readonly config: Pick<EmailConfig, 'notifyDelayS'>) {}
+
+  async record(manager: EntityManager, { ticket, reply, previousStatus }: TicketChange, author: Author): Promise<void> {
+    if (reply && customerHears(reply)) {
+      // Replies within the grace window replace the waiting job: one email with all of them. Without
+      // a window the job is due at once (a run_at of "now" from this clock could read as later).
+      const runAt = this.config.notifyDelayS > 0 ? new Date(Date.now() + this.config.notifyDelayS * 1000) : undefined;
+      await enqueue(manager, 'email.answer', { ticketId: ticket.id }, { runAt, key: `email.answer:${ticket.id}` });
+    } else if (reply) {
+      await enqueue(manager, 'email.team', { ticketId: ticket.id, replyId: reply.id, event: previousStatus === undefined ? 'new-ticket' : 'customer-reply' });
+    } else if (ticket.status === TicketStatus.CLOSED && previousStatus !== TicketStatus.CLOSED && isSuperadmin(author)) {
+      await enqueue(manager, 'email.closed', { ticketId: ticket.id, closedBy: author.name });
+    }
+  }
+}
+
+/** The customer is emailed about the Lex team's replies (internal notes, once they exist, excepted). */
+const customerHears = (reply: SupportReply) => reply.isAdmin;
+
+interface Recipient {
+  id: string;
+  email: string;
+  name: string;
+  locale: string;
+}
+
+/** Each email is in its recipient's language (`User.locale`). */
+const RECIPIENT_COLUMNS = `u.id, u.email, u.name, u.locale`;
+
+/**
+ * Who on the team hears of a new ticket or a customer's reply: everyone on the team who wants
+ * emails. (With assignment, the assignee when there is one.)
+ */
+export async function teamRecipients(manager: EntityManager, _ticket: SupportTicket): Promise<Recipient[]> {
+  return manager.query(`SELECT ${RECIPIENT_COLUMNS} FROM users u WHERE u.role = $1 AND u.email_notifications ORDER BY u.email`, [Role.SUPERADMIN]);
+}
+
+async function customerOf(manager: EntityManager, ticket: SupportTicket): Promise<Recipient | null> {
+  const [customer] = await manager.query(`SELECT ${RECIPIENT_COLUMNS} FROM users u WHERE u.id = $1 AND u.email_notifications`, [ticket.userId]);
+  return customer ?? null;
+}
+
+/** The newest public messages of a ticket, newest first. */
+async function publicReplies(manager: EntityManager, ticketId: string, limit: number): Promise<Array<SupportReply>> {
+  return manager
+    .getRepository(SupportReply)
+    .find({ where: { ticketId }, order: { createdAt: 'DESC', id: 'DESC' }, take: limit });
+}
+
+const asMessage = ({ senderName, message, createdAt }: SupportReply): EmailMessage => ({ senderName, message, createdAt });
+
+/** The jobs that write and send the emails; each reads the ticket as it is when the job runs. */
+export function defineEmailJobs(tasks: JobTasks, { system, mailer, config }: { system: DataSource; mailer: Mailer; config: EmailConfig }): void {
+  // On the owner's connections: the jobs act for no session and read what the change left.
+  const asTeam = <T>(work: (manager: EntityManager) => Promise<T>) => system.transaction(work);
+  const ticketOf = (manager: EntityManager, id: string) => manager.getRepository(SupportTicket).findOneBy({ id });
+
+  /** Builds one email: its reply address and unsubscribe link are the recipient's own. */
+  const emailTo = async (recipient: Recipient, ticket: SupportTicket, content: Omit<EmailContent, 'locale' | 'ticketNumber' | 'ticketSubject' | 'ticketUrl' | 'unsubscribeUrl'>) =>
+    asTeam(async (manager) => {
+      const replyToken = await issueToken(manager, 'reply', { userId: recipient.id, ticketId: ticket.id });
+      const unsubscribeToken = await issueToken(manager, 'unsubscribe', { userId: recipient.id, ticketId: null });
+      const unsubscribeUrl = `${config.publicUrl}/email/unsubscribe/${unsubscribeToken}`;
+      const path = recipient.id === ticket.userId ? `/support/${ticket.id}` : `/admin/support/${ticket.id}`;
+      const rendered = renderEmail({
+        ...content,
+        locale: recipient.locale,
+        ticketNumber: ticket.ticketNumber,
+        ticketSubject: ticket.subject,
+        ticketUrl: `${config.publicUrl}${path}`,
+        unsubscribeUrl,
+      });
+      return { ...rendered, to: recipient.email, ticketId: ticket.id, replyTo: `reply+${replyToken}@${config.inboundDomain}`, unsubscribeUrl };
+    });
+
+  tasks.define('email.answer', async ({ ticketId }, { log }) => {
+    const found = await asTeam(async (manager) => {
+      const ticket = await ticketOf(manager, ticketId);
+      // Read within the grace window (or gone): nothing to tell.
+      if (!ticket || ticket.customerUnreadCount === 0) return null;
+      const customer = await customerOf(manager, ticket);
+      if (!customer) return null;
+      const recent = await publicReplies(manager, ticket.id, ticket.customerUnreadCount + EARLIER_MESSAGES);
+      const unread = recent.filter(customerHears).slice(0, ticket.customerUnreadCount);
+      return unread.length ? { ticket, customer, recent, unread } : null;
+    });
+    if (!found) return void log.debug({ ticketId }, 'No answer email: read in time, or the customer wants none');
+    const { ticket, customer, recent, unread } = found;
+    const news = unread.map(asMessage).reverse();
+    const earlier = recent.filter((reply) => !unread.includes(reply)).slice(0, EARLIER_MESSAGES).map(asMessage);
+    const intro: Intro = unread.length === 1 ? { key: 'email.answer.intro' as const, vars: { name: unread[0].senderName } } : { key: 'email.answer.introMany' as const, vars: { count: unread.length } };
+    await mailer.deliver(`answer:${unread[0].id}:${customer.id}`, () => emailTo(customer, ticket, { intro, news, earlier }));
+  });
+
+  tasks.define('email.team', async ({ ticketId, replyId, event }) => {
+    const found = await asTeam(async (manager) => {
+      const ticket = await ticketOf(manager, ticketId);
+      if (!ticket) return null;
+      const recent = await publicReplies(manager, ticket.id, EARLIER_MESSAGES + 20);
+      const reply = await manager.getRepository(SupportReply).findOneBy({ id: replyId });
+      const [tenant] = await manager.query(`SELECT name FROM tenants WHERE id = $1`, [ticket.tenantId]);
+      return reply && { ticket, reply, recent, tenant: tenant?.name ?? '', recipients: await teamRecipients(manager, ticket) };
+    });
+    if (!found) return;
+    const { ticket, reply, recent, tenant, recipients } = found;
+    const earlier = recent.filter((r) => r.createdAt < reply.createdAt).slice(0, EARLIER_MESSAGES).map(asMessage);
+    const intro: Intro =
+      event === 'new-ticket'
+        ? { key: 'email.newTicket.intro' as const, vars: { name: reply.senderName, tenant, category: ticket.category } }
+        : { key: 'email.customerReply.intro' as const, vars: { name: reply.senderName, tenant } };
+    // One key per recipient: a retry after a partial run sends only to those not yet reached.
+    for (const recipient of recipients) {
+      await mailer.deliver(`${event}:${reply.id}:${recipient.id}`, () => emailTo(recipient, ticket, { intro, news: [asMessage(reply)], earlier }));
+    }
+  });
+
+  tasks.define('email.closed', async ({ ticketId, closedBy }) => {
+    const found = await asTeam(async (manager) => {
+      const ticket = await ticketOf(manager, ticketId);
+      if (!ticket?.closedAt) return null;
+      const customer = await customerOf(manager, ticket);
+      return customer && { ticket, customer, recent: await publicReplies(manager, ticket.id, EARLIER_MESSAGES) };
+    });
+    if (!found) return;
+    const { ticket, customer, recent } = found;
+    await mailer.deliver(`closed:${ticket.id}:${ticket.closedAt!.getTime()}:${customer.id}`, () =>
+      emailTo(customer, ticket, { intro: { key: 'email.closed.intro', vars: { name: closedBy } }, news: [], earlier: recent.map(asMessage) }),
+    );
+  });
+}
