@@ -12,7 +12,7 @@ import { Logger } from '../logger';
  */
 
 /** Each job's payload, by job name. Features add theirs by declaration merging of this interface. */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
 export interface JobPayloads {}
 export type JobName = keyof JobPayloads & string;
 
