@@ -61,7 +61,7 @@ export function renderEmail(content: EmailContent): RenderedEmail {
     `${say('email.open')}: ${content.ticketUrl}`,
     say('email.replyHint'),
     ...(content.earlier.length ? [`-- ${say('email.earlier')} --`, ...content.earlier.map((m) => textMessage(m, '| '))] : []),
-    `${say('email.unsubscribe')}: ${content.unsubscribeUrl}`,
+    `${say('email.unsubscribe.link')}: ${content.unsubscribeUrl}`,
   ].join('\n\n');
 
   const htmlMessage = (m: EmailMessage, style: string) =>
@@ -74,7 +74,7 @@ ${content.news.map((m) => htmlMessage(m, STYLE.message)).join('\n')}
 <p style="margin:20px 0"><a href="${escapeHtml(content.ticketUrl)}" style="${STYLE.button}">${escapeHtml(say('email.open'))}</a></p>
 <p style="${STYLE.meta}">${escapeHtml(say('email.replyHint'))}</p>
 ${content.earlier.length ? `<p style="${STYLE.meta};margin-top:20px">${escapeHtml(say('email.earlier'))}</p>\n${content.earlier.map((m) => htmlMessage(m, STYLE.earlier)).join('\n')}` : ''}
-<p style="${STYLE.footer}"><a href="${escapeHtml(content.unsubscribeUrl)}" style="color:#7b8794">${escapeHtml(say('email.unsubscribe'))}</a></p>
+<p style="${STYLE.footer}"><a href="${escapeHtml(content.unsubscribeUrl)}" style="color:#7b8794">${escapeHtml(say('email.unsubscribe.link'))}</a></p>
 </div></body></html>`;
 
   return { subject: threadSubject(content.ticketNumber, content.ticketSubject), text, html };

@@ -13,7 +13,24 @@ export const en = {
     },
   },
   email: {
-    greeting: 'Hello {{name}},',
+    answer: {
+      intro: '{{name}} of the Lex team answered your question:',
+      introMany: 'The Lex team answered your question ({{count}} new messages):',
+    },
+    newTicket: { intro: '{{name}} ({{tenant}}) opened a ticket in {{category}}:' },
+    customerReply: { intro: '{{name}} ({{tenant}}) replied:' },
+    closed: { intro: '{{name}} of the Lex team closed this ticket. Reply to this email to reopen it.' },
+    earlier: 'Earlier in this conversation',
+    open: 'Open the ticket',
+    replyHint: 'Reply to this email to answer; your reply appears in the conversation.',
+    unsubscribe: {
+      link: 'Stop these emails',
+      title: 'Stop notification emails?',
+      question: 'Lex Support will no longer email {{email}} about tickets. You can turn emails on again in the web app.',
+      confirm: 'Stop emails',
+      done: 'Done: Lex Support no longer emails {{email}}.',
+      unknown: 'This link is not valid (any more).',
+    },
   },
 };
 

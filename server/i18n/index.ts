@@ -1,5 +1,5 @@
 import i18next, { type TOptions } from 'i18next';
-import { en } from './en';
+import { en, type Catalog } from './en';
 import { resolveLocale, type Locale } from './locales';
 import { nl } from './nl';
 
@@ -17,11 +17,17 @@ void i18n.init({
   initAsync: false,
 });
 
+/** Every key of a catalog, as `a.b.c`. */
+type KeyPaths<T, Prefix extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : KeyPaths<T[K], `${Prefix}${K}.`>;
+}[keyof T & string];
+export type TextKey = KeyPaths<Catalog>;
+
 /**
  * Server-rendered text (`sso.refusedTitle`, …) in a locale (anything unknown reads as English). `vars` fill
  * `{{name}}` placeholders, HTML-escaped because the text goes into pages; plain-text emails pass
  * `interpolation: { escapeValue: false }`.
  */
-export function t(locale: Locale | string, key: string, vars: TOptions = {}): string {
+export function t(locale: Locale | string, key: TextKey, vars: TOptions = {}): string {
   return i18n.t(key, { ...vars, lng: resolveLocale({ saved: locale }) });
 }

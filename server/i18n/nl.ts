@@ -14,6 +14,23 @@ export const nl: Catalog = {
     },
   },
   email: {
-    greeting: 'Beste {{name}},',
+    answer: {
+      intro: '{{name}} van het Lex-team heeft je vraag beantwoord:',
+      introMany: 'Het Lex-team heeft je vraag beantwoord ({{count}} nieuwe berichten):',
+    },
+    newTicket: { intro: '{{name}} ({{tenant}}) heeft een ticket geopend in {{category}}:' },
+    customerReply: { intro: '{{name}} ({{tenant}}) heeft gereageerd:' },
+    closed: { intro: '{{name}} van het Lex-team heeft dit ticket gesloten. Beantwoord deze e-mail om het weer te openen.' },
+    earlier: 'Eerder in dit gesprek',
+    open: 'Open het ticket',
+    replyHint: 'Beantwoord deze e-mail om te reageren; je reactie verschijnt in het gesprek.',
+    unsubscribe: {
+      link: 'Geen e-mails meer ontvangen',
+      title: 'Geen meldingen meer per e-mail?',
+      question: 'Lex Support mailt {{email}} dan niet meer over tickets. Je kunt e-mails weer aanzetten in de webapp.',
+      confirm: 'Stop de e-mails',
+      done: 'Klaar: Lex Support mailt {{email}} niet meer.',
+      unknown: 'Deze link is niet (meer) geldig.',
+    },
   },
 };

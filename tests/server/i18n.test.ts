@@ -10,7 +10,7 @@ describe('server text in two languages', () => {
     expect(t('nl', 'sso.refusedTitle')).toBe('Inloggen vanuit Lex is niet gelukt');
     expect(t('en', 'sso.refusedTitle')).toBe('Signing in from Lex did not work');
     expect(t('de', 'sso.refusedTitle')).toBe('Signing in from Lex did not work');
-    expect(t('nl', 'email.greeting', { name: 'Anna <b>' })).toBe('Beste Anna &lt;b&gt;,');
+    expect(t('nl', 'email.answer.intro', { name: 'Anna <b>' })).toBe('Anna &lt;b&gt; van het Lex-team heeft je vraag beantwoord:');
   });
 });
 
