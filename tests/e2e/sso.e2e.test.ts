@@ -39,19 +39,36 @@ async function shot(page: Page, name: string) {
   }
 }
 
-it('arrives from Lex on /support/new signed in; the same link again is refused in Dutch', async () => {
+it('arrives from Lex on /support/new signed in, in Dutch, opens a ticket, switches to English; the same link again is refused in Dutch', async () => {
   const context = await browser.newContext({ locale: 'nl-NL' });
   const page = await context.newPage();
-  const link = `${server.origin}/sso?${new URLSearchParams({ token: await mint(lex, customerClaims()), return_to: '/support/new' })}`;
+  const claims = customerClaims({ locale: 'nl' });
+  const link = `${server.origin}/sso?${new URLSearchParams({ token: await mint(lex, claims), return_to: '/support/new' })}`;
 
   const redirects: string[] = [];
   page.on('request', (request) => request.redirectedFrom() && redirects.push(request.url()));
   await page.goto(link);
-  await page.getByLabel('Subject').waitFor({ timeout: WAIT });
+  // Lex's locale claim: the app speaks Dutch at once.
+  await page.getByLabel('Onderwerp').waitFor({ timeout: WAIT });
   expect(new URL(page.url()).pathname).toBe('/support/new');
   expect(redirects).toEqual([`${server.origin}/support/new`]);
-  await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: WAIT });
-  await shot(page, 'sso-arrived');
+  expect(await page.getAttribute('html', 'lang')).toBe('nl');
+  await page.getByRole('button', { name: 'Uitloggen' }).waitFor({ timeout: WAIT });
+  await shot(page, 'sso-arrived-nl');
+
+  await page.getByLabel('Onderwerp').fill('Loonstrook van november ontbreekt');
+  await page.getByLabel('Categorie').selectOption({ label: 'Technisch' });
+  await page.getByLabel('Bericht').fill('In Lex zie ik de loonstrook van november niet staan.');
+  await page.getByRole('button', { name: 'Ticket aanmaken' }).click();
+  await page.getByRole('heading', { name: 'Loonstrook van november ontbreekt' }).waitFor({ timeout: WAIT });
+  await page.getByText('Open', { exact: true }).first().waitFor({ timeout: WAIT });
+
+  await page.getByLabel('Taal').selectOption('en');
+  await page.getByRole('button', { name: 'Close ticket' }).waitFor({ timeout: WAIT });
+  expect(await page.getAttribute('html', 'lang')).toBe('en');
+  const [{ locale }] = await server.sql(`SELECT locale FROM users WHERE email = $1`, [claims.email]);
+  expect(locale).toBe('en');
+  await shot(page, 'sso-ticket-en');
 
   const again = await page.goto(link);
   expect(again?.status()).toBe(401);

@@ -9,14 +9,18 @@ export function EmailSetting() {
   const viewer = useViewer();
   const [save, { loading }] = useMutation(SetNotificationPreferencesDocument);
   return (
-    <label className="topbar__setting">
+    <label className="topbar__setting" title={t('shell.emailMe')}>
       <input
         type="checkbox"
         checked={viewer.emailNotifications}
         disabled={loading}
         onChange={(event) => void save({ variables: { email: event.target.checked } })}
-      />{' '}
-      {t('shell.emailMe')}
+      />
+      {/* On a phone the words give way to an envelope; screen readers still read the words. */}
+      <span className="topbar__setting-icon" aria-hidden="true">
+        ✉
+      </span>
+      <span className="topbar__setting-text">{t('shell.emailMe')}</span>
     </label>
   );
 }
