@@ -11,7 +11,6 @@
  * REDIS_URL (default redis://127.0.0.1:6379). Writes bench/results/soak.json.
  */
 import 'reflect-metadata';
-import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { createClient, Client as WsClient } from 'graphql-ws';
@@ -22,6 +21,7 @@ import { openDatabases } from '../server/db/data-source';
 import { LOGIN, briefOps, subscriptions } from '../tests/helpers/operations';
 import { gql, option, sleep } from './common';
 import { percentile } from './lib/stats';
+import { Server } from './lib/server-child';
 
 const ADMIN_URL = process.env.SOAK_PG_ADMIN_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
@@ -49,55 +49,6 @@ interface Account {
   token: string;
   role: 'customer' | 'superadmin';
   tickets: string[];
-}
-
-class Server {
-  private constructor(
-    readonly process: ChildProcess,
-    readonly url: string,
-    readonly wsUrl: string,
-  ) {}
-
-  static async start(databaseUrl: string): Promise<Server> {
-    const child = spawn(process.execPath, ['--require', `${__dirname}/memory-probe.js`, 'dist/server/main.js'], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL, PORT: '0', RATE_LIMIT_SCALE: '1000', LOG_LEVEL: 'info', NODE_ENV: 'production' },
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    });
-    let output = '';
-    const port = await new Promise<string>((resolve, reject) => {
-      // The log is read until the server says where it listens, then drained unread.
-      child.stdout!.on('data', (chunk) => {
-        if (output === null) return;
-        output += chunk;
-        const match = /localhost:(\d+)\//.exec(output);
-        if (match) {
-          output = null as unknown as string;
-          resolve(match[1]);
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-    });
-    return new Server(child, `http://localhost:${port}/graphql`, `ws://localhost:${port}/graphql`);
-  }
-
-  memory(): Promise<NodeJS.MemoryUsage> {
-    return new Promise((resolve) => {
-      const onMessage = (message: { memory?: NodeJS.MemoryUsage }) => {
-        if (!message.memory) return;
-        this.process.off('message', onMessage);
-        resolve(message.memory);
-      };
-      this.process.on('message', onMessage);
-      this.process.send('memory');
-    });
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => {
-      this.process.once('exit', () => resolve());
-      this.process.kill('SIGTERM');
-    });
-  }
 }
 
 /** One minute's figures. */
@@ -144,7 +95,7 @@ async function main() {
   }
   await db.destroy();
 
-  const server = await Server.start(databaseUrl);
+  const server = await Server.start(databaseUrl, { REDIS_URL });
   const accounts: Account[] = [];
   for (const account of made) {
     const data = await gql(server.url, LOGIN, { email: account.email, password: 'soak-password' });

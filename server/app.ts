@@ -9,13 +9,18 @@ import cors from 'cors';
 import express from 'express';
 import proxyaddr from 'proxy-addr';
 import { DataSource } from 'typeorm';
+import { attachmentsRouter } from './attachments/attachments.route';
+import { AttachmentService } from './attachments/attachments.service';
+import { createStorage } from './attachments/storage';
+import { sweepUnattachedUploads } from './attachments/sweep';
 import { SessionService } from './auth/session.service';
 import { sessionToken } from './auth/session-cookie';
 import { createJtiReplayGuard } from './auth/sso/jti-replay';
 import { ssoVerificationKey } from './auth/sso/sso-keys';
 import { ssoRouter } from './auth/sso/sso.route';
 import { SsoService } from './auth/sso/sso.service';
-import { Config, parseEmailConfig } from './config';
+import { AttachmentsConfig, Config, parseEmailConfig } from './config';
+import { DEFAULT_ATTACHMENT_MAX_MB } from './contract';
 import { Email, JobsOptions } from './email/email';
 import { NotificationPreferences } from './email/notification-preferences';
 import { Context, Services, createLoaders } from './context';
@@ -38,7 +43,7 @@ import { RateLimits, queryRateLimit } from './security/rate-limits';
 import { retryAfterHeader, securityHeaders } from './security/headers';
 
 export interface AppDeps {
-  config: Pick<Config, 'publicOrigins' | 'production' | 'clientDir'> & Partial<Pick<Config, 'redisUrl' | 'redisPrefix' | 'rateLimitScale' | 'trustProxy' | 'sso' | 'email'>>;
+  config: Pick<Config, 'publicOrigins' | 'production' | 'clientDir'> & Partial<Pick<Config, 'redisUrl' | 'redisPrefix' | 'rateLimitScale' | 'trustProxy' | 'sso' | 'email' | 'attachments'>>;
   /** Connections confined by row-level security, for what sessions ask. */
   db: DataSource;
   /** The owner's connections, for work no session asks for (sessions, badges for others). */
@@ -69,7 +74,14 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   const emailConfig = config.email ?? parseEmailConfig({}, config.publicOrigins[0] ?? 'http://localhost', config.production);
   const email = new Email({ config: emailConfig, production: config.production, system, log });
   const commands = new TicketCommands(db, audience, email.outbox);
-  const services: Services = { db, system, sessions, tickets, commands, counts, audience, rateLimits, notificationPreferences: new NotificationPreferences(system) };
+  const attachmentsConfig: AttachmentsConfig = config.attachments ?? {
+    maxBytes: DEFAULT_ATTACHMENT_MAX_MB * 1024 * 1024,
+    storage: { kind: 'disk', dir: path.join('.data', 'attachments') },
+    receivingDir: path.join('.data', 'uploads'),
+  };
+  const attachments = new AttachmentService(db, system, createStorage(attachmentsConfig.storage));
+  const stopSweep = sweepUnattachedUploads(attachments, log);
+  const services: Services = { db, system, sessions, tickets, commands, counts, audience, rateLimits, attachments, notificationPreferences: new NotificationPreferences(system) };
   const schema = await buildSupportSchema(bus);
   const secureCookies = config.publicOrigins[0]?.startsWith('https:') ?? false;
 
@@ -92,6 +104,8 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   };
   // Unsubscribe links (and the development mailbox): plain pages, no session needed.
   app.use(email.routes());
+  app.use('/uploads', cors({ origin: config.publicOrigins, credentials: true }));
+  app.use(attachmentsRouter({ attachments, authenticate, rateLimits, maxBytes: attachmentsConfig.maxBytes, receivingDir: attachmentsConfig.receivingDir, log }));
   app.use(playgroundRouter({ dir: playgroundDir(config.clientDir), production: config.production, viewerOf: (req) => authenticate(req.headers) }));
   const server = createServer(app);
 
@@ -175,6 +189,7 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
         // Requests in flight finish (idle keep-alive connections are closed), then Apollo stops.
         await apollo.stop();
         rateLimits.close();
+        stopSweep();
         jtiReplays?.close();
         // The events of the writes that just committed go out before the caller closes Redis.
         await audience.idle();

@@ -1,5 +1,7 @@
 import { createPublicKey, KeyObject } from 'node:crypto';
+import path from 'node:path';
 import proxyaddr from 'proxy-addr';
+import { DEFAULT_ATTACHMENT_MAX_MB } from './contract';
 
 /** Where the public keys that verify Lex's sign-in tokens come from. */
 export type SsoKeySource =
@@ -47,6 +49,20 @@ export interface Config {
   /** Unset: GET /sso is off (in production) or uses the development key (elsewhere). */
   sso?: SsoConfig;
   email: EmailConfig;
+  attachments: AttachmentsConfig;
+}
+
+/** Where attachments are kept: a folder, or a bucket of any S3-compatible store. */
+export type StorageConfig =
+  | { kind: 'disk'; dir: string }
+  | { kind: 's3'; bucket: string; endpoint?: string; region: string; forcePathStyle: boolean };
+
+export interface AttachmentsConfig {
+  /** Largest file accepted, in bytes (`ATTACHMENT_MAX_MB`). */
+  maxBytes: number;
+  storage: StorageConfig;
+  /** Where uploads are written while they arrive (`DATA_DIR/uploads`): on disk, not a /tmp that may live in memory. */
+  receivingDir: string;
 }
 
 /** Email out and in (docs/architecture.md, email). */
@@ -225,6 +241,38 @@ function parseSso(env: NodeJS.ProcessEnv, production: boolean, dataDir: string):
   return { issuer, audience, keys: pem ? { kind: 'pem', key: parsePublicKey(pem) } : { kind: 'jwks', url: jwksUrl! }, only };
 }
 
+function parseMaxMb(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return DEFAULT_ATTACHMENT_MAX_MB;
+  const mb = Number(raw);
+  // Sizes are GraphQL Ints (32 bits): files stay below 2 GB.
+  if (!Number.isFinite(mb) || mb <= 0 || mb > 2000) throw new ConfigError(`ATTACHMENT_MAX_MB must be a number of megabytes up to 2000, got "${raw}"`);
+  return mb;
+}
+
+/** `STORAGE_URL` unset: a folder under DATA_DIR; `s3://bucket?endpoint=…&region=…&forcePathStyle=true`: a bucket. */
+function parseStorage(raw: string | undefined, dataDir: string): StorageConfig {
+  if (raw === undefined || raw.trim() === '') return { kind: 'disk', dir: path.join(dataDir, 'attachments') };
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new ConfigError('STORAGE_URL is not a valid URL');
+  }
+  if (url.protocol !== 's3:') throw new ConfigError('STORAGE_URL must start with s3:// (unset it to keep files under DATA_DIR)');
+  if (!url.hostname) throw new ConfigError('STORAGE_URL must name a bucket: s3://bucket?region=…');
+  const known = ['endpoint', 'region', 'forcePathStyle'];
+  const unknown = [...url.searchParams.keys()].find((key) => !known.includes(key));
+  if (unknown) throw new ConfigError(`STORAGE_URL has an unknown parameter "${unknown}" (known: ${known.join(', ')})`);
+  const endpoint = parseUrl('STORAGE_URL endpoint', url.searchParams.get('endpoint') ?? undefined, ['https:', 'http:']);
+  return {
+    kind: 's3',
+    bucket: url.hostname,
+    endpoint,
+    region: url.searchParams.get('region') || 'us-east-1',
+    forcePathStyle: parseBoolean('STORAGE_URL forcePathStyle', url.searchParams.get('forcePathStyle') ?? undefined),
+  };
+}
+
 /** Reads and validates the environment once; a bad value stops start-up with a message naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const nodeEnv = env.NODE_ENV ?? 'development';
@@ -253,5 +301,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     sso: parseSso(env, production, dataDir),
     email: parseEmailConfig(env, publicOrigins[0], production),
+    attachments: {
+      maxBytes: parseMaxMb(env.ATTACHMENT_MAX_MB) * 1024 * 1024,
+      storage: parseStorage(env.STORAGE_URL, dataDir),
+      receivingDir: path.join(dataDir, 'uploads'),
+    },
   };
 }

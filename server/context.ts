@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Response } from 'express';
 import { Tenant } from './accounts/tenant.entity';
+import { Attachment } from './attachments/attachment.entity';
+import { AttachmentService } from './attachments/attachments.service';
 import { SessionService } from './auth/session.service';
 import { NotificationPreferences } from './email/notification-preferences';
 import { Viewer } from './auth/viewer';
@@ -28,6 +30,8 @@ export interface Services {
   audience: SupportAudience;
   rateLimits: RateLimits;
   notificationPreferences: NotificationPreferences;
+  /** Uploaded files: storing, reading back, clearing the unattached. */
+  attachments: AttachmentService;
 }
 
 /** Batches the lookups of one request, so a page of tickets costs a fixed number of queries. */
@@ -37,6 +41,8 @@ export interface Loaders {
   replies(page: RepliesPage): DataLoader<string, SupportReply[]>;
   lastReply: DataLoader<string, SupportReply | undefined>;
   ticket: DataLoader<string, SupportTicket | null>;
+  /** The files of each reply. */
+  attachments: DataLoader<string, Attachment[]>;
 }
 
 export interface Context {
@@ -61,7 +67,7 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 
 /** Loaders for one execution: an HTTP request, an operation on a socket, or one event of a subscription. */
 export function createLoaders(services: Services, viewer: Viewer | null): Loaders {
-  const { db, tickets } = services;
+  const { db, tickets, attachments } = services;
   const requireViewer = () => {
     if (!viewer) throw new Error('loaders that read tickets need a viewer');
     return viewer;
@@ -89,5 +95,9 @@ export function createLoaders(services: Services, viewer: Viewer | null): Loader
       return ticketIds.map((id) => replies.find((r) => r.ticketId === id));
     }),
     ticket: new DataLoader(async (ids) => Promise.all(ids.map((id) => tickets.getTicket(requireViewer(), id))), { batch: false }),
+    attachments: new DataLoader(async (replyIds) => {
+      const byReply = groupBy(await attachments.ofReplies(requireViewer(), replyIds), (a) => a.replyId!);
+      return replyIds.map((id) => byReply.get(id) ?? []);
+    }),
   };
 }

@@ -49,3 +49,14 @@ export const APP_ROLE = 'lex_support_app';
  * APP_ROLE that owns nothing and cannot become the owner (server/db/app-login.ts).
  */
 export const APP_LOGIN_ROLE = 'lex_support_app_login';
+
+/** Files attached to one message (a new ticket's or a reply's), at most. */
+export const MAX_ATTACHMENTS_PER_MESSAGE = 10;
+/** Largest file, in MB, when `ATTACHMENT_MAX_MB` is unset. */
+export const DEFAULT_ATTACHMENT_MAX_MB = 25;
+/** Longest stored file name, in characters. */
+export const MAX_FILE_NAME_LENGTH = 255;
+/** Width of image thumbnails, in pixels. */
+export const THUMBNAIL_WIDTH = 320;
+/** Uploads never attached to a message are deleted after this many hours. */
+export const UNATTACHED_UPLOAD_HOURS = 24;

@@ -17,6 +17,7 @@ import { GraphQLDateTimeISO } from 'graphql-scalars';
 import { AuthCheckerInterface, ResolverData, buildSchema } from 'type-graphql';
 import { Role } from './accounts/user.entity';
 import { AccountResolver } from './accounts/account.resolver';
+import { AttachmentResolver, ReplyAttachmentsResolver } from './attachments/attachment.resolver';
 import { AuthResolver } from './auth/auth.resolver';
 import { NotificationPreferencesResolver } from './email/notification-preferences.resolver';
 import { Context } from './context';
@@ -89,7 +90,7 @@ const ROOT_DESCRIPTIONS = {
 export async function buildSupportSchema(pubSub: EventBus = createEventBus(undefined, () => undefined)): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     pubSub,
-    resolvers: [AuthResolver, AccountResolver, NotificationPreferencesResolver, TicketResolver, ReplyResolver, SubscriptionResolver],
+    resolvers: [AuthResolver, AccountResolver, NotificationPreferencesResolver, TicketResolver, ReplyResolver, AttachmentResolver, ReplyAttachmentsResolver, SubscriptionResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker: RoleAuthChecker,
     validate: false,

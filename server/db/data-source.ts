@@ -20,8 +20,10 @@ import { Email1764406000001 } from './migrations/1764406000001-Email';
 import { installJobQueue } from '../jobs/job-queue';
 import { assertConfined, derivedAppUrl, isLoginRefused, provisionAppLogin } from './app-login';
 import { ExternalIds1764405000000 } from './migrations/1764405000000-ExternalIds';
+import { Attachments1764408000000 } from './migrations/1764408000000-Attachments';
+import { Attachment } from '../attachments/attachment.entity';
 
-export const entities = [Tenant, User, Session, SupportTicket, SupportReply];
+export const entities = [Tenant, User, Session, SupportTicket, SupportReply, Attachment];
 export const migrations = [
   Init1764000000000,
   RowLevelSecurity1764100000000,
@@ -34,6 +36,7 @@ export const migrations = [
   ExternalIds1764405000000,
   JobQueue1764406000000,
   Email1764406000001,
+  Attachments1764408000000,
 ];
 
 export function createDataSource(url: string, { poolSize = 10 } = {}): DataSource {

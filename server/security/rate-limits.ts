@@ -21,6 +21,8 @@ const LIMITS = {
   customerReply: { points: 30, seconds: 60 },
   // The Lex team answers all day: at least 120 replies a minute (the floor) with room to spare.
   adminReply: { points: 240, seconds: 60 },
+  // Files per user: a person attaches a few screenshots a message; a script filling the store is held here.
+  upload: { points: 120, seconds: 60 * 60 },
   socketConnect: { points: 60, seconds: 60 },
   socketMessage: { points: 600, seconds: 60 },
 } as const;

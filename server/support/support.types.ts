@@ -3,6 +3,7 @@ import { MAX_REPLIES_PAGE_SIZE, REPLIES_PAGE_SIZE } from '../contract';
 import { SupportTicket } from './ticket.entity';
 import { TicketCategory, TicketStatus } from './ticket-status';
 
+const ATTACHMENT_IDS = 'Files to attach: ids from POST /uploads, your own and not yet attached to a message, each once, at most 10.';
 const CLIENT_MUTATION_ID =
   'A UUID the client makes for each submit and sends again when it retries: a retry returns the first result and writes nothing new';
 
@@ -81,6 +82,9 @@ export class CreateTicketInput {
   @Field({ description: 'The first message of the conversation, 1 to 10,000 characters' })
   message: string;
 
+  @Field(() => [ID], { nullable: true, description: ATTACHMENT_IDS })
+  attachmentIds?: string[] | null;
+
   @Field(() => ID, { nullable: true, description: CLIENT_MUTATION_ID })
   clientMutationId?: string | null;
 }
@@ -92,6 +96,9 @@ export class ReplyToTicketInput {
 
   @Field({ description: '1 to 10,000 characters' })
   message: string;
+
+  @Field(() => [ID], { nullable: true, description: ATTACHMENT_IDS })
+  attachmentIds?: string[] | null;
 
   @Field(() => ID, { nullable: true, description: CLIENT_MUTATION_ID })
   clientMutationId?: string | null;

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { attachUploads, requireAttachmentIds } from '../attachments/attachment-links';
 import { Viewer, isSuperadmin } from '../auth/viewer';
 import { MAX_MESSAGE_LENGTH, MAX_SUBJECT_LENGTH } from '../contract';
 import { hydrate } from '../db/hydrate';
@@ -56,11 +57,12 @@ export class TicketCommands {
     private readonly outbox: TicketChangeOutbox,
   ) {}
 
-  async createTicket(viewer: Author, input: { subject: string; category: TicketCategory; message: string; clientMutationId?: string | null; via?: ReplyChannel }) {
+  async createTicket(viewer: Author, input: { subject: string; category: TicketCategory; message: string; attachmentIds?: string[] | null; clientMutationId?: string | null; via?: ReplyChannel }) {
     if (isSuperadmin(viewer) || !viewer.tenantId) throw forbidden('Only customers open tickets');
     const subject = requireText('subject', input.subject, MAX_SUBJECT_LENGTH);
     const message = requireText('message', input.message, MAX_MESSAGE_LENGTH);
     if (!Object.values(TicketCategory).includes(input.category)) throw badInput('category', 'category is not a known category');
+    const attachmentIds = requireAttachmentIds(input.attachmentIds);
 
     const mutationId = requireMutationId(input.clientMutationId);
     const { ticket } = await this.write(viewer, null, async (manager) => {
@@ -76,15 +78,16 @@ export class TicketCommands {
         [viewer.tenantId, viewer.id, viewer.email, viewer.name, subject, input.category],
       );
       const ticket = hydrate(manager, SupportTicket, row);
-      const reply = await this.insertReply(manager, ticket.id, message, viewer, input.via);
+      const reply = await this.insertReply(manager, ticket.id, message, viewer, attachmentIds, input.via);
       await recordMutation(manager, viewer, mutationId, { ticketId: ticket.id, replyId: null });
       return { ticket, change: { ticket, reply } };
     });
     return ticket;
   }
 
-  async replyToTicket(viewer: Author, input: { ticketId: string; message: string; clientMutationId?: string | null; via?: ReplyChannel }): Promise<SupportReply> {
+  async replyToTicket(viewer: Author, input: { ticketId: string; message: string; attachmentIds?: string[] | null; clientMutationId?: string | null; via?: ReplyChannel }): Promise<SupportReply> {
     const message = requireText('message', input.message, MAX_MESSAGE_LENGTH);
+    const attachmentIds = requireAttachmentIds(input.attachmentIds);
     const mutationId = requireMutationId(input.clientMutationId);
     const { reply } = await this.write(viewer, input.ticketId, async (manager) => {
       const locked = await this.lockTicket(manager, viewer, input.ticketId);
@@ -93,7 +96,7 @@ export class TicketCommands {
         if (!earlier.replyId || earlier.ticketId !== locked.id) throw mutationIdReused();
         return { reply: (await visibleReplies(manager, viewer).andWhere('r.id = :id', { id: earlier.replyId }).getOne())! };
       }
-      const reply = await this.insertReply(manager, locked.id, message, viewer, input.via);
+      const reply = await this.insertReply(manager, locked.id, message, viewer, attachmentIds, input.via);
       const ticket = await this.applyEvent(manager, locked, reply.isAdmin ? 'adminReply' : 'customerReply', sideOf(viewer));
       await recordMutation(manager, viewer, mutationId, { ticketId: ticket.id, replyId: reply.id });
       return { reply, change: { ticket, reply, previousStatus: locked.status } };
@@ -192,7 +195,8 @@ export class TicketCommands {
     return hydrate(manager, SupportTicket, row);
   }
 
-  private async insertReply(manager: EntityManager, ticketId: string, message: string, author: Author, via = ReplyChannel.WEB) {
+  /** Inserts a reply with its files (the author's own uploads, locked and attached in this transaction). */
+  private async insertReply(manager: EntityManager, ticketId: string, message: string, author: Author, attachmentIds: string[], via = ReplyChannel.WEB) {
     const [row] = await manager.query(`INSERT INTO support_replies (ticket_id, message, is_admin, sender_name, via) VALUES ($1, $2, $3, $4, $5) RETURNING *`, [
       ticketId,
       message,
@@ -200,7 +204,9 @@ export class TicketCommands {
       author.name,
       via,
     ]);
-    return hydrate(manager, SupportReply, row);
+    const reply = hydrate(manager, SupportReply, row);
+    await attachUploads(manager, author, reply.id, attachmentIds);
+    return reply;
   }
 }
 

@@ -7,6 +7,7 @@ export function reply(over: Partial<ReplyFieldsFragment> & { id: string; created
     message: `message ${over.id}`,
     isAdmin: false,
     senderName: 'Cora Customer',
+    attachments: [],
     ...over,
   };
 }

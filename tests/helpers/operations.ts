@@ -19,14 +19,27 @@ export interface CreateTicketInput {
   subject: string;
   category: TicketCategory;
   message: string;
+  attachmentIds?: string[];
   clientMutationId?: string;
 }
 
 export interface ReplyToTicketInput {
   ticketId: string;
   message: string;
+  attachmentIds?: string[];
   clientMutationId?: string;
 }
+
+/** A file as replies list it. */
+export interface Attachment {
+  id: string;
+  name: string;
+  size: number;
+  contentType: string;
+  url: string;
+  thumbnailUrl: string | null;
+}
+const ATTACHMENT = 'id name size contentType url thumbnailUrl';
 
 export interface SupportTicketFilter {
   status?: TicketStatus;
@@ -89,6 +102,13 @@ export const ops = {
   ),
   createTicket: operation<{ createTicket: Ticket }, { input: CreateTicketInput }>(
     `mutation ($input: CreateTicketInput!) { createTicket(input: $input) { ${TICKET} } }`,
+  ),
+  /** The files of each reply of a ticket. */
+  ticketAttachments: operation<{ supportTicket: { replies: { id: string; attachments: Attachment[] }[] } | null }, { id: string }>(
+    `query ($id: ID!) { supportTicket(id: $id) { replies { id attachments { ${ATTACHMENT} } } } }`,
+  ),
+  replyWithAttachments: operation<{ replyToTicket: Reply & { attachments: Attachment[] } }, { input: ReplyToTicketInput }>(
+    `mutation ($input: ReplyToTicketInput!) { replyToTicket(input: $input) { ${REPLY} attachments { ${ATTACHMENT} } } }`,
   ),
   replyToTicket: operation<{ replyToTicket: Reply & { ticket: { status: TicketStatus } } }, { input: ReplyToTicketInput }>(
     `mutation ($input: ReplyToTicketInput!) { replyToTicket(input: $input) { ${REPLY} ticket { status } } }`,

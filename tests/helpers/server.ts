@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { App, createApp } from '../../server/app';
@@ -13,6 +16,8 @@ export interface TestServer {
   wsUrl: string;
   origin: string;
   databaseUrl: string;
+  /** DATA_DIR: attachments are under `attachments/` unless STORAGE_URL is set. */
+  dataDir: string;
   /** The server's own connections, as the login role row-level security confines. */
   db: DataSource;
   /** The server's system connections, as the tables' owner (accounts, sessions). */
@@ -51,6 +56,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const bus = createEventBus(redisUrl, (message) => log.warn(message), redisPrefix);
   // The origin is only known once listening; allow any loopback origin of the test's own port below.
   const production = options.env?.NODE_ENV === 'production';
+  // Files of each server in a folder of its own, removed with it (unless the test gave DATA_DIR).
+  const ownDataDir = options.env?.DATA_DIR ? undefined : await mkdtemp(path.join(tmpdir(), 'lex-test-data-'));
+  const dataDir = options.env?.DATA_DIR ?? ownDataDir!;
   const config = {
     publicOrigins: (options.env?.PUBLIC_ORIGIN ?? '').split(',').filter(Boolean),
     production,
@@ -62,6 +70,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     rateLimitScale: Number(options.env?.RATE_LIMIT_SCALE ?? 1000),
     trustProxy: loadConfig({ TRUST_PROXY: options.env?.TRUST_PROXY }).trustProxy,
     sso: options.sso,
+    attachments: loadConfig({ DATA_DIR: dataDir, ATTACHMENT_MAX_MB: options.env?.ATTACHMENT_MAX_MB, STORAGE_URL: options.env?.STORAGE_URL }).attachments,
   };
   const jobs = options.jobs ? { ownerUrl: databaseUrl, pollIntervalMs: 100 } : undefined;
   const app = await createApp({ config, db, system, bus, log, jobs });
@@ -76,6 +85,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     wsUrl: `ws://localhost:${port}/graphql`,
     origin,
     databaseUrl,
+    dataDir,
     db,
     system,
     app,
@@ -87,6 +97,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await bus.close();
       await databases.destroy();
       await ownDatabase?.drop();
+      if (ownDataDir) await rm(ownDataDir, { recursive: true, force: true });
     },
   };
 }

@@ -18,6 +18,7 @@ describe('configuration', () => {
       trustProxy: false,
       // Outside production, sign-in from Lex works with the development key (npm run sso -- token).
       sso: { issuer: 'lex-development', audience: 'lex-support', keys: { kind: 'development', dataDir: '.data' }, only: false },
+      attachments: { maxBytes: 25 * 1024 * 1024, storage: { kind: 'disk', dir: '.data/attachments' }, receivingDir: '.data/uploads' },
       // No SMTP_URL: development keeps every email in the outbox (/dev/mailbox).
       email: {
         mailFrom: 'Lex Support <support@localhost>',
@@ -64,8 +65,11 @@ describe('configuration', () => {
       PORT: '8080',
       PUBLIC_ORIGIN: 'https://support.lex.example, https://lex.example/',
       NODE_ENV: 'production',
+      ATTACHMENT_MAX_MB: '10',
+      STORAGE_URL: 's3://lex-files?endpoint=http://minio:9000&region=eu-west-1&forcePathStyle=true',
     });
     expect(config).toMatchObject({
+      attachments: { maxBytes: 10 * 1024 * 1024, storage: { kind: 's3', bucket: 'lex-files', endpoint: 'http://minio:9000', region: 'eu-west-1', forcePathStyle: true } },
       databaseUrl: 'postgres://u@db:5432/lex',
       databaseAppUrl: 'postgres://app@db:5432/lex',
       redisUrl: 'redis://cache:6379',
@@ -108,6 +112,12 @@ describe('configuration', () => {
     [{ SSO_ONLY: 'true' }, /^SSO_ONLY=true needs SSO_ISSUER/],
     [{ REDIS_PREFIX: 'lex support' }, /^REDIS_PREFIX/],
     [{ REDIS_PREFIX: 'x'.repeat(65) }, /^REDIS_PREFIX/],
+    [{ ATTACHMENT_MAX_MB: 'lots' }, /^ATTACHMENT_MAX_MB/],
+    [{ ATTACHMENT_MAX_MB: '4096' }, /^ATTACHMENT_MAX_MB/],
+    [{ STORAGE_URL: 'ftp://files' }, /^STORAGE_URL must start with s3:/],
+    [{ STORAGE_URL: 's3://bucket?endpoint=minio:9000' }, /^STORAGE_URL endpoint/],
+    [{ STORAGE_URL: 's3://bucket?region=eu&acl=public-read' }, /^STORAGE_URL has an unknown parameter "acl"/],
+    [{ STORAGE_URL: 's3://bucket?forcePathStyle=yes' }, /^STORAGE_URL forcePathStyle/],
   ])('refuses %j with a message that names the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

@@ -9,9 +9,11 @@ interface BubbleProps {
   pending?: boolean;
   /** Plain text: rendered as text, never as markup. */
   message: string;
+  /** Shown under the text: the message's files. */
+  files?: ReactNode;
 }
 
-export function Bubble({ side, sender, team, time, pending, message }: BubbleProps) {
+export function Bubble({ side, sender, team, time, pending, message, files }: BubbleProps) {
   const { t } = useTranslation();
   return (
     <div className={`bubble bubble--${side}${pending ? ' bubble--pending' : ''}`}>
@@ -20,7 +22,10 @@ export function Bubble({ side, sender, team, time, pending, message }: BubblePro
         {team && <span className="bubble__team">{team}</span>}
         <span className="bubble__time">{pending ? t('common.sending') : time}</span>
       </div>
-      <div className="bubble__body">{message}</div>
+      <div className="bubble__body">
+        {message}
+        {files}
+      </div>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ReplyAttachments } from '../attachments/ReplyAttachments';
 import { Bubble } from '../design';
 import type { ReplyFieldsFragment } from '../gql/graphql';
 import { formatBubbleTime, formatDateTime } from '../lib/time';
@@ -83,6 +84,7 @@ export function Conversation({ replies, viewerIsAdmin }: ConversationProps) {
                   team={r.isAdmin ? t('common.lexTeam') : undefined}
                   pending={isOptimistic(r)}
                   message={r.message}
+                  files={<ReplyAttachments attachments={r.attachments} />}
                   time={
                     <time dateTime={r.createdAt} title={formatDateTime(r.createdAt)}>
                       {formatBubbleTime(r.createdAt, now)}

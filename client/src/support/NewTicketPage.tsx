@@ -2,6 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { useMutation } from '@apollo/client/react';
+import { AttachmentPicker, DropZone } from '../attachments/AttachmentPicker';
+import { useUploads } from '../attachments/useUploads';
 import { newMutationId } from '../lib/mutation-id';
 import { Alert, Button, Card, Field, Select, TextAreaField } from '../design';
 import { CreateTicketDocument, type TicketCategory } from '../gql/graphql';
@@ -38,6 +40,7 @@ export function NewTicketPage() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [createTicket, { loading }] = useMutation(CreateTicketDocument);
+  const files = useUploads();
   // One id per submit of these values: a double click or a retry after a timeout makes one ticket.
   const [submitId, setSubmitId] = useState(newMutationId);
 
@@ -52,6 +55,10 @@ export function NewTicketPage() {
     setFormError(null);
     const local = validateNewTicket(values);
     setErrors(local);
+    if (files.busy) {
+      setFormError(t('attachments.wait'));
+      return;
+    }
     if (Object.keys(local).length > 0) {
       const first = e.currentTarget.querySelector<HTMLElement>('[aria-invalid="true"]');
       first?.focus();
@@ -64,6 +71,7 @@ export function NewTicketPage() {
             subject: values.subject.trim(),
             category: values.category as TicketCategory,
             message: values.message.trim(),
+            attachmentIds: files.ids,
             clientMutationId: submitId,
           },
         },
@@ -95,6 +103,7 @@ export function NewTicketPage() {
         </div>
       </div>
       <Card as="section">
+        <DropZone onFiles={files.add}>
         <form className="stack" onSubmit={onSubmit} noValidate aria-label={t('newTicket.title')}>
           {formError && <Alert tone="error">{formError}</Alert>}
           <Field
@@ -128,6 +137,7 @@ export function NewTicketPage() {
             hint={t('newTicket.messageHint')}
             required
           />
+          <AttachmentPicker uploads={files.uploads} onFiles={files.add} onRemove={files.remove} />
           <div className="form-actions">
             <Link to="/support" className="btn btn--ghost">
               {t('common.cancel')}
@@ -137,6 +147,7 @@ export function NewTicketPage() {
             </Button>
           </div>
         </form>
+        </DropZone>
       </Card>
     </div>
   );

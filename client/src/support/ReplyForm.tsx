@@ -1,6 +1,8 @@
 import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useMutation } from '@apollo/client/react';
 import { useTranslation } from 'react-i18next';
+import { AttachmentPicker, DropZone } from '../attachments/AttachmentPicker';
+import { useUploads } from '../attachments/useUploads';
 import { Button } from '../design';
 import { ReplyToTicketDocument, type TicketStatus, type ViewerFragment } from '../gql/graphql';
 import { fieldErrors, friendlyMessage } from '../lib/errors';
@@ -23,6 +25,7 @@ export function ReplyForm({ ticket, viewer }: ReplyFormProps) {
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [reply, { loading }] = useMutation(ReplyToTicketDocument);
+  const files = useUploads();
   // Sending the same words again after a failure reuses their id, so a reply that did arrive is not doubled.
   const attempt = useRef<{ message: string; id: string } | null>(null);
   const isAdmin = viewer.role === 'SUPERADMIN';
@@ -38,14 +41,20 @@ export function ReplyForm({ ticket, viewer }: ReplyFormProps) {
       setError(`Keep the message to ${MESSAGE_MAX.toLocaleString('en-GB')} characters or fewer.`);
       return;
     }
+    if (files.busy) {
+      setError(t('attachments.wait'));
+      return;
+    }
     setError(null);
     setText('');
-    if (attempt.current?.message !== message) attempt.current = { message, id: newMutationId() };
+    const attachmentIds = files.ids;
+    const attemptKey = `${message}\0${attachmentIds.join()}`;
+    if (attempt.current?.message !== attemptKey) attempt.current = { message: attemptKey, id: newMutationId() };
     const clientMutationId = attempt.current.id;
     const now = new Date().toISOString();
     try {
       await reply({
-        variables: { input: { ticketId: ticket.id, message, clientMutationId } },
+        variables: { input: { ticketId: ticket.id, message, attachmentIds, clientMutationId } },
         optimisticResponse: {
           replyToTicket: {
             __typename: 'SupportReply',
@@ -55,6 +64,8 @@ export function ReplyForm({ ticket, viewer }: ReplyFormProps) {
             isAdmin,
             senderName: viewer.name,
             createdAt: now,
+            // The files show once the server answers (with their URLs); until then the chips stay in the composer.
+            attachments: [],
             ticket: {
               __typename: 'SupportTicket',
               id: ticket.id,
@@ -72,6 +83,7 @@ export function ReplyForm({ ticket, viewer }: ReplyFormProps) {
         },
       });
       attempt.current = null;
+      files.clear();
     } catch (err) {
       setText((current) => current || message);
       setError(fieldErrors(err).message ?? friendlyMessage(err));
@@ -91,6 +103,7 @@ export function ReplyForm({ ticket, viewer }: ReplyFormProps) {
   }
 
   return (
+    <DropZone onFiles={files.add}>
     <form className="reply-form" onSubmit={onSubmit} aria-label={t('reply.label')}>
       <label className="field__label" htmlFor={id}>
         {t('reply.yourReply')}
@@ -115,14 +128,16 @@ export function ReplyForm({ ticket, viewer }: ReplyFormProps) {
           {error}
         </span>
       )}
+      <AttachmentPicker uploads={files.uploads} onFiles={files.add} onRemove={files.remove} />
       <div className="reply-form__bar">
         <span className="field__hint" id={`${id}-hint`}>
           {t(closed ? 'reply.closedHint' : 'reply.shortcut')}
         </span>
-        <Button type="submit" loading={loading && !text} disabled={!text.trim()}>
+        <Button type="submit" loading={loading && !text} disabled={!text.trim() || files.busy}>
           {t('reply.send')}
         </Button>
       </div>
     </form>
+    </DropZone>
   );
 }
