@@ -37,7 +37,11 @@ async function admin(sql: string) {
 async function upload(origin: string, token: string, name: string, bytes: Buffer): Promise<string> {
   const form = new FormData();
   form.append('file', new Blob([bytes]), name);
-  const response = await fetch(`${origin}/uploads`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' }, body: form });
+  const response = await fetch(`${origin}/uploads`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' },
+    body: form,
+  });
   const body = (await response.json()) as { id?: string };
   if (response.status !== 201 || !body.id) throw new Error(`upload of ${name} answered ${response.status}: ${JSON.stringify(body)}`);
   return body.id;
@@ -48,7 +52,13 @@ async function main() {
   await admin(`CREATE DATABASE ${DATABASE}`);
   const databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${DATABASE}`);
   const db = await openDatabases(databaseUrl, { poolSize: 1 });
-  await new UsersService(db.system).add({ email: 'bench@uploads.example', name: 'Bench', password: 'bench-password', role: 'customer', tenant: 'Bench' });
+  await new UsersService(db.system).add({
+    email: 'bench@uploads.example',
+    name: 'Bench',
+    password: 'bench-password',
+    role: 'customer',
+    tenant: 'Bench',
+  });
   await db.destroy();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'lex-bench-uploads-'));
   const server = await Server.start(databaseUrl, { DATA_DIR: dataDir, ATTACHMENT_MAX_MB: String(mb) });
@@ -71,9 +81,16 @@ async function main() {
     const rssGrowthMb = (peak - before) / (1024 * 1024);
     const throughputMbPerS = (concurrent * file.length) / (1024 * 1024) / seconds;
 
-    const image = await sharp({ create: { width: 2400, height: 1600, channels: 3, background: '#3366cc' } }).png().toBuffer();
+    const image = await sharp({ create: { width: 2400, height: 1600, channels: 3, background: '#3366cc' } })
+      .png()
+      .toBuffer();
     const imageId = await upload(origin, token, 'screen.png', image);
-    await gql(server.url, ops.createTicket, { input: { subject: 'Bench', category: 'TECHNICAL', message: 'Thumbnails', attachmentIds: [imageId] } }, token);
+    await gql(
+      server.url,
+      ops.createTicket,
+      { input: { subject: 'Bench', category: 'TECHNICAL', message: 'Thumbnails', attachmentIds: [imageId] } },
+      token,
+    );
     const ttfb: number[] = [];
     for (let i = 0; i < thumbnails; i++) {
       const t0 = performance.now();
@@ -93,7 +110,9 @@ async function main() {
       thumbnailTtfbMs: { p50: Number(percentile(ttfb, 50).toFixed(2)), p95: Number(percentile(ttfb, 95).toFixed(2)) },
     };
     log(JSON.stringify(results, null, 2));
-    log(`RSS growth ${results.rssGrowthMb} MB for ${concurrent} × ${results.fileMb} MB: ${rssGrowthMb < 50 ? 'within' : 'OVER'} the 50 MB target`);
+    log(
+      `RSS growth ${results.rssGrowthMb} MB for ${concurrent} × ${results.fileMb} MB: ${rssGrowthMb < 50 ? 'within' : 'OVER'} the 50 MB target`,
+    );
     mkdirSync('bench/results', { recursive: true });
     writeFileSync('bench/results/uploads.json', `${JSON.stringify(results, null, 2)}\n`);
   } finally {

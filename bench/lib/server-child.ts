@@ -13,7 +13,15 @@ export class Server {
 
   static async start(databaseUrl: string, env: NodeJS.ProcessEnv = {}): Promise<Server> {
     const child = spawn(process.execPath, ['--require', `${__dirname}/../memory-probe.js`, 'dist/server/main.js'], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', RATE_LIMIT_SCALE: '1000', LOG_LEVEL: 'info', NODE_ENV: 'production', ...env },
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        PORT: '0',
+        RATE_LIMIT_SCALE: '1000',
+        LOG_LEVEL: 'info',
+        NODE_ENV: 'production',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });
     let output = '';

@@ -7,7 +7,8 @@ import { isUuid } from '../support/support-input';
 /** Checks the shape of `attachmentIds` before any transaction: at most 10 ids, each a UUID, each once. */
 export function requireAttachmentIds(ids: readonly string[] | null | undefined): string[] {
   const list = [...(ids ?? [])];
-  if (list.length > MAX_ATTACHMENTS_PER_MESSAGE) throw badInput('attachmentIds', `attachmentIds may name at most ${MAX_ATTACHMENTS_PER_MESSAGE} files per message`);
+  if (list.length > MAX_ATTACHMENTS_PER_MESSAGE)
+    throw badInput('attachmentIds', `attachmentIds may name at most ${MAX_ATTACHMENTS_PER_MESSAGE} files per message`);
   if (new Set(list).size !== list.length) throw badInput('attachmentIds', 'attachmentIds names a file more than once');
   if (!list.every(isUuid)) throw badInput('attachmentIds', 'attachmentIds must name your own uploads, not yet attached to a message');
   return list;
@@ -24,6 +25,7 @@ export async function attachUploads(manager: EntityManager, author: Actor, reply
     `SELECT id FROM attachments WHERE id = ANY($1) AND uploader_id = $2 AND reply_id IS NULL FOR UPDATE`,
     [ids, author.id],
   );
-  if (locked.length !== ids.length) throw badInput('attachmentIds', 'attachmentIds must name your own uploads, not yet attached to a message');
+  if (locked.length !== ids.length)
+    throw badInput('attachmentIds', 'attachmentIds must name your own uploads, not yet attached to a message');
   await manager.query(`UPDATE attachments SET reply_id = $1 WHERE id = ANY($2)`, [replyId, ids]);
 }

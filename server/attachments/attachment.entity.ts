@@ -15,7 +15,9 @@ export class Attachment {
   @Column({ name: 'reply_id', type: 'uuid', nullable: true })
   replyId: string | null;
 
-  @Field({ description: 'The file name as uploaded, without any folder, control or direction-override characters; at most 255 characters.' })
+  @Field({
+    description: 'The file name as uploaded, without any folder, control or direction-override characters; at most 255 characters.',
+  })
   @Column('text')
   name: string;
 

@@ -6,12 +6,18 @@ import { Attachment } from './attachment.entity';
 
 @Resolver(() => Attachment)
 export class AttachmentResolver {
-  @FieldResolver(() => String, { description: 'Where the file downloads, for those who may see its message (same origin as the API; sent with the session cookie or Bearer token).' })
+  @FieldResolver(() => String, {
+    description:
+      'Where the file downloads, for those who may see its message (same origin as the API; sent with the session cookie or Bearer token).',
+  })
   url(@Root() attachment: Attachment): string {
     return `/attachments/${attachment.id}/${encodeURIComponent(attachment.name)}`;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'A small WebP preview (at most 320 px wide) of an image; null for other files.' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'A small WebP preview (at most 320 px wide) of an image; null for other files.',
+  })
   thumbnailUrl(@Root() attachment: Attachment): string | null {
     return attachment.thumbnailKey ? `/attachments/${attachment.id}/thumbnail` : null;
   }

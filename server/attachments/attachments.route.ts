@@ -60,7 +60,12 @@ export function attachmentsRouter({ attachments, authenticate, rateLimits, maxBy
       upload = await receiveUpload(req, maxBytes, receivingDir);
       const kind = await sniffFileKind(upload.head, upload.name);
       if (!kind.allowed) throw new UploadRefused(415, `${upload.name} is ${kind.described}, which cannot be attached`);
-      const stored = await attachments.store(viewer, { path: upload.path, name: upload.name, contentType: kind.contentType, image: kind.image });
+      const stored = await attachments.store(viewer, {
+        path: upload.path,
+        name: upload.name,
+        contentType: kind.contentType,
+        image: kind.image,
+      });
       res.status(201).json({ id: stored.id, name: stored.name, size: stored.size, contentType: stored.contentType });
     } catch (error) {
       if (error instanceof UploadRefused) return fail(res, error.status, ErrorCode.BAD_USER_INPUT, error.message, 'file');
@@ -71,22 +76,24 @@ export function attachmentsRouter({ attachments, authenticate, rateLimits, maxBy
     }
   });
 
-  const download = (part: 'file' | 'thumbnail'): express.RequestHandler => async (req, res) => {
-    const viewer = await authenticate(req.headers);
-    // Signed out, someone else's, guessed or missing: the same answer.
-    const found = viewer && (await attachments.open(viewer, String(req.params.id), part));
-    if (!found) return fail(res, 404, ErrorCode.NOT_FOUND, 'Attachment not found');
-    const { attachment, body } = found;
-    const type = part === 'thumbnail' ? 'image/webp' : attachment.contentType;
-    res.setHeader('Content-Type', type.startsWith('text/') ? `${type}; charset=utf-8` : type);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    // Whatever a browser makes of the bytes, it runs no script and reaches no origin.
-    res.setHeader('Content-Security-Policy', 'sandbox');
-    res.setHeader('Content-Disposition', disposition(INLINE.has(type) ? 'inline' : 'attachment', attachment.name));
-    res.setHeader('Cache-Control', 'private, max-age=3600');
-    if (part === 'file') res.setHeader('Content-Length', String(attachment.size));
-    await pipeline(body, res).catch((error) => log.warn({ err: error, attachment: attachment.id }, 'attachment download ended early'));
-  };
+  const download =
+    (part: 'file' | 'thumbnail'): express.RequestHandler =>
+    async (req, res) => {
+      const viewer = await authenticate(req.headers);
+      // Signed out, someone else's, guessed or missing: the same answer.
+      const found = viewer && (await attachments.open(viewer, String(req.params.id), part));
+      if (!found) return fail(res, 404, ErrorCode.NOT_FOUND, 'Attachment not found');
+      const { attachment, body } = found;
+      const type = part === 'thumbnail' ? 'image/webp' : attachment.contentType;
+      res.setHeader('Content-Type', type.startsWith('text/') ? `${type}; charset=utf-8` : type);
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      // Whatever a browser makes of the bytes, it runs no script and reaches no origin.
+      res.setHeader('Content-Security-Policy', 'sandbox');
+      res.setHeader('Content-Disposition', disposition(INLINE.has(type) ? 'inline' : 'attachment', attachment.name));
+      res.setHeader('Cache-Control', 'private, max-age=3600');
+      if (part === 'file') res.setHeader('Content-Length', String(attachment.size));
+      await pipeline(body, res).catch((error) => log.warn({ err: error, attachment: attachment.id }, 'attachment download ended early'));
+    };
   router.get('/attachments/:id/thumbnail', download('thumbnail'));
   router.get('/attachments/:id/:name', download('file'));
   return router;

@@ -134,7 +134,10 @@ export class AttachmentService {
     if (!isUuid(id)) return null;
     const attachment = await withViewer(this.db, viewer, async (manager) => {
       const { where, parameters } = visibleAttachments(manager, viewer);
-      const [row] = await manager.query(`SELECT a.* FROM attachments a WHERE a.id = $${parameters.length + 1} AND ${where}`, [...parameters, id]);
+      const [row] = await manager.query(`SELECT a.* FROM attachments a WHERE a.id = $${parameters.length + 1} AND ${where}`, [
+        ...parameters,
+        id,
+      ]);
       return row ? hydrate(manager, Attachment, row) : null;
     });
     const key = part === 'file' ? attachment?.storageKey : attachment?.thumbnailKey;
@@ -157,7 +160,12 @@ export class AttachmentService {
         [UNATTACHED_UPLOAD_HOURS, batch],
       );
       if (!rows.length) return 0;
-      await Promise.all(rows.flatMap((row) => [row.storage_key, row.thumbnail_key]).filter((key): key is string => !!key).map((key) => this.storage.delete(key)));
+      await Promise.all(
+        rows
+          .flatMap((row) => [row.storage_key, row.thumbnail_key])
+          .filter((key): key is string => !!key)
+          .map((key) => this.storage.delete(key)),
+      );
       await manager.query(`DELETE FROM attachments WHERE id = ANY($1)`, [rows.map((row) => row.id)]);
       return rows.length;
     });

@@ -1,9 +1,7 @@
 import FileType from 'file-type';
 
 /** What the first bytes of an upload say it is. */
-export type FileKind =
-  | { allowed: true; contentType: string; image: boolean }
-  | { allowed: false; described: string };
+export type FileKind = { allowed: true; contentType: string; image: boolean } | { allowed: false; described: string };
 
 /** The types people attach to support messages, by what file-type finds in the bytes. */
 const ALLOWED: Record<string, { image: boolean }> = {
@@ -54,7 +52,11 @@ export async function sniffFileKind(head: Buffer, name: string): Promise<FileKin
 
 /** Text whose first non-blank character opens a tag is a document a browser would render: what kind, or null. */
 function markupIn(head: Buffer): string | null {
-  const text = head.toString('utf8').replace(/^\uFEFF/, '').trimStart().toLowerCase();
+  const text = head
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .toLowerCase();
   if (!text.startsWith('<')) return null;
   if (/<svg[\s>]/.test(text)) return DESCRIBED['image/svg+xml'];
   if (/<(!doctype\s+)?html/.test(text) || !text.startsWith('<?xml')) return DESCRIBED['text/html'];

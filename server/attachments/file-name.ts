@@ -2,6 +2,7 @@ import { MAX_FILE_NAME_LENGTH } from '../contract';
 
 // Control characters, and the bidirectional overrides and isolates that make "exe.pdf" look like
 // "fdp.exe" (U+202A–202E, U+2066–2069), plus the marks U+200E/200F.
+// eslint-disable-next-line no-control-regex -- removing control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**

@@ -94,15 +94,23 @@ export function receiveUpload(request: IncomingMessage, maxBytes: number, receiv
           await upload.discard();
           reject(refusal);
         },
-        (error) => reject(refusal ?? (error instanceof UploadRefused ? error : new UploadRefused(400, 'The upload was cut off before its end'))),
+        (error) =>
+          reject(refusal ?? (error instanceof UploadRefused ? error : new UploadRefused(400, 'The upload was cut off before its end'))),
       );
     });
     parser.on('error', (error) => {
       // Busboy refuses part headers with raw control characters (a file name with a bell in it) itself.
-      const cutOff = error instanceof UploadRefused ? error : new UploadRefused(400, 'The upload is not well-formed multipart/form-data (are there control characters in the file name?)');
+      const cutOff =
+        error instanceof UploadRefused
+          ? error
+          : new UploadRefused(400, 'The upload is not well-formed multipart/form-data (are there control characters in the file name?)');
       current?.destroy(cutOff);
       if (!received) reject(cutOff);
-      else received.then((upload) => upload.discard().then(() => reject(cutOff)), () => reject(cutOff));
+      else
+        received.then(
+          (upload) => upload.discard().then(() => reject(cutOff)),
+          () => reject(cutOff),
+        );
     });
     // Past the limit busboy reads the rest of the body unkept, so that the client gets its 413; a body
     // far past it (a client that never stops) is cut off instead.

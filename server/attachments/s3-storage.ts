@@ -20,7 +20,12 @@ export class S3Storage implements AttachmentStorage {
   async put(key: string, body: Readable): Promise<void> {
     // Multipart in parts of 5 MB, one at a time: memory stays small whatever the file's size, and a
     // failed upload is aborted (nothing left under the key).
-    await new Upload({ client: this.client, params: { Bucket: this.bucket, Key: key, Body: body }, queueSize: 1, partSize: 5 * 1024 * 1024 }).done();
+    await new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: key, Body: body },
+      queueSize: 1,
+      partSize: 5 * 1024 * 1024,
+    }).done();
   }
 
   async get(key: string): Promise<Readable | null> {

@@ -60,7 +60,13 @@ describe('attachments in the browser', () => {
   let server: TestServer;
   let browser: Browser;
   const pageErrors: string[] = [];
-  const customer = { email: 'ella@acme-legal.example', name: 'Ella Jansen', password: 'customer-pass-1', role: 'customer' as const, tenant: 'Acme Legal' };
+  const customer = {
+    email: 'ella@acme-legal.example',
+    name: 'Ella Jansen',
+    password: 'customer-pass-1',
+    role: 'customer' as const,
+    tenant: 'Acme Legal',
+  };
   const admin = { email: 'sam@lex.example', name: 'Sam Lex', password: 'admin-pass-123', role: 'superadmin' as const };
 
   beforeAll(async () => {
@@ -87,7 +93,11 @@ describe('attachments in the browser', () => {
     await customerPage.getByLabel('Category').selectOption({ label: 'Technical' });
     await customerPage.getByLabel('Message').fill('Here is a screenshot of the error.');
     await paste(customerPage, 'textarea[name="message"]', { name: 'screenshot.png', type: 'image/png', content: 'png' });
-    await paste(customerPage, 'textarea[name="message"]', { name: 'logo.svg', type: 'image/svg+xml', content: '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>' });
+    await paste(customerPage, 'textarea[name="message"]', {
+      name: 'logo.svg',
+      type: 'image/svg+xml',
+      content: '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    });
     await customerPage.getByText('logo.svg is an SVG image, which cannot be attached').waitFor({ timeout: WAIT });
     await customerPage.locator('.file-chip--done', { hasText: 'screenshot.png' }).waitFor({ timeout: WAIT });
     await shot(customerPage, 'attachments-new-ticket');

@@ -3,7 +3,13 @@ import type { TestServer } from './server';
 
 export interface UploadAnswer {
   status: number;
-  body: { id?: string; name?: string; size?: number; contentType?: string; errors?: { message: string; extensions: { code: string; field?: string } }[] };
+  body: {
+    id?: string;
+    name?: string;
+    size?: number;
+    contentType?: string;
+    errors?: { message: string; extensions: { code: string; field?: string } }[];
+  };
 }
 
 /** POST /uploads as the web app sends it: one part named file, the preflight header, a Bearer token. */
@@ -24,7 +30,11 @@ export async function upload(
 }
 
 /** An upload that must succeed: its id. */
-export async function uploaded(server: Pick<TestServer, 'origin'>, token: string, file: { name: string; bytes: Uint8Array | Buffer }): Promise<string> {
+export async function uploaded(
+  server: Pick<TestServer, 'origin'>,
+  token: string,
+  file: { name: string; bytes: Uint8Array | Buffer },
+): Promise<string> {
   const answer = await upload(server, token, file);
   if (answer.status !== 201) throw new Error(`upload of ${file.name} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   return answer.body.id!;

@@ -65,22 +65,37 @@ describe('S3Storage', () => {
 
 describe('attachments on S3', () => {
   it('stores an upload and its thumbnail in the bucket and serves them to the ticket owner', async () => {
-    const png = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#00aa66' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#00aa66' } })
+      .png()
+      .toBuffer();
     const image = await uploaded(desk.server, desk.customer.token, { name: 'screen.png', bytes: png });
     const log = await uploaded(desk.server, desk.customer.token, { name: 'app.log', bytes: Buffer.from('started\n') });
     expect(await keysInBucket()).toEqual(expect.arrayContaining([image, `${image}.webp`, log]));
 
-    const ticket = (await ok(desk.server, ops.createTicket, { input: { subject: 'S3', category: 'TECHNICAL', message: 'Files', attachmentIds: [image, log] } }, desk.customer.token)).createTicket;
+    const ticket = (
+      await ok(
+        desk.server,
+        ops.createTicket,
+        { input: { subject: 'S3', category: 'TECHNICAL', message: 'Files', attachmentIds: [image, log] } },
+        desk.customer.token,
+      )
+    ).createTicket;
     const { supportTicket } = await ok(desk.server, ops.ticketAttachments, { id: ticket.id }, desk.customer.token);
     const [picture, file] = supportTicket!.replies[0].attachments;
     expect(await (await download(desk.server, file.url, desk.customer.token)).text()).toBe('started\n');
-    expect((await sharp(Buffer.from(await (await download(desk.server, picture.thumbnailUrl!, desk.customer.token)).arrayBuffer())).metadata()).format).toBe('webp');
+    expect(
+      (await sharp(Buffer.from(await (await download(desk.server, picture.thumbnailUrl!, desk.customer.token)).arrayBuffer())).metadata())
+        .format,
+    ).toBe('webp');
     expect((await download(desk.server, file.url, desk.otherCustomer.token)).status).toBe(404);
   });
 
   it('leaves nothing in the bucket for a refused upload, and the sweep deletes unattached objects', async () => {
     const before = await keysInBucket();
-    expect((await upload(desk.server, desk.customer.token, { name: 'x.svg', bytes: Buffer.from('<svg><script>alert(1)</script></svg>') })).status).toBe(415);
+    expect(
+      (await upload(desk.server, desk.customer.token, { name: 'x.svg', bytes: Buffer.from('<svg><script>alert(1)</script></svg>') }))
+        .status,
+    ).toBe(415);
     expect(await keysInBucket()).toEqual(before);
 
     const stale = await uploaded(desk.server, desk.customer.token, { name: 'stale.txt', bytes: Buffer.from('old') });

@@ -13,7 +13,10 @@ import { download, upload, uploaded, zipOf } from '../helpers/uploads';
 
 const desk = useDesk();
 
-const png = () => sharp({ create: { width: 800, height: 600, channels: 3, background: '#3366cc' } }).png().toBuffer();
+const png = () =>
+  sharp({ create: { width: 800, height: 600, channels: 3, background: '#3366cc' } })
+    .png()
+    .toBuffer();
 const text = (s: string) => Buffer.from(s);
 
 async function storedFiles() {
@@ -24,7 +27,14 @@ const rows = (id: string) => desk.server.sql('SELECT * FROM attachments WHERE id
 
 /** A ticket of `owner` whose first message carries the given uploads. */
 async function ticketWith(owner: SignedIn, attachmentIds: string[]) {
-  return (await ok(desk.server, ops.createTicket, { input: { subject: 'See the screenshot', category: 'TECHNICAL', message: 'Attached', attachmentIds } }, owner.token)).createTicket;
+  return (
+    await ok(
+      desk.server,
+      ops.createTicket,
+      { input: { subject: 'See the screenshot', category: 'TECHNICAL', message: 'Attached', attachmentIds } },
+      owner.token,
+    )
+  ).createTicket;
 }
 async function attachmentsOf(token: string, ticketId: string) {
   const { supportTicket } = await ok(desk.server, ops.ticketAttachments, { id: ticketId }, token);
@@ -35,7 +45,10 @@ describe('POST /uploads', () => {
   it('stores an allowed file and answers 201 with its id, name, size and sniffed type', async () => {
     const bytes = text('line one\nline two\n');
     const answer = await upload(desk.server, desk.customer.token, { name: 'server.log', bytes, type: 'application/x-anything' });
-    expect(answer).toEqual({ status: 201, body: { id: expect.any(String), name: 'server.log', size: bytes.length, contentType: 'text/plain' } });
+    expect(answer).toEqual({
+      status: 201,
+      body: { id: expect.any(String), name: 'server.log', size: bytes.length, contentType: 'text/plain' },
+    });
     expect(await rows(answer.body.id!)).toEqual([expect.objectContaining({ uploader_id: desk.customer.id, reply_id: null })]);
   });
 
@@ -64,9 +77,19 @@ describe('POST /uploads', () => {
   });
 
   it.each([
-    ['an HTML page renamed .png', 'cat.png', text('<!DOCTYPE html><html><script>alert(document.cookie)</script></html>'), 'an HTML document'],
+    [
+      'an HTML page renamed .png',
+      'cat.png',
+      text('<!DOCTYPE html><html><script>alert(document.cookie)</script></html>'),
+      'an HTML document',
+    ],
     ['an SVG with a script', 'logo.svg', text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'an SVG image'],
-    ['an SVG behind an XML declaration', 'logo.png', text('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'), 'an SVG image'],
+    [
+      'an SVG behind an XML declaration',
+      'logo.png',
+      text('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+      'an SVG image',
+    ],
     ['a Windows program', 'invoice.pdf', Buffer.concat([text('MZ'), Buffer.alloc(200)]), 'a Windows program'],
     ['a shell script', 'notes.txt', text('#!/bin/sh\nrm -rf /\n'), 'a shell script'],
     ['unknown binary bytes', 'data.bin', Buffer.from([1, 2, 3, 0, 255, 254, 0, 7]), 'of a type that is not allowed'],
@@ -74,15 +97,22 @@ describe('POST /uploads', () => {
     const before = await storedFiles();
     const answer = await upload(desk.server, desk.customer.token, { name, bytes });
     expect(answer.status).toBe(415);
-    expect(answer.body.errors).toEqual([{ message: `${name} is ${described}, which cannot be attached`, extensions: { code: 'BAD_USER_INPUT', field: 'file' } }]);
+    expect(answer.body.errors).toEqual([
+      { message: `${name} is ${described}, which cannot be attached`, extensions: { code: 'BAD_USER_INPUT', field: 'file' } },
+    ]);
     expect(await storedFiles()).toEqual(before);
   });
 
   it('refuses a 26 MB file with 413 naming its size and the limit, keeping nothing', async () => {
     const before = await storedFiles();
-    const answer = await upload(desk.server, desk.customer.token, { name: 'huge.pdf', bytes: Buffer.concat([text('%PDF-1.4\n'), Buffer.alloc(26 * 1024 * 1024)]) });
+    const answer = await upload(desk.server, desk.customer.token, {
+      name: 'huge.pdf',
+      bytes: Buffer.concat([text('%PDF-1.4\n'), Buffer.alloc(26 * 1024 * 1024)]),
+    });
     expect(answer.status).toBe(413);
-    expect(answer.body.errors).toEqual([{ message: 'huge.pdf is 26 MB; the limit is 25 MB', extensions: { code: 'BAD_USER_INPUT', field: 'file' } }]);
+    expect(answer.body.errors).toEqual([
+      { message: 'huge.pdf is 26 MB; the limit is 25 MB', extensions: { code: 'BAD_USER_INPUT', field: 'file' } },
+    ]);
     expect(await storedFiles()).toEqual(before);
     expect(await uploadsInTmp()).toEqual([]);
   });
@@ -91,7 +121,10 @@ describe('POST /uploads', () => {
     const small = await startTestServer({ env: { ATTACHMENT_MAX_MB: '1' } });
     try {
       const token = (await signedInUser(small, 'customer', 'Acme')).token;
-      const answer = await upload(small, token, { name: 'endless.pdf', bytes: Buffer.concat([text('%PDF-1.4\n'), Buffer.alloc(8 * 1024 * 1024)]) }).catch((error: Error) => error);
+      const answer = await upload(small, token, {
+        name: 'endless.pdf',
+        bytes: Buffer.concat([text('%PDF-1.4\n'), Buffer.alloc(8 * 1024 * 1024)]),
+      }).catch((error: Error) => error);
       // The connection is closed under the client: fetch fails rather than reading a 413 at the end.
       expect(answer).toMatchObject({ message: 'fetch failed' });
       expect(await small.sql('SELECT count(*)::int AS n FROM attachments')).toEqual([{ n: 0 }]);
@@ -199,24 +232,41 @@ describe('attachmentIds', () => {
     const first = await uploaded(desk.server, desk.customer.token, { name: 'one.txt', bytes: text('1') });
     const ticket = await ticketWith(desk.customer, [first]);
     const second = await uploaded(desk.server, desk.admin.token, { name: 'answer.png', bytes: await png() });
-    const { replyToTicket } = await ok(desk.server, ops.replyWithAttachments, { input: { ticketId: ticket.id, message: 'See this', attachmentIds: [second] } }, desk.admin.token);
+    const { replyToTicket } = await ok(
+      desk.server,
+      ops.replyWithAttachments,
+      { input: { ticketId: ticket.id, message: 'See this', attachmentIds: [second] } },
+      desk.admin.token,
+    );
     expect(replyToTicket.attachments.map((a) => a.name)).toEqual(['answer.png']);
     expect((await attachmentsOf(desk.customer.token, ticket.id)).map((a) => a.id)).toEqual([first, second]);
   });
 
   const refusedWith = async (token: string, attachmentIds: string[], message: RegExp) => {
     const ticket = await desk.createTicket(desk.customer.token);
-    const result = await graphql(desk.server, ops.replyToTicket, { input: { ticketId: ticket.id, message: 'with files', attachmentIds } }, token);
-    expect(result.errors?.[0]).toMatchObject({ message: expect.stringMatching(message), extensions: { code: 'BAD_USER_INPUT', field: 'attachmentIds' } });
+    const result = await graphql(
+      desk.server,
+      ops.replyToTicket,
+      { input: { ticketId: ticket.id, message: 'with files', attachmentIds } },
+      token,
+    );
+    expect(result.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(message),
+      extensions: { code: 'BAD_USER_INPUT', field: 'attachmentIds' },
+    });
     // Nothing changed: no reply was stored and the uploads are still unattached.
     expect(await desk.server.sql('SELECT count(*)::int AS n FROM support_replies WHERE ticket_id = $1', [ticket.id])).toEqual([{ n: 1 }]);
     return ticket;
   };
 
   it('refuses 11 files on one message', async () => {
-    const ids = await Promise.all(Array.from({ length: 11 }, (_, i) => uploaded(desk.server, desk.customer.token, { name: `${i}.txt`, bytes: text(`${i}`) })));
+    const ids = await Promise.all(
+      Array.from({ length: 11 }, (_, i) => uploaded(desk.server, desk.customer.token, { name: `${i}.txt`, bytes: text(`${i}`) })),
+    );
     await refusedWith(desk.customer.token, ids, /at most 10/);
-    expect(await desk.server.sql('SELECT count(*)::int AS n FROM attachments WHERE id = ANY($1) AND reply_id IS NULL', [ids])).toEqual([{ n: 11 }]);
+    expect(await desk.server.sql('SELECT count(*)::int AS n FROM attachments WHERE id = ANY($1) AND reply_id IS NULL', [ids])).toEqual([
+      { n: 11 },
+    ]);
   });
 
   it("refuses someone else's upload", async () => {
@@ -253,22 +303,42 @@ describe('downloads', () => {
   it('serves the owner and the Lex team, and answers 404 to another customer and to the signed out', async () => {
     const statusFor = async (url: string, token?: string) => (await download(desk.server, url, token)).status;
     for (const url of [file.url, image.url, image.thumbnailUrl]) {
-      expect([await statusFor(url, desk.customer.token), await statusFor(url, desk.admin.token), await statusFor(url, desk.otherCustomer.token), await statusFor(url)]).toEqual([200, 200, 404, 404]);
+      expect([
+        await statusFor(url, desk.customer.token),
+        await statusFor(url, desk.admin.token),
+        await statusFor(url, desk.otherCustomer.token),
+        await statusFor(url),
+      ]).toEqual([200, 200, 404, 404]);
     }
     // An upload not yet attached is its uploader's alone.
-    expect([await statusFor(unattached, desk.customer.token), await statusFor(unattached, desk.admin.token), await statusFor(unattached, desk.otherCustomer.token)]).toEqual([200, 404, 404]);
+    expect([
+      await statusFor(unattached, desk.customer.token),
+      await statusFor(unattached, desk.admin.token),
+      await statusFor(unattached, desk.otherCustomer.token),
+    ]).toEqual([200, 404, 404]);
   });
 
   it('answers 404 alike for guessed and malformed ids', async () => {
-    for (const url of ['/attachments/00000000-0000-4000-8000-000000000000/x.txt', '/attachments/nope/x.txt', '/attachments/00000000-0000-4000-8000-000000000000/thumbnail']) {
+    for (const url of [
+      '/attachments/00000000-0000-4000-8000-000000000000/x.txt',
+      '/attachments/nope/x.txt',
+      '/attachments/00000000-0000-4000-8000-000000000000/thumbnail',
+    ]) {
       const response = await download(desk.server, url, desk.customer.token);
-      expect([response.status, await response.json()]).toEqual([404, { errors: [{ message: 'Attachment not found', extensions: { code: 'NOT_FOUND' } }] }]);
+      expect([response.status, await response.json()]).toEqual([
+        404,
+        { errors: [{ message: 'Attachment not found', extensions: { code: 'NOT_FOUND' } }] },
+      ]);
     }
   });
 
   it('sends other files as downloads and images inline, never to be sniffed or run', async () => {
     const other = await download(desk.server, file.url, desk.customer.token);
-    expect(Object.fromEntries(['content-type', 'content-disposition', 'x-content-type-options', 'content-security-policy'].map((h) => [h, other.headers.get(h)]))).toEqual({
+    expect(
+      Object.fromEntries(
+        ['content-type', 'content-disposition', 'x-content-type-options', 'content-security-policy'].map((h) => [h, other.headers.get(h)]),
+      ),
+    ).toEqual({
       'content-type': 'text/plain; charset=utf-8',
       'content-disposition': `attachment; filename="notes _v2_.txt"; filename*=UTF-8''notes%20%C2%ABv2%C2%BB.txt`,
       'x-content-type-options': 'nosniff',
@@ -276,7 +346,10 @@ describe('downloads', () => {
     });
     expect(await other.text()).toBe('private notes');
     const inline = await download(desk.server, image.url, desk.customer.token);
-    expect([inline.headers.get('content-type'), inline.headers.get('content-disposition')]).toEqual(['image/png', `inline; filename="screen.png"; filename*=UTF-8''screen.png`]);
+    expect([inline.headers.get('content-type'), inline.headers.get('content-disposition')]).toEqual([
+      'image/png',
+      `inline; filename="screen.png"; filename*=UTF-8''screen.png`,
+    ]);
   });
 });
 
@@ -287,13 +360,20 @@ describe('row-level security', () => {
     const id = await uploaded(desk.server, desk.customer.token, { name: 'secret.txt', bytes: text('secret') });
     const ticket = await ticketWith(desk.customer, [id]);
     const theirs = await uploaded(desk.server, desk.otherCustomer.token, { name: 'mine.txt', bytes: text('x') });
-    const seen = (user: SignedIn) => withViewer(desk.server.db, as(user), (m) => m.query('SELECT id FROM attachments WHERE id = ANY($1)', [[id, theirs]]));
+    const seen = (user: SignedIn) =>
+      withViewer(desk.server.db, as(user), (m) => m.query('SELECT id FROM attachments WHERE id = ANY($1)', [[id, theirs]]));
     expect(await seen(desk.otherCustomer)).toEqual([{ id: theirs }]);
     expect(await seen(desk.admin)).toEqual([{ id }]);
     const [reply] = await desk.server.sql('SELECT id FROM support_replies WHERE ticket_id = $1', [ticket.id]);
     // The stranger cannot move their upload onto a reply they cannot see, nor take the customer's.
-    await expect(withViewer(desk.server.db, as(desk.otherCustomer), (m) => m.query('UPDATE attachments SET reply_id = $1 WHERE id = $2', [reply.id, theirs]))).rejects.toThrow(/row-level security/);
-    const [, updated] = await withViewer(desk.server.db, as(desk.otherCustomer), (m) => m.query('UPDATE attachments SET reply_id = NULL WHERE id = $1', [id]));
+    await expect(
+      withViewer(desk.server.db, as(desk.otherCustomer), (m) =>
+        m.query('UPDATE attachments SET reply_id = $1 WHERE id = $2', [reply.id, theirs]),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    const [, updated] = await withViewer(desk.server.db, as(desk.otherCustomer), (m) =>
+      m.query('UPDATE attachments SET reply_id = NULL WHERE id = $1', [id]),
+    );
     expect(updated).toBe(0);
   });
 });
@@ -307,7 +387,9 @@ describe('clean-up', () => {
     await desk.server.sql(`UPDATE attachments SET created_at = now() - interval '25 hours' WHERE id = ANY($1)`, [[stale, kept]]);
     expect(await storedFiles()).toEqual(expect.arrayContaining([stale, `${stale}.webp`]));
     await desk.server.app.services.attachments.sweepUnattached();
-    expect((await desk.server.sql('SELECT id FROM attachments WHERE id = ANY($1) ORDER BY name', [[stale, kept, fresh]])).map((r) => r.id)).toEqual([fresh, kept]);
+    expect(
+      (await desk.server.sql('SELECT id FROM attachments WHERE id = ANY($1) ORDER BY name', [[stale, kept, fresh]])).map((r) => r.id),
+    ).toEqual([fresh, kept]);
     const files = await storedFiles();
     expect(files).not.toContain(stale);
     expect(files).not.toContain(`${stale}.webp`);

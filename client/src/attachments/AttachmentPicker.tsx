@@ -82,9 +82,19 @@ export function AttachmentPicker({ uploads, onFiles, onRemove }: AttachmentPicke
               <li key={u.key} className={`file-chip file-chip--${u.state}`} data-testid="upload">
                 <span className="file-chip__name">{u.name}</span>
                 {u.state === 'uploading' && (
-                  <progress className="file-chip__progress" max={1} value={u.progress} aria-label={t('attachments.progress', { name: u.name })} />
+                  <progress
+                    className="file-chip__progress"
+                    max={1}
+                    value={u.progress}
+                    aria-label={t('attachments.progress', { name: u.name })}
+                  />
                 )}
-                <button type="button" className="file-chip__remove" onClick={() => onRemove(u.key)} aria-label={t(u.state === 'uploading' ? 'attachments.cancel' : 'attachments.remove', { name: u.name })}>
+                <button
+                  type="button"
+                  className="file-chip__remove"
+                  onClick={() => onRemove(u.key)}
+                  aria-label={t(u.state === 'uploading' ? 'attachments.cancel' : 'attachments.remove', { name: u.name })}
+                >
                   ×
                 </button>
               </li>

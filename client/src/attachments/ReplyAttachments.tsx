@@ -35,7 +35,7 @@ export function ReplyAttachments({ attachments }: { attachments: AttachmentField
           </a>
         ),
       )}
-      <dialog ref={dialog} className="lightbox" aria-label={open?.name} onClose={() => setOpen(null)} onClick={(e) => e.target === dialog.current && dialog.current.close()}>
+      <dialog ref={dialog} className="lightbox" aria-label={open?.name} onClose={() => setOpen(null)}>
         {open && (
           <>
             <img src={open.url} alt={open.name} className="lightbox__image" />
@@ -43,7 +43,7 @@ export function ReplyAttachments({ attachments }: { attachments: AttachmentField
               <a href={open.url} download={open.name} className="lightbox__name">
                 {open.name}
               </a>
-              <button type="button" className="btn btn--small" onClick={() => dialog.current?.close()} autoFocus>
+              <button type="button" className="btn btn--small" onClick={() => dialog.current?.close()}>
                 {t('attachments.close')}
               </button>
             </div>

@@ -39,12 +39,15 @@ function refusalOf(xhr: XMLHttpRequest, name: string): string {
 export function useUploads() {
   const [uploads, setUploads] = useState<PendingUpload[]>([]);
   const requests = useRef(new Map<string, XMLHttpRequest>());
-  const patch = (key: string, change: Partial<PendingUpload>) => setUploads((list) => list.map((u) => (u.key === key ? { ...u, ...change } : u)));
+  const patch = (key: string, change: Partial<PendingUpload>) =>
+    setUploads((list) => list.map((u) => (u.key === key ? { ...u, ...change } : u)));
 
   useEffect(() => () => requests.current.forEach((xhr) => xhr.abort()), []);
 
   const current = useRef(uploads);
-  current.current = uploads;
+  useEffect(() => {
+    current.current = uploads;
+  }, [uploads]);
 
   const add = useCallback((files: Iterable<File>) => {
     {
@@ -54,11 +57,19 @@ export function useUploads() {
         const key = `u${++seq}`;
         const entry: PendingUpload = { key, name: file.name || 'screenshot.png', size: file.size, progress: 0, state: 'uploading' };
         if (file.size > MAX_BYTES) {
-          added.push({ ...entry, state: 'refused', error: i18n.t('attachments.tooLarge', { name: entry.name, size: megabytes(file.size), limit: megabytes(MAX_BYTES) }) });
+          added.push({
+            ...entry,
+            state: 'refused',
+            error: i18n.t('attachments.tooLarge', { name: entry.name, size: megabytes(file.size), limit: megabytes(MAX_BYTES) }),
+          });
           continue;
         }
         if (room <= 0) {
-          added.push({ ...entry, state: 'refused', error: i18n.t('attachments.tooMany', { name: entry.name, max: MAX_ATTACHMENTS_PER_MESSAGE }) });
+          added.push({
+            ...entry,
+            state: 'refused',
+            error: i18n.t('attachments.tooMany', { name: entry.name, max: MAX_ATTACHMENTS_PER_MESSAGE }),
+          });
           continue;
         }
         room--;
