@@ -20,6 +20,7 @@ import { Email1764406000001 } from './migrations/1764406000001-Email';
 import { installJobQueue } from '../jobs/job-queue';
 import { assertConfined, derivedAppUrl, isLoginRefused, provisionAppLogin } from './app-login';
 import { ExternalIds1764405000000 } from './migrations/1764405000000-ExternalIds';
+import { InternalNotes1764407000000 } from './migrations/1764407000000-InternalNotes';
 import { Attachments1764408000000 } from './migrations/1764408000000-Attachments';
 import { Attachment } from '../attachments/attachment.entity';
 
@@ -36,6 +37,7 @@ export const migrations = [
   ExternalIds1764405000000,
   JobQueue1764406000000,
   Email1764406000001,
+  InternalNotes1764407000000,
   Attachments1764408000000,
 ];
 

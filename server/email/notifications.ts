@@ -29,13 +29,14 @@ const EARLIER_MESSAGES = 3;
 
 /**
  * Which emails a change causes (docs/architecture.md, email), written as jobs in the change's own
- * transaction. The rule for the customer's side lives in `customerHears`: when internal notes
- * arrive, they are the replies it must refuse, and `publicReplies` the query that must leave them out.
+ * transaction. The rule for the customer's side lives in `customerHears`, and `publicReplies` is the
+ * query that leaves internal notes out of every email; a note itself emails nobody.
  */
 export class TicketEmailOutbox implements TicketChangeOutbox {
   constructor(private readonly config: Pick<EmailConfig, 'notifyDelayS'>) {}
 
   async record(manager: EntityManager, { ticket, reply, previousStatus }: TicketChange, author: Author): Promise<void> {
+    if (reply?.isInternal) return;
     if (reply && customerHears(reply)) {
       // Replies within the grace window replace the waiting job: one email with all of them. Without
       // a window the job is due at once (a run_at of "now" from this clock could read as later).
@@ -49,8 +50,8 @@ export class TicketEmailOutbox implements TicketChangeOutbox {
   }
 }
 
-/** The customer is emailed about the Lex team's replies (internal notes, once they exist, excepted). */
-const customerHears = (reply: SupportReply) => reply.isAdmin;
+/** The customer is emailed about the Lex team's public replies, never about internal notes. */
+const customerHears = (reply: SupportReply) => reply.isAdmin && !reply.isInternal;
 
 interface Recipient {
   id: string;
@@ -79,7 +80,7 @@ async function customerOf(manager: EntityManager, ticket: SupportTicket): Promis
 async function publicReplies(manager: EntityManager, ticketId: string, limit: number): Promise<Array<SupportReply>> {
   return manager
     .getRepository(SupportReply)
-    .find({ where: { ticketId }, order: { createdAt: 'DESC', id: 'DESC' }, take: limit });
+    .find({ where: { ticketId, isInternal: false }, order: { createdAt: 'DESC', id: 'DESC' }, take: limit });
 }
 
 const asMessage = ({ senderName, message, createdAt }: SupportReply): EmailMessage => ({ senderName, message, createdAt });

@@ -43,6 +43,9 @@ export class SupportAudience implements TicketChangeListener {
     // connection keeps that order, so subscribers see replies and statuses in commit order. Badges
     // need a count first and may arrive in any order; `asOf` sorts them out for the subscriber.
     const sent: Promise<unknown>[] = [];
+    // A note goes to the Lex team's side of the ticket and nowhere else: it changed nothing a customer sees.
+    if (reply) sent.push(this.bus.publish(topics.ticketForTeam(ticket.id), { type: 'reply', reply }));
+    if (reply?.isInternal) return Promise.all(sent);
     if (reply) sent.push(this.bus.publish(topics.ticket(ticket.id), { type: 'reply', reply }));
     sent.push(
       this.bus.publish(topics.ticket(ticket.id), { type: 'ticket', ticket }),
@@ -60,9 +63,10 @@ export class SupportAudience implements TicketChangeListener {
     return Promise.all(sent);
   }
 
-  /** Replies as they are written, for the ticket's owner and the Lex team. */
+  /** Replies as they are written, for the ticket's owner (public ones) and the Lex team (notes too). */
   async replies(viewer: Viewer, ticketId: string): Promise<AsyncIterableIterator<SupportReply>> {
-    const stream = await this.bus.stream(topics.ticket((await this.visibleTicket(viewer, ticketId)).id));
+    const { id } = await this.visibleTicket(viewer, ticketId);
+    const stream = await this.bus.stream(isSuperadmin(viewer) ? topics.ticketForTeam(id) : topics.ticket(id));
     return select(stream, (message) => (message.type === 'reply' ? message.reply : undefined));
   }
 

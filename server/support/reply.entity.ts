@@ -33,6 +33,10 @@ export class SupportReply {
   @Column({ name: 'is_admin', type: 'boolean' })
   isAdmin: boolean;
 
+  @Field({ description: 'True for an internal note: written by and shown to the Lex team only, never to the customer.' })
+  @Column({ name: 'is_internal', type: 'boolean' })
+  isInternal: boolean;
+
   @Field({ description: 'The name of the person who wrote it, as it was then.' })
   @Column({ name: 'sender_name', type: 'text' })
   senderName: string;

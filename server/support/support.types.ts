@@ -100,6 +100,13 @@ export class ReplyToTicketInput {
   @Field(() => [ID], { nullable: true, description: ATTACHMENT_IDS })
   attachmentIds?: string[] | null;
 
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description: 'True for an internal note the customer never sees; it changes no status and no unread count. Lex team only: FORBIDDEN for a customer.',
+  })
+  internal?: boolean | null;
+
   @Field(() => ID, { nullable: true, description: CLIENT_MUTATION_ID })
   clientMutationId?: string | null;
 }

@@ -85,7 +85,17 @@ export class TicketCommands {
     return ticket;
   }
 
-  async replyToTicket(viewer: Author, input: { ticketId: string; message: string; attachmentIds?: string[] | null; clientMutationId?: string | null; via?: ReplyChannel }): Promise<SupportReply> {
+  /**
+   * A reply, or with `internal` a note for the Lex team: a note is only stored and told to the team; it
+   * changes no status, no unread count and not `updated_at`, which the customer sees (docs/architecture.md §7).
+   */
+  async replyToTicket(
+    viewer: Author,
+    input: { ticketId: string; message: string; attachmentIds?: string[] | null; internal?: boolean | null; clientMutationId?: string | null; via?: ReplyChannel },
+  ): Promise<SupportReply> {
+    // Refused before the ticket is looked at, so that it tells nothing about the ticket.
+    const internal = input.internal === true;
+    if (internal && !isSuperadmin(viewer)) throw forbidden('Only the Lex team writes internal notes');
     const message = requireText('message', input.message, MAX_MESSAGE_LENGTH);
     const attachmentIds = requireAttachmentIds(input.attachmentIds);
     const mutationId = requireMutationId(input.clientMutationId);
@@ -96,7 +106,11 @@ export class TicketCommands {
         if (!earlier.replyId || earlier.ticketId !== locked.id) throw mutationIdReused();
         return { reply: (await visibleReplies(manager, viewer).andWhere('r.id = :id', { id: earlier.replyId }).getOne())! };
       }
-      const reply = await this.insertReply(manager, locked.id, message, viewer, attachmentIds, input.via);
+      const reply = await this.insertReply(manager, locked.id, message, viewer, attachmentIds, input.via, internal);
+      if (internal) {
+        await recordMutation(manager, viewer, mutationId, { ticketId: locked.id, replyId: reply.id });
+        return { reply, change: { ticket: locked, reply, previousStatus: locked.status } };
+      }
       const ticket = await this.applyEvent(manager, locked, reply.isAdmin ? 'adminReply' : 'customerReply', sideOf(viewer));
       await recordMutation(manager, viewer, mutationId, { ticketId: ticket.id, replyId: reply.id });
       return { reply, change: { ticket, reply, previousStatus: locked.status } };
@@ -196,14 +210,19 @@ export class TicketCommands {
   }
 
   /** Inserts a reply with its files (the author's own uploads, locked and attached in this transaction). */
-  private async insertReply(manager: EntityManager, ticketId: string, message: string, author: Author, attachmentIds: string[], via = ReplyChannel.WEB) {
-    const [row] = await manager.query(`INSERT INTO support_replies (ticket_id, message, is_admin, sender_name, via) VALUES ($1, $2, $3, $4, $5) RETURNING *`, [
-      ticketId,
-      message,
-      isSuperadmin(author),
-      author.name,
-      via,
-    ]);
+  private async insertReply(
+    manager: EntityManager,
+    ticketId: string,
+    message: string,
+    author: Author,
+    attachmentIds: string[],
+    via = ReplyChannel.WEB,
+    internal = false,
+  ) {
+    const [row] = await manager.query(
+      `INSERT INTO support_replies (ticket_id, message, is_admin, sender_name, via, is_internal) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+      [ticketId, message, isSuperadmin(author), author.name, via, internal],
+    );
     const reply = hydrate(manager, SupportReply, row);
     await attachUploads(manager, author, reply.id, attachmentIds);
     return reply;

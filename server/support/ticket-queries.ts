@@ -22,12 +22,15 @@ export function visibleTickets(manager: EntityManager, viewer: Actor): SelectQue
   return isSuperadmin(viewer) ? query.where('true') : query.where('t.user_id = :viewerId', { viewerId: viewer.id });
 }
 
-/** The one place where a customer's view of replies is narrowed to replies on their own tickets. */
+/** Internal notes are the Lex team's: SQL that leaves them out of a customer's replies (`alias` names the replies). */
+const repliesSeenBy = (viewer: Actor, alias: string) => (isSuperadmin(viewer) ? 'true' : `NOT ${alias}.is_internal`);
+
+/** The one place where a customer's view of replies is narrowed to the public replies on their own tickets. */
 export function visibleReplies(manager: EntityManager, viewer: Actor): SelectQueryBuilder<SupportReply> {
   const query = manager.createQueryBuilder(SupportReply, 'r');
   return isSuperadmin(viewer)
     ? query.where('true')
-    : query.innerJoin(SupportTicket, 't', 't.id = r.ticket_id').where('t.user_id = :viewerId', { viewerId: viewer.id });
+    : query.innerJoin(SupportTicket, 't', 't.id = r.ticket_id').where(`t.user_id = :viewerId AND ${repliesSeenBy(viewer, 'r')}`, { viewerId: viewer.id });
 }
 
 /** LIKE pattern matching `text` anywhere, with LIKE's own wildcards taken literally. */
@@ -106,12 +109,12 @@ export class TicketQueries {
       const n = parameters.length;
       // A cursor that is not a reply of this ticket leaves nothing before it: an empty page.
       const beforeCursor = before
-        ? `AND (r.created_at, r.id) < (SELECT c.created_at, c.id FROM support_replies c WHERE c.id = $${n + 2} AND c.ticket_id = ticket.id)`
+        ? `AND (r.created_at, r.id) < (SELECT c.created_at, c.id FROM support_replies c WHERE c.id = $${n + 2} AND c.ticket_id = ticket.id AND ${repliesSeenBy(viewer, 'c')})`
         : '';
       const rows: Record<string, unknown>[] = await manager.query(
         `SELECT page.* FROM (${visible}) ticket
            CROSS JOIN LATERAL (
-             SELECT * FROM support_replies r WHERE r.ticket_id = ticket.id ${beforeCursor}
+             SELECT * FROM support_replies r WHERE r.ticket_id = ticket.id AND ${repliesSeenBy(viewer, 'r')} ${beforeCursor}
               ORDER BY r.created_at DESC, r.id DESC LIMIT $${n + 1}) page
           ORDER BY page.created_at, page.id`,
         before ? [...parameters, last, before] : [...parameters, last],
@@ -131,7 +134,8 @@ export class TicketQueries {
       const rows: Record<string, unknown>[] = await manager.query(
         `SELECT last.* FROM (${visible}) ticket
            CROSS JOIN LATERAL (
-             SELECT * FROM support_replies r WHERE r.ticket_id = ticket.id ORDER BY r.created_at DESC, r.id DESC LIMIT 1) last`,
+             SELECT * FROM support_replies r WHERE r.ticket_id = ticket.id AND ${repliesSeenBy(viewer, 'r')}
+              ORDER BY r.created_at DESC, r.id DESC LIMIT 1) last`,
         parameters,
       );
       return rows.map((row) => hydrate(manager, SupportReply, row));

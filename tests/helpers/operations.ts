@@ -27,6 +27,7 @@ export interface ReplyToTicketInput {
   ticketId: string;
   message: string;
   attachmentIds?: string[];
+  internal?: boolean;
   clientMutationId?: string;
 }
 
@@ -48,12 +49,13 @@ export interface SupportTicketFilter {
 }
 
 /** A reply's own fields: what the reply mutation and the replyAdded event answer. */
-const REPLY = 'id ticketId message isAdmin senderName createdAt';
+const REPLY = 'id ticketId message isAdmin isInternal senderName createdAt';
 export interface Reply {
   id: string;
   ticketId: string;
   message: string;
   isAdmin: boolean;
+  isInternal: boolean;
   senderName: string;
   createdAt: string;
 }

@@ -63,7 +63,7 @@ describe('replyAdded', () => {
     const customer = await signedInUser(server, 'customer');
     const ticket = await createTicket(server, customer.token);
     const forCustomer = await live(customer.token, REPLY_ADDED, { ticketId: ticket.id }, topics.ticket(ticket.id));
-    const forAdmin = await live(admin.token, REPLY_ADDED, { ticketId: ticket.id }, topics.ticket(ticket.id));
+    const forAdmin = await live(admin.token, REPLY_ADDED, { ticketId: ticket.id }, topics.ticketForTeam(ticket.id));
 
     const written = [
       await reply(server, admin.token, ticket.id, 'Which browser do you use?'),
