@@ -36,6 +36,7 @@ import { buildSupportSchema } from './schema';
 import { TicketCommands } from './support/ticket-commands';
 import { TicketCounts } from './support/ticket-counts';
 import { TicketQueries } from './support/ticket-queries';
+import { TeamMembers } from './team/team-members';
 import { isDatabaseUnavailable, serviceUnavailable, unavailableStatus } from './db/unavailable';
 import { maskError } from './error-masking';
 import { MAX_TOKENS, limitRules } from './security/graphql-limits';
@@ -73,7 +74,10 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   const audience = new SupportAudience(bus, tickets, counts, (message, error) => log.error({ err: error }, message));
   const emailConfig = config.email ?? parseEmailConfig({}, config.publicOrigins[0] ?? 'http://localhost', config.production);
   const email = new Email({ config: emailConfig, production: config.production, system, log });
-  const commands = new TicketCommands(db, audience, email.outbox);
+  const team = new TeamMembers(system);
+  const commands = new TicketCommands(db, audience, email.outbox, team);
+  const cannedReplies = new CannedReplies(db);
+  const activity = new TicketActivityService(createActivityStore(config.redisUrl, config.redisPrefix), bus, tickets, rateLimits);
   const attachmentsConfig: AttachmentsConfig = config.attachments ?? {
     maxBytes: DEFAULT_ATTACHMENT_MAX_MB * 1024 * 1024,
     storage: { kind: 'disk', dir: path.join('.data', 'attachments') },
@@ -81,7 +85,13 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   };
   const attachments = new AttachmentService(db, system, createStorage(attachmentsConfig.storage));
   const stopSweep = sweepUnattachedUploads(attachments, log);
-  const services: Services = { db, system, sessions, tickets, commands, counts, audience, rateLimits, attachments, notificationPreferences: new NotificationPreferences(system) };
+  const services: Services = {
+    db, system, sessions, tickets, commands, counts, audience, rateLimits, attachments,
+    notificationPreferences: new NotificationPreferences(system),
+    team,
+    cannedReplies,
+    activity,
+  };
   const schema = await buildSupportSchema(bus);
   const secureCookies = config.publicOrigins[0]?.startsWith('https:') ?? false;
 

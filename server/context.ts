@@ -12,6 +12,8 @@ import { SupportReply } from './support/reply.entity';
 import { TicketCommands } from './support/ticket-commands';
 import { TicketCounts } from './support/ticket-counts';
 import { TicketQueries } from './support/ticket-queries';
+import { TeamMembers } from './team/team-members';
+import { User } from './accounts/user.entity';
 import { SupportTicket } from './support/ticket.entity';
 import type { RepliesPage } from './support/support-input';
 import { DataSource, In } from 'typeorm';
@@ -32,6 +34,12 @@ export interface Services {
   notificationPreferences: NotificationPreferences;
   /** Uploaded files: storing, reading back, clearing the unattached. */
   attachments: AttachmentService;
+  /** The Lex team's members, for assignment. */
+  team: TeamMembers;
+  /** The Lex team's canned replies. */
+  cannedReplies: CannedReplies;
+  /** Who is viewing and typing on each ticket page. */
+  activity: TicketActivityService;
 }
 
 /** Batches the lookups of one request, so a page of tickets costs a fixed number of queries. */
@@ -43,6 +51,8 @@ export interface Loaders {
   ticket: DataLoader<string, SupportTicket | null>;
   /** The files of each reply. */
   attachments: DataLoader<string, Attachment[]>;
+  /** Lex team members by id (the assignees of a page of tickets). */
+  teamMember: DataLoader<string, User | undefined>;
 }
 
 export interface Context {
@@ -67,7 +77,7 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 
 /** Loaders for one execution: an HTTP request, an operation on a socket, or one event of a subscription. */
 export function createLoaders(services: Services, viewer: Viewer | null): Loaders {
-  const { db, tickets, attachments } = services;
+  const { db, tickets, attachments, team } = services;
   const requireViewer = () => {
     if (!viewer) throw new Error('loaders that read tickets need a viewer');
     return viewer;
@@ -98,6 +108,10 @@ export function createLoaders(services: Services, viewer: Viewer | null): Loader
     attachments: new DataLoader(async (replyIds) => {
       const byReply = groupBy(await attachments.ofReplies(requireViewer(), replyIds), (a) => a.replyId!);
       return replyIds.map((id) => byReply.get(id) ?? []);
+    }),
+    teamMember: new DataLoader(async (ids) => {
+      const members = await team.byIds(ids);
+      return ids.map((id) => members.find((m) => m.id === id));
     }),
   };
 }

@@ -26,6 +26,7 @@ import { EventBus, createEventBus } from './realtime/pubsub';
 import { SubscriptionResolver } from './realtime/subscription.resolver';
 import { ReplyResolver } from './support/reply.resolver';
 import { TicketResolver } from './support/ticket.resolver';
+import { TeamResolver } from './team/team.resolver';
 
 const DateTimeScalar = new GraphQLScalarType({
   ...GraphQLDateTimeISO.toConfig(),
@@ -90,7 +91,7 @@ const ROOT_DESCRIPTIONS = {
 export async function buildSupportSchema(pubSub: EventBus = createEventBus(undefined, () => undefined)): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     pubSub,
-    resolvers: [AuthResolver, AccountResolver, NotificationPreferencesResolver, TicketResolver, ReplyResolver, AttachmentResolver, ReplyAttachmentsResolver, SubscriptionResolver],
+    resolvers: [AuthResolver, AccountResolver, NotificationPreferencesResolver, TicketResolver, ReplyResolver, AttachmentResolver, ReplyAttachmentsResolver, SubscriptionResolver, TeamResolver, CannedReplyResolver, ActivityResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker: RoleAuthChecker,
     validate: false,

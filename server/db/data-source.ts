@@ -21,6 +21,7 @@ import { installJobQueue } from '../jobs/job-queue';
 import { assertConfined, derivedAppUrl, isLoginRefused, provisionAppLogin } from './app-login';
 import { ExternalIds1764405000000 } from './migrations/1764405000000-ExternalIds';
 import { InternalNotes1764407000000 } from './migrations/1764407000000-InternalNotes';
+import { Assignment1764407000001 } from './migrations/1764407000001-Assignment';
 import { Attachments1764408000000 } from './migrations/1764408000000-Attachments';
 import { Attachment } from '../attachments/attachment.entity';
 
@@ -38,6 +39,7 @@ export const migrations = [
   JobQueue1764406000000,
   Email1764406000001,
   InternalNotes1764407000000,
+  Assignment1764407000001,
   Attachments1764408000000,
 ];
 

@@ -38,20 +38,19 @@ export class SupportAudience implements TicketChangeListener {
     while (this.deliveries.size) await Promise.all(this.deliveries);
   }
 
-  private deliver({ ticket, reply, previousStatus, readBy }: TicketChange): Promise<unknown> {
+  private deliver({ ticket, reply, previousStatus, readBy, teamOnly }: TicketChange): Promise<unknown> {
     // Replies and tickets are published at once, in the order the changes committed: one Redis
     // connection keeps that order, so subscribers see replies and statuses in commit order. Badges
     // need a count first and may arrive in any order; `asOf` sorts them out for the subscriber.
     const sent: Promise<unknown>[] = [];
-    // A note goes to the Lex team's side of the ticket and nowhere else: it changed nothing a customer sees.
+    // The team's side of a ticket hears everything; a note or an assignment goes nowhere else, as it
+    // changed nothing a customer sees (docs/architecture.md §7).
     if (reply) sent.push(this.bus.publish(topics.ticketForTeam(ticket.id), { type: 'reply', reply }));
     if (reply?.isInternal) return Promise.all(sent);
+    sent.push(this.bus.publish(topics.ticketForTeam(ticket.id), { type: 'ticket', ticket }), this.bus.publish(topics.admins, ticket));
+    if (teamOnly) return Promise.all(sent);
     if (reply) sent.push(this.bus.publish(topics.ticket(ticket.id), { type: 'reply', reply }));
-    sent.push(
-      this.bus.publish(topics.ticket(ticket.id), { type: 'ticket', ticket }),
-      this.bus.publish(topics.user(ticket.userId), ticket),
-      this.bus.publish(topics.admins, ticket),
-    );
+    sent.push(this.bus.publish(topics.ticket(ticket.id), { type: 'ticket', ticket }), this.bus.publish(topics.user(ticket.userId), ticket));
     // Any reply moves the customer's count: the Lex team's adds one, the customer's own marks the
     // conversation read (TicketCommands.replyToTicket).
     if (reply || readBy === 'customer') {
@@ -65,15 +64,14 @@ export class SupportAudience implements TicketChangeListener {
 
   /** Replies as they are written, for the ticket's owner (public ones) and the Lex team (notes too). */
   async replies(viewer: Viewer, ticketId: string): Promise<AsyncIterableIterator<SupportReply>> {
-    const { id } = await this.visibleTicket(viewer, ticketId);
-    const stream = await this.bus.stream(isSuperadmin(viewer) ? topics.ticketForTeam(id) : topics.ticket(id));
+    const stream = await this.bus.stream(this.ticketTopic(viewer, await this.visibleTicket(viewer, ticketId)));
     return select(stream, (message) => (message.type === 'reply' ? message.reply : undefined));
   }
 
   /** Changes to one ticket, or to every ticket the viewer may see. */
   async ticketUpdates(viewer: Viewer, ticketId?: string | null): Promise<AsyncIterableIterator<SupportTicket>> {
     if (!ticketId) return this.bus.stream(isSuperadmin(viewer) ? topics.admins : topics.user(viewer.id));
-    const stream = await this.bus.stream(topics.ticket((await this.visibleTicket(viewer, ticketId)).id));
+    const stream = await this.bus.stream(this.ticketTopic(viewer, await this.visibleTicket(viewer, ticketId)));
     return select(stream, (message) => (message.type === 'ticket' ? message.ticket : undefined));
   }
 
@@ -88,6 +86,11 @@ export class SupportAudience implements TicketChangeListener {
       return changed ? message.count : undefined;
     });
     return startWith(last.count, changes);
+  }
+
+  /** The team listens to its side of a ticket, which also carries notes and assignments. */
+  private ticketTopic(viewer: Viewer, { id }: SupportTicket) {
+    return isSuperadmin(viewer) ? topics.ticketForTeam(id) : topics.ticket(id);
   }
 
   private async visibleTicket(viewer: Viewer, ticketId: string): Promise<SupportTicket> {

@@ -24,7 +24,7 @@ export interface BadgeMessage {
  */
 export const topics = {
   ticket: (ticketId: string) => topic<TicketMessage>(`ticket:${ticketId}`),
-  /** The Lex team's side of one ticket: every reply and change, internal notes included (docs/architecture.md §7). */
+  /** The Lex team's side of one ticket: every reply and change, notes and assignments included (docs/architecture.md §7). */
   ticketForTeam: (ticketId: string) => topic<TicketMessage>(`ticket:${ticketId}:team`),
   user: (userId: string) => topic<SupportTicket>(`user:${userId}`),
   admins: topic<SupportTicket>('admins'),

@@ -69,6 +69,11 @@ export class SupportTicketFilter {
 
   @Field(() => String, { nullable: true, description: 'Ticket number (exact, with or without #), or words anywhere in the subject, customer name or email, or company name.' })
   search?: string | null;
+  @Field(() => ID, { nullable: true, description: 'Only tickets assigned to this Lex team member (the "Mine" view with your own id).' })
+  assigneeId?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'True: only tickets assigned to nobody (the "Unassigned" view); false: only assigned ones.' })
+  unassigned?: boolean | null;
 }
 
 @InputType({ description: 'A new ticket and its first message.' })

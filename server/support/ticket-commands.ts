@@ -7,6 +7,7 @@ import { withViewer, withViewerInTurn } from '../db/viewer-transaction';
 import { badInput, forbidden, notFound } from '../errors';
 import { claimMutationId, mutationIdReused, recordMutation, requireMutationId } from './client-mutations';
 import { ReplyChannel, SupportReply } from './reply.entity';
+import { TeamMembers } from '../team/team-members';
 import { isUuid, requireText } from './support-input';
 import { SupportTicket } from './ticket.entity';
 import { visibleReplies, visibleTickets } from './ticket-queries';
@@ -28,6 +29,8 @@ export interface TicketChange {
   readBy?: Side;
   /** Unset only for a new ticket. */
   previousStatus?: TicketStatus;
+  /** Set when only the Lex team may hear of the change (an assignment). */
+  teamOnly?: boolean;
 }
 
 export interface TicketChangeListener {
@@ -55,6 +58,7 @@ export class TicketCommands {
     private readonly db: DataSource,
     private readonly listener: TicketChangeListener,
     private readonly outbox: TicketChangeOutbox,
+    private readonly team: TeamMembers,
   ) {}
 
   async createTicket(viewer: Author, input: { subject: string; category: TicketCategory; message: string; attachmentIds?: string[] | null; clientMutationId?: string | null; via?: ReplyChannel }) {
@@ -111,7 +115,7 @@ export class TicketCommands {
         await recordMutation(manager, viewer, mutationId, { ticketId: locked.id, replyId: reply.id });
         return { reply, change: { ticket: locked, reply, previousStatus: locked.status } };
       }
-      const ticket = await this.applyEvent(manager, locked, reply.isAdmin ? 'adminReply' : 'customerReply', sideOf(viewer));
+      const ticket = await this.applyEvent(manager, locked, reply.isAdmin ? 'adminReply' : 'customerReply', viewer);
       await recordMutation(manager, viewer, mutationId, { ticketId: ticket.id, replyId: reply.id });
       return { reply, change: { ticket, reply, previousStatus: locked.status } };
     });
@@ -129,6 +133,23 @@ export class TicketCommands {
     const event = STATUS_EVENTS[status];
     if (!event) throw badInput('status', 'A ticket becomes ANSWERED by a reply from the Lex team');
     return this.changeStatus(viewer, id, event);
+  }
+
+  /**
+   * Gives the ticket to a Lex team member, or to nobody (`assigneeId` null). It is not conversation
+   * activity: `updated_at` stays, and only the team hears of it (docs/architecture.md §7).
+   */
+  async assignTicket(viewer: Viewer, id: string, assigneeId: string | null | undefined): Promise<SupportTicket> {
+    if (!isSuperadmin(viewer)) throw forbidden();
+    const assignee = await this.team.requireAssignee(assigneeId);
+    const { ticket } = await this.write(viewer, id, async (manager) => {
+      const locked = await this.lockTicket(manager, viewer, id);
+      if (locked.assigneeId === assignee) return { ticket: locked };
+      const [[row]] = await manager.query(`UPDATE support_tickets SET assignee_id = $2 WHERE id = $1 RETURNING *`, [locked.id, assignee]);
+      const ticket = hydrate(manager, SupportTicket, row);
+      return { ticket, change: { ticket, previousStatus: ticket.status, teamOnly: true } };
+    });
+    return ticket;
   }
 
   /** Clears the viewer's side of the unread count. */
@@ -192,19 +213,22 @@ export class TicketCommands {
 
   /**
    * Moves a locked ticket by the status machine; every change also moves `updated_at`. A reply
-   * (`repliedBy`) means its writer has read the conversation and the other side has one more to read.
+   * (`repliedBy`) means its writer has read the conversation and the other side has one more to read;
+   * a Lex team member's public reply to an unassigned ticket makes it theirs.
    */
-  private async applyEvent(manager: EntityManager, ticket: SupportTicket, event: TicketEvent, repliedBy: Side | null = null) {
+  private async applyEvent(manager: EntityManager, ticket: SupportTicket, event: TicketEvent, repliedBy: Author | null = null) {
     const next = nextStatus(ticket.status, event);
     if (!next) throw new Error(`${event} does not apply to a ${ticket.status} ticket`);
+    const side = repliedBy && sideOf(repliedBy);
     const [[row]] = await manager.query(
       `UPDATE support_tickets
           SET status = $2, updated_at = clock_timestamp(),
               closed_at = CASE WHEN $2 = 'closed' THEN coalesce(closed_at, clock_timestamp()) END,
               customer_unread_count = CASE $3::text WHEN 'admin' THEN customer_unread_count + 1 WHEN 'customer' THEN 0 ELSE customer_unread_count END,
-              admin_unread_count = CASE $3::text WHEN 'customer' THEN admin_unread_count + 1 WHEN 'admin' THEN 0 ELSE admin_unread_count END
+              admin_unread_count = CASE $3::text WHEN 'customer' THEN admin_unread_count + 1 WHEN 'admin' THEN 0 ELSE admin_unread_count END,
+              assignee_id = coalesce(assignee_id, $4::uuid)
         WHERE id = $1 RETURNING *`,
-      [ticket.id, next, repliedBy],
+      [ticket.id, next, side, side === 'admin' ? repliedBy!.id : null],
     );
     return hydrate(manager, SupportTicket, row);
   }

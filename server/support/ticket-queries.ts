@@ -1,6 +1,7 @@
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { Actor, Viewer, isSuperadmin } from '../auth/viewer';
 import { hydrate } from '../db/hydrate';
+import { badInput } from '../errors';
 import { withViewer } from '../db/viewer-transaction';
 import { SupportReply } from './reply.entity';
 import { RepliesPage, decodeCursor, encodeCursor, isUuid, refuseNul, requirePageSize, requireRepliesPage } from './support-input';
@@ -52,15 +53,16 @@ export class TicketQueries {
       if (mine) query.andWhere('t.user_id = :mine', { mine: viewer.id });
       if (filter?.status) query.andWhere('t.status = :status', { status: filter.status });
       if (filter?.category) query.andWhere('t.category = :category', { category: filter.category });
+      const byAssignee = this.applyAssignment(query, filter);
       const search = filter?.search && refuseNul('search', filter.search).trim();
       const found = search ? await this.applySearch(manager, query, search) : null;
 
       // The Lex team's unsearched lists count from the trigger-kept counts, not by reading every ticket;
       // a search with no other condition counts the matches it found (the viewer's, each once).
       const totalCount =
-        found && !found.byNumber && !filter?.status && !filter?.category && !mine
+        found && !found.byNumber && !filter?.status && !filter?.category && !mine && !byAssignee
           ? found.ids.length
-          : isSuperadmin(viewer) && !mine && !search
+          : isSuperadmin(viewer) && !mine && !search && !byAssignee
             ? await countAllTickets(manager, filter ?? {})
             : await query.clone().getCount();
       if (cursor) query.andWhere('(t.updated_at, t.id) < (:cursorAt, :cursorId)', { cursorAt: cursor.updatedAt, cursorId: cursor.id });
@@ -75,6 +77,17 @@ export class TicketQueries {
         },
       };
     });
+  }
+
+  /** The "Mine" and "Unassigned" views; true when the filter narrowed the list by assignee. */
+  private applyAssignment(query: SelectQueryBuilder<SupportTicket>, filter: SupportTicketFilter | null | undefined): boolean {
+    const { assigneeId, unassigned } = filter ?? {};
+    if (assigneeId != null) {
+      if (!isUuid(assigneeId)) throw badInput('assigneeId', 'assigneeId must be the id of a Lex team member');
+      query.andWhere('t.assignee_id = :assigneeId', { assigneeId });
+    }
+    if (unassigned != null) query.andWhere(unassigned ? 't.assignee_id IS NULL' : 't.assignee_id IS NOT NULL');
+    return assigneeId != null || unassigned != null;
   }
 
   private async applySearch(manager: EntityManager, query: SelectQueryBuilder<SupportTicket>, search: string): Promise<{ ids: string[]; byNumber: boolean }> {

@@ -52,6 +52,10 @@ export class SupportTicket {
   @Column({ name: 'closed_at', type: 'timestamptz', precision: 3, nullable: true })
   closedAt: Date | null;
 
+  /** The Lex team member who owns the ticket; shown to the team only (docs/architecture.md §7). */
+  @Column({ name: 'assignee_id', type: 'uuid', nullable: true })
+  assigneeId: string | null;
+
   /** Lex-team replies the customer has not read yet. */
   @Column({ name: 'customer_unread_count', type: 'int' })
   customerUnreadCount: number;

@@ -46,6 +46,8 @@ export interface SupportTicketFilter {
   status?: TicketStatus;
   category?: TicketCategory;
   search?: string;
+  assigneeId?: string;
+  unassigned?: boolean;
 }
 
 /** A reply's own fields: what the reply mutation and the replyAdded event answer. */
@@ -135,7 +137,22 @@ export const ops = {
     `{ supportStats { open inProgress answered closed total } }`,
   ),
   unreadReplyCount: operation<{ unreadReplyCount: number }>(`{ unreadReplyCount }`),
+  teamMembers: operation<{ teamMembers: TeamMember[] }>(`{ teamMembers { id name role } }`),
+  assignTicket: operation<{ assignTicket: Pick<Ticket, 'id' | 'updatedAt'> & { assignee: TeamMember | null } }, { id: string; assigneeId: string | null }>(
+    `mutation ($id: ID!, $assigneeId: ID) { assignTicket(id: $id, assigneeId: $assigneeId) { id updatedAt assignee { id name role } } }`,
+  ),
+  /** A ticket's owner as the viewer may see it: always null for customers. */
+  ticketAssignee: operation<{ supportTicket: { assignee: TeamMember | null } | null }, { id: string }>(
+    `query ($id: ID!) { supportTicket(id: $id) { assignee { id name role } } }`,
+  ),
 };
+
+/** A Lex team member as assignment shows them. */
+export interface TeamMember {
+  id: string;
+  name: string;
+  role: string;
+}
 
 /** The writes with brief answers (no related reads), for load generators and the live tests. */
 export const briefOps = {

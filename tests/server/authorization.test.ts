@@ -44,6 +44,18 @@ const ticketMutations: { name: string; query: string; variables: (id: string) =>
     expect: { owner: 'allowed', sameTenant: 'NOT_FOUND', otherTenant: 'NOT_FOUND', superadmin: 'allowed', signedOut: 'UNAUTHENTICATED' },
   },
   {
+    name: 'replyToTicket',
+    query: ops.replyToTicket,
+    variables: (id) => ({ input: { ticketId: id, message: 'sneaky note', internal: true } }),
+    expect: { owner: 'FORBIDDEN', sameTenant: 'FORBIDDEN', otherTenant: 'FORBIDDEN', superadmin: 'allowed', signedOut: 'UNAUTHENTICATED' },
+  },
+  {
+    name: 'assignTicket',
+    query: ops.assignTicket,
+    variables: (id) => ({ id, assigneeId: users.superadmin.id }),
+    expect: { owner: 'FORBIDDEN', sameTenant: 'FORBIDDEN', otherTenant: 'FORBIDDEN', superadmin: 'allowed', signedOut: 'UNAUTHENTICATED' },
+  },
+  {
     name: 'closeTicket',
     query: ops.closeTicket,
     variables: (id) => ({ id }),
@@ -113,8 +125,8 @@ describe('queries and mutations without a ticket id', () => {
     }
   });
 
-  it.each(ACTORS)('supportTickets and supportStats as %s are for superadmins only', async (actor) => {
-    for (const query of [ops.supportTickets, ops.supportStats] as string[]) {
+  it.each(ACTORS)('supportTickets, supportStats and teamMembers as %s are for superadmins only', async (actor) => {
+    for (const query of [ops.supportTickets, ops.supportStats, ops.teamMembers] as string[]) {
       const result = await graphql(desk.server, query, {}, tokenOf(actor));
       if (actor === 'superadmin') {
         expect(result.errors).toBeUndefined();

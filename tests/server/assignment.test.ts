@@ -1,0 +1,124 @@
+// Assignment (docs/architecture.md §7): who on the Lex team owns a ticket, told to the team only.
+import { randomUUID } from 'node:crypto';
+import { Client as WsClient } from 'graphql-ws';
+import { topics } from '../../server/realtime/topics';
+import { SignedIn, signedInUser } from '../helpers/accounts';
+import { graphql, ok, settle, subscribe, wsClient } from '../helpers/graphql';
+import { briefOps, ops, subscriptions } from '../helpers/operations';
+import { useDesk } from '../helpers/support-api';
+import { watchStreams } from './live-helpers';
+
+jest.setTimeout(20_000);
+const desk = useDesk();
+let colleague: SignedIn;
+beforeAll(async () => {
+  colleague = await signedInUser(desk.server, 'superadmin');
+});
+
+const assign = (token: string, id: string, assigneeId: string | null) => graphql(desk.server, ops.assignTicket, { id, assigneeId }, token);
+const assigneeOf = async (token: string, id: string) => (await ok(desk.server, ops.ticketAssignee, { id }, token)).supportTicket!.assignee;
+const newTicket = () => desk.createTicket(desk.customer.token, { subject: 'Holiday pay', message: 'Wrong amount' });
+
+it('assigns to a team member and unassigns, without moving updatedAt', async () => {
+  const ticket = await newTicket();
+  const assigned = await assign(desk.admin.token, ticket.id, colleague.id);
+  expect(assigned.errors).toBeUndefined();
+  expect(assigned.data!.assignTicket).toEqual({ id: ticket.id, updatedAt: ticket.updatedAt, assignee: { id: colleague.id, name: colleague.name, role: 'SUPERADMIN' } });
+  expect(await assigneeOf(desk.admin.token, ticket.id)).toMatchObject({ id: colleague.id });
+  const unassigned = await assign(desk.admin.token, ticket.id, null);
+  expect(unassigned.data!.assignTicket).toMatchObject({ updatedAt: ticket.updatedAt, assignee: null });
+});
+
+it('never shows the assignee to the customer', async () => {
+  const ticket = await newTicket();
+  await assign(desk.admin.token, ticket.id, colleague.id);
+  expect(await assigneeOf(desk.customer.token, ticket.id)).toBeNull();
+});
+
+it.each([
+  ['a customer', () => desk.customer.id],
+  ['an unknown id', () => randomUUID()],
+  ['something that is no id', () => 'colleague'],
+])('refuses to assign to %s (BAD_USER_INPUT naming assigneeId) and changes nothing', async (_, id) => {
+  const ticket = await newTicket();
+  await assign(desk.admin.token, ticket.id, colleague.id);
+  const result = await assign(desk.admin.token, ticket.id, id());
+  expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'assigneeId' });
+  expect(await assigneeOf(desk.admin.token, ticket.id)).toMatchObject({ id: colleague.id });
+});
+
+it('refuses a removed team member, and a removed assignee leaves the ticket unassigned', async () => {
+  const leaver = await signedInUser(desk.server, 'superadmin');
+  const ticket = await newTicket();
+  await assign(desk.admin.token, ticket.id, leaver.id);
+  await desk.server.sql('DELETE FROM users WHERE id = $1', [leaver.id]);
+  expect(await assigneeOf(desk.admin.token, ticket.id)).toBeNull();
+  const result = await assign(desk.admin.token, ticket.id, leaver.id);
+  expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'assigneeId' });
+});
+
+it('assigns an unassigned ticket to whoever sends its first public reply; a note does not assign', async () => {
+  const ticket = await newTicket();
+  await ok(desk.server, briefOps.replyToTicket, { input: { ticketId: ticket.id, message: 'Looking', internal: true } }, colleague.token);
+  expect(await assigneeOf(desk.admin.token, ticket.id)).toBeNull();
+  await desk.reply(colleague.token, ticket.id, 'Fixed');
+  expect(await assigneeOf(desk.admin.token, ticket.id)).toMatchObject({ id: colleague.id });
+  await desk.reply(desk.admin.token, ticket.id, 'Me too');
+  expect(await assigneeOf(desk.admin.token, ticket.id)).toMatchObject({ id: colleague.id });
+});
+
+it('lists "Mine" and "Unassigned" with their counts, page by page', async () => {
+  const mine = [await newTicket(), await newTicket(), await newTicket()];
+  for (const t of mine) await assign(desk.admin.token, t.id, desk.admin.id);
+  const list = (filter: object, after?: string) => desk.supportTickets(desk.admin.token, { filter, first: 2, after });
+  const first = await list({ assigneeId: desk.admin.id });
+  expect(first.totalCount).toBe(3);
+  const second = await list({ assigneeId: desk.admin.id }, first.pageInfo.endCursor!);
+  expect([...first.nodes, ...second.nodes].map((t) => t.id)).toEqual(mine.map((t) => t.id).reverse());
+  const unassigned = await desk.supportTickets(desk.admin.token, { filter: { unassigned: true }, first: 100 });
+  const [{ n }] = await desk.server.sql('SELECT count(*)::int AS n FROM support_tickets WHERE assignee_id IS NULL');
+  expect(unassigned.totalCount).toBe(n);
+  expect(unassigned.nodes.map((t) => t.id)).not.toContain(mine[0].id);
+  const bad = await graphql(desk.server, ops.supportTickets, { filter: { assigneeId: 'me' } }, desk.admin.token);
+  expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'assigneeId' });
+});
+
+it('lists the team members, for the team only', async () => {
+  const members = (await ok(desk.server, ops.teamMembers, {}, desk.admin.token)).teamMembers;
+  expect(members.map((m) => m.id)).toEqual(expect.arrayContaining([desk.admin.id, colleague.id]));
+  expect(members.every((m) => m.role === 'SUPERADMIN')).toBe(true);
+});
+
+describe('live', () => {
+  let clients: WsClient[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.map((client) => client.dispose()));
+    clients = [];
+  });
+  const connect = (user: SignedIn) => {
+    const client = wsClient(desk.server, user.token);
+    clients.push(client);
+    return client;
+  };
+
+  it('tells the team of an assignment, and the customer nothing', async () => {
+    const streams = watchStreams(desk.server);
+    const ticket = await newTicket();
+    const customerTicket = subscribe(connect(desk.customer), subscriptions.ticketUpdated, { ticketId: ticket.id });
+    const customerAll = subscribe(connect(desk.customer), subscriptions.ticketUpdated, {});
+    const teamTicket = subscribe(connect(desk.admin), subscriptions.ticketUpdated, { ticketId: ticket.id });
+    const teamAll = subscribe(connect(colleague), subscriptions.ticketUpdated, {});
+    await streams.until(topics.ticket(ticket.id), 1);
+    await streams.until(topics.user(desk.customer.id), 1);
+    await streams.until(topics.ticketForTeam(ticket.id), 1);
+    await streams.until(topics.admins, 1);
+
+    await assign(desk.admin.token, ticket.id, colleague.id);
+    await teamTicket.waitFor(1);
+    await teamAll.waitFor(1);
+    await settle(200);
+    expect(customerTicket.events).toEqual([]);
+    expect(customerAll.events).toEqual([]);
+    expect(teamTicket.events[0].data?.ticketUpdated.id).toBe(ticket.id);
+  });
+});
