@@ -37,6 +37,7 @@ import { TicketCommands } from './support/ticket-commands';
 import { TicketCounts } from './support/ticket-counts';
 import { TicketQueries } from './support/ticket-queries';
 import { TeamMembers } from './team/team-members';
+import { CannedReplies } from './team/canned-replies';
 import { isDatabaseUnavailable, serviceUnavailable, unavailableStatus } from './db/unavailable';
 import { maskError } from './error-masking';
 import { MAX_TOKENS, limitRules } from './security/graphql-limits';

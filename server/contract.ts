@@ -9,6 +9,10 @@ import { CloseCode } from 'graphql-ws';
 export const MAX_SUBJECT_LENGTH = 200;
 /** Longest message (a ticket's first message or a reply), in characters. */
 export const MAX_MESSAGE_LENGTH = 10_000;
+/** Longest canned reply title, in characters; its body is at most MAX_MESSAGE_LENGTH, as a reply is. */
+export const MAX_CANNED_TITLE_LENGTH = 100;
+/** The `{{variables}}` a canned reply may use, filled in when it is inserted into the composer. */
+export const CANNED_REPLY_VARIABLES = ['customer.name', 'customer.firstName', 'ticket.number', 'agent.name'] as const;
 /** Most tickets one page of a list may ask for (`first`). */
 export const MAX_PAGE_SIZE = 100;
 /** Replies of one conversation per read (`last`): by default 200 (a whole ordinary conversation), at most 500. */

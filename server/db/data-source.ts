@@ -7,6 +7,7 @@ import { User } from '../accounts/user.entity';
 import { Session } from '../auth/session.entity';
 import { SupportReply } from '../support/reply.entity';
 import { SupportTicket } from '../support/ticket.entity';
+import { CannedReply } from '../team/canned-reply.entity';
 import { Init1764000000000 } from './migrations/1764000000000-Init';
 import { RowLevelSecurity1764100000000 } from './migrations/1764100000000-RowLevelSecurity';
 import { TicketCounts1764200000000 } from './migrations/1764200000000-TicketCounts';
@@ -22,10 +23,11 @@ import { assertConfined, derivedAppUrl, isLoginRefused, provisionAppLogin } from
 import { ExternalIds1764405000000 } from './migrations/1764405000000-ExternalIds';
 import { InternalNotes1764407000000 } from './migrations/1764407000000-InternalNotes';
 import { Assignment1764407000001 } from './migrations/1764407000001-Assignment';
+import { CannedReplies1764407000002 } from './migrations/1764407000002-CannedReplies';
 import { Attachments1764408000000 } from './migrations/1764408000000-Attachments';
 import { Attachment } from '../attachments/attachment.entity';
 
-export const entities = [Tenant, User, Session, SupportTicket, SupportReply, Attachment];
+export const entities = [Tenant, User, Session, SupportTicket, SupportReply, Attachment, CannedReply];
 export const migrations = [
   Init1764000000000,
   RowLevelSecurity1764100000000,
@@ -40,6 +42,7 @@ export const migrations = [
   Email1764406000001,
   InternalNotes1764407000000,
   Assignment1764407000001,
+  CannedReplies1764407000002,
   Attachments1764408000000,
 ];
 

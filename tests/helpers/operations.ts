@@ -147,6 +147,22 @@ export const ops = {
   ),
 };
 
+/** A canned reply's fields. */
+const CANNED_REPLY = 'id title body updatedAt';
+export interface CannedReply {
+  id: string;
+  title: string;
+  body: string;
+  updatedAt: string;
+}
+export const cannedReplyOps = {
+  cannedReplies: operation<{ cannedReplies: CannedReply[] }>(`{ cannedReplies { ${CANNED_REPLY} } }`),
+  saveCannedReply: operation<{ saveCannedReply: CannedReply }, { input: { id?: string; title: string; body: string } }>(
+    `mutation ($input: CannedReplyInput!) { saveCannedReply(input: $input) { ${CANNED_REPLY} } }`,
+  ),
+  deleteCannedReply: operation<{ deleteCannedReply: boolean }, { id: string }>(`mutation ($id: ID!) { deleteCannedReply(id: $id) }`),
+};
+
 /** A Lex team member as assignment shows them. */
 export interface TeamMember {
   id: string;
