@@ -37,6 +37,8 @@ import { TicketCommands } from './support/ticket-commands';
 import { TicketCounts } from './support/ticket-counts';
 import { TicketQueries } from './support/ticket-queries';
 import { TeamMembers } from './team/team-members';
+import { createActivityStore } from './presence/activity-store';
+import { TicketActivityService } from './presence/ticket-activity';
 import { CannedReplies } from './team/canned-replies';
 import { isDatabaseUnavailable, serviceUnavailable, unavailableStatus } from './db/unavailable';
 import { maskError } from './error-masking';
@@ -201,6 +203,7 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
         await apollo.stop();
         rateLimits.close();
         stopSweep();
+        activity.close();
         jtiReplays?.close();
         // The events of the writes that just committed go out before the caller closes Redis.
         await audience.idle();

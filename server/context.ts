@@ -13,6 +13,7 @@ import { TicketCommands } from './support/ticket-commands';
 import { TicketCounts } from './support/ticket-counts';
 import { TicketQueries } from './support/ticket-queries';
 import { TeamMembers } from './team/team-members';
+import { TicketActivityService } from './presence/ticket-activity';
 import { CannedReplies } from './team/canned-replies';
 import { User } from './accounts/user.entity';
 import { SupportTicket } from './support/ticket.entity';

@@ -27,6 +27,7 @@ import { SubscriptionResolver } from './realtime/subscription.resolver';
 import { ReplyResolver } from './support/reply.resolver';
 import { TicketResolver } from './support/ticket.resolver';
 import { TeamResolver } from './team/team.resolver';
+import { ActivityResolver } from './presence/activity.resolver';
 import { CannedReplyResolver } from './team/canned-reply.resolver';
 
 const DateTimeScalar = new GraphQLScalarType({

@@ -23,6 +23,9 @@ const LIMITS = {
   adminReply: { points: 240, seconds: 60 },
   // Files per user: a person attaches a few screenshots a message; a script filling the store is held here.
   upload: { points: 120, seconds: 60 * 60 },
+  // Ticket pages report every ~10 s and when typing starts or stops: a person with a few tabs open
+  // stays far below; a script flooding the presence of a ticket does not.
+  activity: { points: 120, seconds: 60 },
   socketConnect: { points: 60, seconds: 60 },
   socketMessage: { points: 600, seconds: 60 },
 } as const;

@@ -163,6 +163,21 @@ export const cannedReplyOps = {
   deleteCannedReply: operation<{ deleteCannedReply: boolean }, { id: string }>(`mutation ($id: ID!) { deleteCannedReply(id: $id) }`),
 };
 
+/** A ticket page's presence: what it reports and what it hears. */
+export interface TicketActivity {
+  ticketId: string;
+  viewers: { id: string; name: string; isAdmin: boolean }[];
+  typing: { id: string; name: string; isAdmin: boolean }[];
+}
+export const activityOps = {
+  report: operation<{ reportTicketActivity: boolean }, { ticketId: string; typing: boolean; internal?: boolean }>(
+    `mutation ($ticketId: ID!, $typing: Boolean!, $internal: Boolean) { reportTicketActivity(ticketId: $ticketId, typing: $typing, internal: $internal) }`,
+  ),
+  watch: operation<{ ticketActivity: TicketActivity }, { ticketId: string }>(
+    `subscription ($ticketId: ID!) { ticketActivity(ticketId: $ticketId) { ticketId viewers { id name isAdmin } typing { id name isAdmin } } }`,
+  ),
+};
+
 /** A Lex team member as assignment shows them. */
 export interface TeamMember {
   id: string;
