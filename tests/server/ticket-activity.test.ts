@@ -64,14 +64,22 @@ it('the team sees every viewer and typist; the customer only the team typing a p
   expect(customer.last().typing).toEqual([]);
 });
 
-it('a heartbeat that changes nothing sends nothing', async () => {
+it('a heartbeat that changes nothing publishes nothing and sends nothing', async () => {
   const ticket = await desk.createTicket(desk.customer.token);
   const team = await watch(desk.admin, ticket.id);
-  await report(desk.customer, ticket.id, false);
-  await team.subscription.waitFor(2);
-  await report(desk.customer, ticket.id, false);
-  await report(desk.customer, ticket.id, false);
-  await settle(200);
+  const published: string[] = [];
+  const publish = desk.server.bus.publish.bind(desk.server.bus);
+  desk.server.bus.publish = (topic, payload) => (published.push(topic), publish(topic, payload));
+  try {
+    await report(desk.customer, ticket.id, false);
+    await team.subscription.waitFor(2);
+    await report(desk.customer, ticket.id, false);
+    await report(desk.customer, ticket.id, false);
+    await settle(200);
+  } finally {
+    desk.server.bus.publish = publish;
+  }
+  expect(published).toEqual([topics.ticketActivity(ticket.id)]);
   expect(team.subscription.events).toHaveLength(2);
 });
 
