@@ -24,6 +24,8 @@ export type ReplyToTicketInput = {
   attachmentIds?: Array<string | number> | null | undefined;
   /** A UUID the client makes for each submit and sends again when it retries: a retry returns the first result and writes nothing new */
   clientMutationId?: string | number | null | undefined;
+  /** True for an internal note the customer never sees; it changes no status and no unread count. Lex team only: FORBIDDEN for a customer. */
+  internal?: boolean | null | undefined;
   /** 1 to 10,000 characters */
   message: string;
   /** The ticket to reply to: one of your own, or any for the Lex team. */
@@ -39,12 +41,16 @@ export type Role =
 
 /** Narrows the list of tickets; conditions combine with AND. */
 export type SupportTicketFilter = {
+  /** Only tickets assigned to this Lex team member (the "Mine" view with your own id). */
+  assigneeId?: string | number | null | undefined;
   /** Only tickets of this category. */
   category?: TicketCategory | null | undefined;
   /** Ticket number (exact, with or without #), or words anywhere in the subject, customer name or email, or company name. */
   search?: string | null | undefined;
   /** Only tickets in this status. */
   status?: TicketStatus | null | undefined;
+  /** True: only tickets assigned to nobody (the "Unassigned" view); false: only assigned ones. */
+  unassigned?: boolean | null | undefined;
 };
 
 /** What a ticket is about, chosen by the customer. */
