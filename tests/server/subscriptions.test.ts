@@ -115,7 +115,7 @@ describe('ticketUpdated', () => {
     const customer = await signedInUser(server, 'customer');
     const ticket = await createTicket(server, customer.token);
     const forCustomer = await live(customer.token, TICKET_UPDATED, { ticketId: ticket.id }, topics.ticket(ticket.id));
-    const forAdmin = await live(admin.token, TICKET_UPDATED, { ticketId: ticket.id }, topics.ticket(ticket.id));
+    const forAdmin = await live(admin.token, TICKET_UPDATED, { ticketId: ticket.id }, topics.ticketForTeam(ticket.id));
 
     await reply(server, admin.token, ticket.id, 'Looking into it'); // → ANSWERED, one unread for the customer
     await setStatus(server, admin.token, ticket.id, 'IN_PROGRESS');
@@ -275,7 +275,7 @@ describe('a rolled-back write', () => {
     const customer = await signedInUser(server, 'customer');
     const ticket = await createTicket(server, customer.token);
     const replies = await live(customer.token, REPLY_ADDED, { ticketId: ticket.id }, topics.ticket(ticket.id));
-    const ticketUpdates = await live(admin.token, TICKET_UPDATED, { ticketId: ticket.id }, topics.ticket(ticket.id));
+    const ticketUpdates = await live(admin.token, TICKET_UPDATED, { ticketId: ticket.id }, topics.ticketForTeam(ticket.id));
     const adminTickets = await live(admin.token, TICKET_UPDATED, {}, topics.admins);
     const customerTickets = await live(customer.token, TICKET_UPDATED, {}, topics.user(customer.id));
     const adminBadge = subscribe(connect(admin.token), SUPPORT_BADGE);
