@@ -22,7 +22,10 @@ export class ActivityResolver {
     description: 'Who is viewing and typing on a ticket page: the current state first, then each change, expiries included',
     subscribe: ({ args, context }) => (context as Context).services.activity.watch((context as Context).viewer, args.ticketId),
   })
-  ticketActivity(@Root() activity: TicketActivity, @Arg('ticketId', () => ID, { description: 'The ticket to watch.' }) _ticketId: string): TicketActivity {
+  ticketActivity(
+    @Root() activity: TicketActivity,
+    @Arg('ticketId', () => ID, { description: 'The ticket to watch.' }) _ticketId: string,
+  ): TicketActivity {
     return activity;
   }
 }

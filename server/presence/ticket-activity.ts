@@ -86,7 +86,10 @@ export class TicketActivityService {
         }
         const expiry = nextExpiry(entries, now);
         let timer: NodeJS.Timeout | undefined;
-        const expired = expiry === undefined ? new Promise<never>(() => undefined) : new Promise<void>((resolve) => (timer = setTimeout(resolve, expiry - now + 5)));
+        const expired =
+          expiry === undefined
+            ? new Promise<never>(() => undefined)
+            : new Promise<void>((resolve) => (timer = setTimeout(resolve, expiry - now + 5)));
         pending ??= nudges.next();
         const woke = await Promise.race([pending.then((result) => ({ result })), expired.then(() => null), stopped.then(() => null)]);
         clearTimeout(timer);

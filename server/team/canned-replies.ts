@@ -29,12 +29,21 @@ export class CannedReplies {
     const body = requireText('body', input.body, MAX_MESSAGE_LENGTH);
     const unknown = unknownVariables(body);
     if (unknown.length) {
-      throw badInput('body', `body uses unknown variables: ${unknown.map((name) => `{{${name}}}`).join(', ')}; known are ${CANNED_REPLY_VARIABLES.map((name) => `{{${name}}}`).join(', ')}`);
+      throw badInput(
+        'body',
+        `body uses unknown variables: ${unknown.map((name) => `{{${name}}}`).join(', ')}; known are ${CANNED_REPLY_VARIABLES.map((name) => `{{${name}}}`).join(', ')}`,
+      );
     }
     if (input.id != null && !isUuid(input.id)) throw notFound('Canned reply');
     return withViewer(this.db, viewer, async (manager) => {
       const rows: Record<string, unknown>[] = input.id
-        ? (await manager.query(`UPDATE canned_replies SET title = $2, body = $3, updated_at = now() WHERE id = $1 RETURNING *`, [input.id, title, body]))[0]
+        ? (
+            await manager.query(`UPDATE canned_replies SET title = $2, body = $3, updated_at = now() WHERE id = $1 RETURNING *`, [
+              input.id,
+              title,
+              body,
+            ])
+          )[0]
         : await manager.query(`INSERT INTO canned_replies (title, body) VALUES ($1, $2) RETURNING *`, [title, body]);
       if (!rows.length) throw notFound('Canned reply');
       return hydrate(manager, CannedReply, rows[0]);

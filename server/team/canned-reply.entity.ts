@@ -15,7 +15,9 @@ export class CannedReply {
   @Column('text')
   title: string;
 
-  @Field({ description: `The text, 1 to ${MAX_MESSAGE_LENGTH.toLocaleString('en')} characters; may use ${VARIABLES}, filled in on insert.` })
+  @Field({
+    description: `The text, 1 to ${MAX_MESSAGE_LENGTH.toLocaleString('en')} characters; may use ${VARIABLES}, filled in on insert.`,
+  })
   @Column('text')
   body: string;
 

@@ -16,7 +16,10 @@ export class CannedReplyResolver {
 
   @Authorized(Role.SUPERADMIN)
   @Mutation(() => CannedReply, { description: 'Saves a canned reply: a new one, or an update when `id` is given; superadmin only.' })
-  saveCannedReply(@Arg('input', { description: 'Title and body, and the id to update.' }) input: CannedReplyInput, @Ctx() context: Context) {
+  saveCannedReply(
+    @Arg('input', { description: 'Title and body, and the id to update.' }) input: CannedReplyInput,
+    @Ctx() context: Context,
+  ) {
     return context.services.cannedReplies.save(viewerOf(context), input);
   }
 

@@ -17,7 +17,12 @@ export class TeamMembers {
   }
 
   async byIds(ids: readonly string[]): Promise<User[]> {
-    return this.system.getRepository(User).createQueryBuilder('u').where('u.id = ANY(:ids)', { ids }).andWhere('u.role = :role', { role: Role.SUPERADMIN }).getMany();
+    return this.system
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('u.id = ANY(:ids)', { ids })
+      .andWhere('u.role = :role', { role: Role.SUPERADMIN })
+      .getMany();
   }
 
   /** The id of a current team member to assign a ticket to, or null to unassign. */

@@ -17,16 +17,22 @@ export class TeamResolver {
   }
 
   @Authorized(Role.SUPERADMIN)
-  @Mutation(() => SupportTicket, { description: 'Assigns the ticket to a Lex team member, or to nobody; does not move updatedAt. Superadmin only.' })
+  @Mutation(() => SupportTicket, {
+    description: 'Assigns the ticket to a Lex team member, or to nobody; does not move updatedAt. Superadmin only.',
+  })
   assignTicket(
     @Arg('id', () => ID, { description: 'The ticket to assign.' }) id: string,
-    @Arg('assigneeId', () => ID, { nullable: true, description: 'A Lex team member (a SUPERADMIN); null unassigns.' }) assigneeId: string | null,
+    @Arg('assigneeId', () => ID, { nullable: true, description: 'A Lex team member (a SUPERADMIN); null unassigns.' })
+    assigneeId: string | null,
     @Ctx() context: Context,
   ) {
     return context.services.commands.assignTicket(viewerOf(context), id, assigneeId);
   }
 
-  @FieldResolver(() => User, { nullable: true, description: 'The Lex team member who owns the ticket; null when unassigned, and always null for customers.' })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description: 'The Lex team member who owns the ticket; null when unassigned, and always null for customers.',
+  })
   assignee(@Root() ticket: SupportTicket, @Ctx() context: Context) {
     if (!ticket.assigneeId || !isSuperadmin(viewerOf(context))) return null;
     return context.loaders.teamMember.load(ticket.assigneeId);

@@ -23,7 +23,11 @@ it('assigns to a team member and unassigns, without moving updatedAt', async () 
   const ticket = await newTicket();
   const assigned = await assign(desk.admin.token, ticket.id, colleague.id);
   expect(assigned.errors).toBeUndefined();
-  expect(assigned.data!.assignTicket).toEqual({ id: ticket.id, updatedAt: ticket.updatedAt, assignee: { id: colleague.id, name: colleague.name, role: 'SUPERADMIN' } });
+  expect(assigned.data!.assignTicket).toEqual({
+    id: ticket.id,
+    updatedAt: ticket.updatedAt,
+    assignee: { id: colleague.id, name: colleague.name, role: 'SUPERADMIN' },
+  });
   expect(await assigneeOf(desk.admin.token, ticket.id)).toMatchObject({ id: colleague.id });
   const unassigned = await assign(desk.admin.token, ticket.id, null);
   expect(unassigned.data!.assignTicket).toMatchObject({ updatedAt: ticket.updatedAt, assignee: null });

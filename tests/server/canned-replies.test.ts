@@ -7,14 +7,17 @@ import { cannedReplyOps as canned } from '../helpers/operations';
 import { useDesk } from '../helpers/support-api';
 
 const desk = useDesk();
-const save = (token: string | undefined, input: { id?: string; title: string; body: string }) => graphql(desk.server, canned.saveCannedReply, { input }, token);
+const save = (token: string | undefined, input: { id?: string; title: string; body: string }) =>
+  graphql(desk.server, canned.saveCannedReply, { input }, token);
 const all = async () => desk.server.sql('SELECT title, body FROM canned_replies ORDER BY title');
 
 it('saves, updates, lists by title and deletes; shared by the whole team', async () => {
   const colleague = await signedInUser(desk.server, 'superadmin');
-  const created = (await save(desk.admin.token, { title: 'Thanks', body: 'Thanks, {{customer.firstName}}! — {{agent.name}}' })).data!.saveCannedReply;
+  const created = (await save(desk.admin.token, { title: 'Thanks', body: 'Thanks, {{customer.firstName}}! — {{agent.name}}' })).data!
+    .saveCannedReply;
   await save(desk.admin.token, { title: 'Apology', body: 'Sorry about #{{ ticket.number }}' });
-  const updated = (await save(colleague.token, { id: created.id, title: 'Thank you', body: 'Thank you, {{customer.name}}' })).data!.saveCannedReply;
+  const updated = (await save(colleague.token, { id: created.id, title: 'Thank you', body: 'Thank you, {{customer.name}}' })).data!
+    .saveCannedReply;
   expect(updated).toMatchObject({ id: created.id, title: 'Thank you', body: 'Thank you, {{customer.name}}' });
   const listed = (await ok(desk.server, canned.cannedReplies, {}, colleague.token)).cannedReplies;
   expect(listed.map((c) => c.title)).toEqual(['Apology', 'Thank you']);

@@ -2,7 +2,11 @@
 // must never reach by any path — queries, counts, order, live events, search, or SQL on the app's connection.
 import { createHash, randomUUID } from 'node:crypto';
 import { Client as WsClient } from 'graphql-ws';
+import { EntityManager } from 'typeorm';
 import { withViewer } from '../../server/db/viewer-transaction';
+import { TicketEmailOutbox } from '../../server/email/notifications';
+import { SupportReply } from '../../server/support/reply.entity';
+import { SupportTicket } from '../../server/support/ticket.entity';
 import { topics } from '../../server/realtime/topics';
 import { SignedIn } from '../helpers/accounts';
 import { graphql, ok, settle, subscribe, wsClient } from '../helpers/graphql';
@@ -58,7 +62,11 @@ it('changes no status, no unread count, no badge and not updated_at', async () =
   expect(pick(teamAfter!)).toEqual(pick(teamBefore!));
   expect(await desk.unread(desk.customer.token)).toBe(badgeBefore);
 });
-const pick = (t: { status: string; updatedAt: string; unreadCount: number }) => ({ status: t.status, updatedAt: t.updatedAt, unreadCount: t.unreadCount });
+const pick = (t: { status: string; updatedAt: string; unreadCount: number }) => ({
+  status: t.status,
+  updatedAt: t.updatedAt,
+  unreadCount: t.unreadCount,
+});
 
 it('never shows a note to the customer: replies, lastReply, a page before a note, list order, search', async () => {
   const { ticket, answer } = await ticketWithAnswer();
@@ -68,13 +76,20 @@ it('never shows a note to the customer: replies, lastReply, a page before a note
   expect(seen!.replies.map((r) => r.message)).toEqual(['The run stopped', 'We are on it']);
   expect(seen!.lastReply!.id).toBe(answer.id);
   // A page "before the note" is a page before a reply the customer does not have: empty.
-  const page = await ok(desk.server, `query ($id: ID!, $before: ID) { supportTicket(id: $id) { replies(before: $before) { id } } }`, { id: ticket.id, before: noted.id }, desk.customer.token);
+  const page = await ok(
+    desk.server,
+    `query ($id: ID!, $before: ID) { supportTicket(id: $id) { replies(before: $before) { id } } }`,
+    { id: ticket.id, before: noted.id },
+    desk.customer.token,
+  );
   expect(page.supportTicket.replies).toEqual([]);
   // The note did not move the ticket above the customer's newer one.
   const list = await desk.myTickets(desk.customer.token);
   expect(list.nodes.map((t) => t.id).indexOf(older.id)).toBeLessThan(list.nodes.map((t) => t.id).indexOf(ticket.id));
   // Search reads tickets' own fields, never replies; the search function run on the customer's session finds nothing.
-  const found = await withViewer(desk.server.db, as(desk.customer), (manager) => manager.query(`SELECT * FROM support_ticket_ids_matching('%Zanzibar%')`));
+  const found = await withViewer(desk.server.db, as(desk.customer), (manager) =>
+    manager.query(`SELECT * FROM support_ticket_ids_matching('%Zanzibar%')`),
+  );
   expect(found).toEqual([]);
 });
 
@@ -109,7 +124,8 @@ describe('live', () => {
     const teamReplies = subscribe(connect(desk.admin), subscriptions.replyAdded, { ticketId: ticket.id });
     await streams.until(topics.ticket(ticket.id), 2);
     await streams.until(topics.ticketForTeam(ticket.id), 1);
-    await streams.until(topics.user(desk.customer.id), 2);
+    await streams.until(topics.user(desk.customer.id), 1);
+    await streams.until(topics.userBadge(desk.customer.id), 1);
     await customerBadge.waitFor(1);
 
     await note(desk.admin.token, ticket.id, 'Internal: check the tax table');
@@ -136,7 +152,9 @@ describe('row-level security (forged SQL on the runtime connection)', () => {
     const { ticket } = await ticketWithAnswer();
     await note(desk.admin.token, ticket.id, 'Forged eyes only');
     const rows = (user: SignedIn) =>
-      withViewer(desk.server.db, as(user), (manager) => manager.query('SELECT message FROM support_replies WHERE ticket_id = $1 ORDER BY created_at', [ticket.id]));
+      withViewer(desk.server.db, as(user), (manager) =>
+        manager.query('SELECT message FROM support_replies WHERE ticket_id = $1 ORDER BY created_at', [ticket.id]),
+      );
     expect(await rows(desk.customer)).toEqual([{ message: 'The run stopped' }, { message: 'We are on it' }]);
     expect((await rows(desk.admin)).map((r: { message: string }) => r.message)).toContain('Forged eyes only');
   });
@@ -145,12 +163,55 @@ describe('row-level security (forged SQL on the runtime connection)', () => {
     const { ticket } = await ticketWithAnswer();
     await expect(
       withViewer(desk.server.db, as(desk.customer), (manager) =>
-        manager.query(`INSERT INTO support_replies (ticket_id, message, is_admin, sender_name, is_internal) VALUES ($1, 'forged', true, 'Lex', true)`, [ticket.id]),
+        manager.query(
+          `INSERT INTO support_replies (ticket_id, message, is_admin, sender_name, is_internal) VALUES ($1, 'forged', true, 'Lex', true)`,
+          [ticket.id],
+        ),
       ),
     ).rejects.toThrow(/row-level security/);
     await expect(
-      withViewer(desk.server.db, as(desk.customer), (manager) => manager.query(`UPDATE support_replies SET is_internal = true WHERE ticket_id = $1`, [ticket.id])),
+      withViewer(desk.server.db, as(desk.customer), (manager) =>
+        manager.query(`UPDATE support_replies SET is_internal = true WHERE ticket_id = $1`, [ticket.id]),
+      ),
     ).rejects.toThrow(/row-level security/);
-    expect(await desk.server.sql(`SELECT count(*)::int AS n FROM support_replies WHERE ticket_id = $1 AND is_internal`, [ticket.id])).toEqual([{ n: 0 }]);
+    expect(
+      await desk.server.sql(`SELECT count(*)::int AS n FROM support_replies WHERE ticket_id = $1 AND is_internal`, [ticket.id]),
+    ).toEqual([{ n: 0 }]);
   });
+});
+
+it('emails nobody about a note, where a public reply emails the customer', async () => {
+  const { ticket } = await ticketWithAnswer();
+  const [noteRow] = await desk.server.sql(`SELECT * FROM support_replies WHERE ticket_id = $1 LIMIT 1`, [ticket.id]);
+  const reply = {
+    id: noteRow.id,
+    ticketId: ticket.id,
+    isAdmin: true,
+    message: 'x',
+    senderName: 'Lex',
+    createdAt: new Date(),
+  } as SupportReply;
+  const jobsFor = (manager: EntityManager) =>
+    manager.query(`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = $1`, [`email.answer:${ticket.id}`]);
+  const outbox = new TicketEmailOutbox({ notifyDelayS: 3600 });
+  const stored = { id: ticket.id, userId: desk.customer.id, status: 'answered' } as unknown as SupportTicket;
+  // In one transaction of the owner's, rolled back: what each change would enqueue.
+  await desk.server.system
+    .transaction(async (manager) => {
+      await manager.query(`SELECT graphile_worker.remove_job($1)`, [`email.answer:${ticket.id}`]);
+      await outbox.record(
+        manager,
+        { ticket: stored, reply: { ...reply, isInternal: true }, previousStatus: stored.status },
+        desk.admin as never,
+      );
+      expect(await jobsFor(manager)).toEqual([{ n: 0 }]);
+      await outbox.record(
+        manager,
+        { ticket: stored, reply: { ...reply, isInternal: false }, previousStatus: stored.status },
+        desk.admin as never,
+      );
+      expect(await jobsFor(manager)).toEqual([{ n: 1 }]);
+      throw new Error('rollback');
+    })
+    .catch((error: Error) => expect(error.message).toBe('rollback'));
 });

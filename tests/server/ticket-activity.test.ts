@@ -31,7 +31,8 @@ async function watch(user: SignedIn, ticketId: string) {
   return {
     subscription,
     last: () => subscription.events.at(-1)!.data!.ticketActivity as TicketActivity,
-    names: (list: 'viewers' | 'typing') => (subscription.events.at(-1)!.data!.ticketActivity as TicketActivity)[list].map((p) => p.name).sort(),
+    names: (list: 'viewers' | 'typing') =>
+      (subscription.events.at(-1)!.data!.ticketActivity as TicketActivity)[list].map((p) => p.name).sort(),
   };
 }
 
@@ -54,7 +55,11 @@ it('the team sees every viewer and typist; the customer only the team typing a p
 
   await report(desk.admin, ticket.id, true); // a public reply: "Lex team is typing…"
   await customer.subscription.waitFor(2);
-  expect(customer.last()).toEqual({ ticketId: ticket.id, viewers: [], typing: [{ id: desk.admin.id, name: desk.admin.name, isAdmin: true }] });
+  expect(customer.last()).toEqual({
+    ticketId: ticket.id,
+    viewers: [],
+    typing: [{ id: desk.admin.id, name: desk.admin.name, isAdmin: true }],
+  });
 
   await report(desk.customer, ticket.id, true); // (the team's view did not change when the note became a reply)
   await team.subscription.waitFor(5);

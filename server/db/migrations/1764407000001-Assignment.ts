@@ -10,7 +10,9 @@ export class Assignment1764407000001 implements MigrationInterface {
 
   public async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE support_tickets ADD COLUMN assignee_id uuid REFERENCES users (id) ON DELETE SET NULL`);
-    await q.query(`CREATE INDEX support_tickets_assignee_idx ON support_tickets (assignee_id, updated_at DESC, id DESC) WHERE assignee_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX support_tickets_assignee_idx ON support_tickets (assignee_id, updated_at DESC, id DESC) WHERE assignee_id IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX support_tickets_unassigned_idx ON support_tickets (updated_at DESC, id DESC) WHERE assignee_id IS NULL`);
   }
 
