@@ -14,7 +14,7 @@ export const TYPING_MS = 6_000;
 const person = ({ id, name, isAdmin }: ActivityEntry): ActivityPerson => ({ id, name, isAdmin });
 
 /**
- * What a subscriber may know of a ticket page (docs/architecture.md §7): the Lex team sees everyone
+ * What a subscriber may know of a ticket page (docs/architecture.md §8): the Lex team sees everyone
  * viewing and typing; a customer sees only team members typing a public reply.
  */
 export function activitySeenBy(viewer: Viewer, ticketId: string, entries: ActivityEntry[], now: number): TicketActivity {

@@ -44,7 +44,7 @@ export class SupportAudience implements TicketChangeListener {
     // need a count first and may arrive in any order; `asOf` sorts them out for the subscriber.
     const sent: Promise<unknown>[] = [];
     // The team's side of a ticket hears everything; a note or an assignment goes nowhere else, as it
-    // changed nothing a customer sees (docs/architecture.md §7).
+    // changed nothing a customer sees (docs/architecture.md §8).
     if (reply) sent.push(this.bus.publish(topics.ticketForTeam(ticket.id), { type: 'reply', reply }));
     if (reply?.isInternal) return Promise.all(sent);
     sent.push(this.bus.publish(topics.ticketForTeam(ticket.id), { type: 'ticket', ticket }), this.bus.publish(topics.admins, ticket));

@@ -24,7 +24,7 @@ export interface BadgeMessage {
  */
 export const topics = {
   ticket: (ticketId: string) => topic<TicketMessage>(`ticket:${ticketId}`),
-  /** The Lex team's side of one ticket: every reply and change, notes and assignments included (docs/architecture.md §7). */
+  /** The Lex team's side of one ticket: every reply and change, notes and assignments included (docs/architecture.md §8). */
   ticketForTeam: (ticketId: string) => topic<TicketMessage>(`ticket:${ticketId}:team`),
   /** "Look again" nudges for the subscribers of a ticket page's activity; they carry no state. */
   ticketActivity: (ticketId: string) => topic<{ type: 'activity' }>(`activity:${ticketId}`),

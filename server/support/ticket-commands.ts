@@ -91,7 +91,7 @@ export class TicketCommands {
 
   /**
    * A reply, or with `internal` a note for the Lex team: a note is only stored and told to the team; it
-   * changes no status, no unread count and not `updated_at`, which the customer sees (docs/architecture.md §7).
+   * changes no status, no unread count and not `updated_at`, which the customer sees (docs/architecture.md §8).
    */
   async replyToTicket(
     viewer: Author,
@@ -137,7 +137,7 @@ export class TicketCommands {
 
   /**
    * Gives the ticket to a Lex team member, or to nobody (`assigneeId` null). It is not conversation
-   * activity: `updated_at` stays, and only the team hears of it (docs/architecture.md §7).
+   * activity: `updated_at` stays, and only the team hears of it (docs/architecture.md §8).
    */
   async assignTicket(viewer: Viewer, id: string, assigneeId: string | null | undefined): Promise<SupportTicket> {
     if (!isSuperadmin(viewer)) throw forbidden();

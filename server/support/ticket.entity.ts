@@ -52,7 +52,7 @@ export class SupportTicket {
   @Column({ name: 'closed_at', type: 'timestamptz', precision: 3, nullable: true })
   closedAt: Date | null;
 
-  /** The Lex team member who owns the ticket; shown to the team only (docs/architecture.md §7). */
+  /** The Lex team member who owns the ticket; shown to the team only (docs/architecture.md §8). */
   @Column({ name: 'assignee_id', type: 'uuid', nullable: true })
   assigneeId: string | null;
 

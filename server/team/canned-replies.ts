@@ -14,7 +14,7 @@ export function unknownVariables(body: string): string[] {
   return [...body.matchAll(/\{\{\s*(.*?)\s*\}\}/g)].map((match) => match[1]).filter((name) => !KNOWN.has(name));
 }
 
-/** The Lex team's canned replies (docs/architecture.md §7); row-level security keeps them the team's. */
+/** The Lex team's canned replies (docs/architecture.md §8); row-level security keeps them the team's. */
 export class CannedReplies {
   constructor(private readonly db: DataSource) {}
 

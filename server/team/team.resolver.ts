@@ -7,7 +7,7 @@ import { SupportTicket } from '../support/ticket.entity';
 // Resolvers only read arguments and call the service; `@Authorized` guarantees a viewer.
 const viewerOf = (context: Context) => context.viewer!;
 
-/** Assignment: who on the Lex team owns a ticket (docs/architecture.md §7). */
+/** Assignment: who on the Lex team owns a ticket (docs/architecture.md §8). */
 @Resolver(() => SupportTicket)
 export class TeamResolver {
   @Authorized(Role.SUPERADMIN)

@@ -1,4 +1,4 @@
-// Assignment (docs/architecture.md §7): who on the Lex team owns a ticket, told to the team only.
+// Assignment (docs/architecture.md §8): who on the Lex team owns a ticket, told to the team only.
 import { randomUUID } from 'node:crypto';
 import { Client as WsClient } from 'graphql-ws';
 import { topics } from '../../server/realtime/topics';

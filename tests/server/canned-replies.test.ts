@@ -1,4 +1,4 @@
-// Canned replies (docs/architecture.md §7): shared by the Lex team, nobody else's, checked on save.
+// Canned replies (docs/architecture.md §8): shared by the Lex team, nobody else's, checked on save.
 import { createHash, randomUUID } from 'node:crypto';
 import { withViewer } from '../../server/db/viewer-transaction';
 import { SignedIn, signedInUser } from '../helpers/accounts';

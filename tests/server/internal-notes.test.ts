@@ -1,4 +1,4 @@
-// Internal notes (docs/architecture.md §7): the Lex team's words about a ticket, which its customer
+// Internal notes (docs/architecture.md §8): the Lex team's words about a ticket, which its customer
 // must never reach by any path — queries, counts, order, live events, search, or SQL on the app's connection.
 import { createHash, randomUUID } from 'node:crypto';
 import { Client as WsClient } from 'graphql-ws';

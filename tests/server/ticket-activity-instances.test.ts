@@ -1,4 +1,4 @@
-// Presence across two instances sharing Redis (docs/architecture.md §7): a report through A reaches a
+// Presence across two instances sharing Redis (docs/architecture.md §8): a report through A reaches a
 // watcher on B, and B notices the expiries by itself, with no further report anywhere.
 import { Client as WsClient } from 'graphql-ws';
 import Redis from 'ioredis';

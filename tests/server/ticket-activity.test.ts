@@ -1,4 +1,4 @@
-// Who is viewing and typing on a ticket page (docs/architecture.md §7), in process (no Redis).
+// Who is viewing and typing on a ticket page (docs/architecture.md §8), in process (no Redis).
 import { randomUUID } from 'node:crypto';
 import { Client as WsClient } from 'graphql-ws';
 import { topics } from '../../server/realtime/topics';

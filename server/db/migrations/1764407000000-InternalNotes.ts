@@ -7,7 +7,7 @@ const NOTE_RULE = `${TEAM} OR (NOT is_internal AND ${OWN_TICKETS})`;
 const PUBLIC_RULE = `${TEAM} OR ${OWN_TICKETS}`;
 
 /**
- * Internal notes (docs/architecture.md §7): replies only the Lex team writes and reads. Row-level
+ * Internal notes (docs/architecture.md §8): replies only the Lex team writes and reads. Row-level
  * security hides them from customer sessions, so even a forged query on the app's connection cannot
  * read or write one; only the team writes them (the CHECK).
  */

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Who on the Lex team owns a ticket (docs/architecture.md §7). A removed team member leaves their
+ * Who on the Lex team owns a ticket (docs/architecture.md §8). A removed team member leaves their
  * tickets unassigned. The "Mine" and "Unassigned" lists read these indexes in list order
  * (updated_at, id), so a page is a short index range whatever the number of tickets.
  */
