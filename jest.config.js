@@ -20,7 +20,13 @@ module.exports = {
       testMatch: ['<rootDir>/tests/client/**/*.test.ts?(x)'],
       setupFilesAfterEnv: ['<rootDir>/tests/client/setup.ts'],
       transform: {
-        '^.+\\.tsx?$': ['ts-jest', { tsconfig: { jsx: 'react-jsx', esModuleInterop: true, module: 'commonjs', moduleResolution: 'node', types: ['jest', 'node'] }, diagnostics: false }],
+        '^.+\\.tsx?$': [
+          'ts-jest',
+          {
+            tsconfig: { jsx: 'react-jsx', esModuleInterop: true, module: 'commonjs', moduleResolution: 'node', types: ['jest', 'node'] },
+            diagnostics: false,
+          },
+        ],
       },
       moduleNameMapper: { '\\.css$': '<rootDir>/tests/client/style-stub.js' },
     },

@@ -15,7 +15,12 @@ export const log = (line: string) => process.stdout.write(`${line}\n`);
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One GraphQL operation over HTTP that must succeed. */
-export async function gql<T = any, V = Record<string, unknown>>(url: string, query: Operation<T, V>, variables?: V, token?: string): Promise<T> {
+export async function gql<T = any, V = Record<string, unknown>>(
+  url: string,
+  query: Operation<T, V>,
+  variables?: V,
+  token?: string,
+): Promise<T> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },

@@ -60,9 +60,17 @@ async function startReceiver(received: Received[]) {
       stream.on('end', () => {
         const at = Date.now();
         // The few headers needed, read without a full MIME parse (this process also runs the server).
-        const head = Buffer.concat(chunks).toString('utf8').split(/\r?\n\r?\n/)[0];
+        const head = Buffer.concat(chunks)
+          .toString('utf8')
+          .split(/\r?\n\r?\n/)[0];
         const header = (name: string) => new RegExp(`^${name}: *(.*)$`, 'im').exec(head)?.[1].trim() ?? '';
-        received.push({ at, to: session.envelope.rcptTo[0].address, subject: header('Subject'), replyTo: /<([^>]+)>|(\S+@\S+)/.exec(header('Reply-To'))?.slice(1).find(Boolean) ?? '', messageId: header('Message-ID') });
+        received.push({
+          at,
+          to: session.envelope.rcptTo[0].address,
+          subject: header('Subject'),
+          replyTo: /<([^>]+)>|(\S+@\S+)/.exec(header('Reply-To'))?.slice(1).find(Boolean) ?? '',
+          messageId: header('Message-ID'),
+        });
         callback();
       });
     },
@@ -71,7 +79,12 @@ async function startReceiver(received: Received[]) {
   return { server, port: (server.server.address() as AddressInfo).port };
 }
 
-const summary = (values: number[]) => ({ n: values.length, p50: percentile(values, 50), p99: percentile(values, 99), max: Math.max(...values) });
+const summary = (values: number[]) => ({
+  n: values.length,
+  p50: percentile(values, 50),
+  p99: percentile(values, 99),
+  max: Math.max(...values),
+});
 
 async function main() {
   const dbName = `lex_bench_email_${randomBytes(4).toString('hex')}`;
@@ -86,7 +99,13 @@ async function main() {
   const log = createLogger(process.env.LOG_LEVEL || 'warn');
   const bus = createEventBus(undefined, (message) => log.warn(message));
   const email = parseEmailConfig(
-    { SMTP_URL: `smtp://127.0.0.1:${receiver.port}`, MAIL_FROM: 'Lex Support <support@lex.example>', INBOUND_DOMAIN: 'in.lex.example', NOTIFY_DELAY_S: '0', INBOUND_SMTP_PORT: '0' },
+    {
+      SMTP_URL: `smtp://127.0.0.1:${receiver.port}`,
+      MAIL_FROM: 'Lex Support <support@lex.example>',
+      INBOUND_DOMAIN: 'in.lex.example',
+      NOTIFY_DELAY_S: '0',
+      INBOUND_SMTP_PORT: '0',
+    },
     'http://localhost:4000',
     false,
   );
@@ -105,16 +124,38 @@ async function main() {
     // Each writer acts in a session of its own, as row-level security requires.
     const sessionOf = async (userId: string) => {
       const key = randomBytes(32).toString('hex');
-      await system.query(`INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, $2, now() + interval '1 hour')`, [userId, key]);
+      await system.query(`INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, $2, now() + interval '1 hour')`, [
+        userId,
+        key,
+      ]);
       return key;
     };
     const customers: Author[] = [];
     for (let i = 0; i < CUSTOMERS; i++) {
-      const [row] = await system.query(`INSERT INTO users (tenant_id, email, name, role, password_hash) VALUES ($1, $2, $3, 'customer', 'x') RETURNING id`, [tenantId, `customer${i}@bench.example`, `Customer ${i}`]);
-      customers.push({ id: row.id, role: Role.CUSTOMER, name: `Customer ${i}`, email: `customer${i}@bench.example`, tenantId, sessionKey: await sessionOf(row.id) });
+      const [row] = await system.query(
+        `INSERT INTO users (tenant_id, email, name, role, password_hash) VALUES ($1, $2, $3, 'customer', 'x') RETURNING id`,
+        [tenantId, `customer${i}@bench.example`, `Customer ${i}`],
+      );
+      customers.push({
+        id: row.id,
+        role: Role.CUSTOMER,
+        name: `Customer ${i}`,
+        email: `customer${i}@bench.example`,
+        tenantId,
+        sessionKey: await sessionOf(row.id),
+      });
     }
-    const [team] = await system.query(`INSERT INTO users (email, name, role, password_hash, email_notifications) VALUES ('agent@lex.example', 'Agent', 'superadmin', 'x', false) RETURNING id`);
-    const agent: Author = { id: team.id, role: Role.SUPERADMIN, name: 'Agent', email: 'agent@lex.example', tenantId: null, sessionKey: await sessionOf(team.id) };
+    const [team] = await system.query(
+      `INSERT INTO users (email, name, role, password_hash, email_notifications) VALUES ('agent@lex.example', 'Agent', 'superadmin', 'x', false) RETURNING id`,
+    );
+    const agent: Author = {
+      id: team.id,
+      role: Role.SUPERADMIN,
+      name: 'Agent',
+      email: 'agent@lex.example',
+      tenantId: null,
+      sessionKey: await sessionOf(team.id),
+    };
     const tickets = await inBatches([...Array(COUNT).keys()], 10, (i) =>
       commands.createTicket(customers[i % CUSTOMERS], { subject: `Bench ${i}`, category: TicketCategory.TECHNICAL, message: 'Question' }),
     );
@@ -128,7 +169,11 @@ async function main() {
     for (let i = 0; i < COUNT; i++) {
       await sleep(Math.max(0, started + i * interval - Date.now()));
       const ticket = tickets[i];
-      answers.push(commands.replyToTicket(agent, { ticketId: ticket.id, message: `Answer ${i}` }).then(() => void committedAt.set(ticket.ticketNumber, Date.now())));
+      answers.push(
+        commands
+          .replyToTicket(agent, { ticketId: ticket.id, message: `Answer ${i}` })
+          .then(() => void committedAt.set(ticket.ticketNumber, Date.now())),
+      );
     }
     await Promise.all(answers);
     await waitUntil(() => received.length >= COUNT, `${COUNT} emails`, 180_000).catch(() => undefined);
@@ -150,7 +195,13 @@ async function main() {
         })();
       }),
     );
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: app.email.inboundPort!, pool: true, maxConnections: 10, ignoreTLS: true });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: app.email.inboundPort!,
+      pool: true,
+      maxConnections: 10,
+      ignoreTLS: true,
+    });
     const sentAt = new Map<string, number>();
     const firstPerTicket = [...new Map(received.map((mail) => [numberOf(mail.subject), mail])).values()];
     await inBatches(firstPerTicket, 10, async (mail) => {
@@ -172,7 +223,12 @@ async function main() {
     const result = {
       machine: `${os.cpus().length} vCPU (${os.cpus()[0]?.model}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
       outbound: { perMinute: PER_MINUTE, ...summary(outbound), lost: outboundLost, doubled: outboundDoubled },
-      inbound: { mails: firstPerTicket.length, ...summary(inbound), lost: firstPerTicket.length - emailReplies, doubled: Math.max(0, emailReplies - firstPerTicket.length) },
+      inbound: {
+        mails: firstPerTicket.length,
+        ...summary(inbound),
+        lost: firstPerTicket.length - emailReplies,
+        doubled: Math.max(0, emailReplies - firstPerTicket.length),
+      },
     };
     console.log(JSON.stringify(result, null, 2));
     mkdirSync(path.resolve('bench/results'), { recursive: true });

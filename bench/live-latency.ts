@@ -121,11 +121,16 @@ async function main() {
     const hash = await hashPassword(password);
     const db = new PgClient({ connectionString: databaseUrl });
     await db.connect();
-    const tenants = (await db.query(`INSERT INTO tenants (name) SELECT 'Bench tenant ' || g FROM generate_series(1, 5) g RETURNING id`)).rows;
+    const tenants = (await db.query(`INSERT INTO tenants (name) SELECT 'Bench tenant ' || g FROM generate_series(1, 5) g RETURNING id`))
+      .rows;
     const people: { email: string; role: 'customer' | 'superadmin'; tenant: string | null }[] = [
       { email: 'poster@bench.example', role: 'superadmin', tenant: null },
       ...Array.from({ length: adminWatchers }, (_, i) => ({ email: `agent${i}@bench.example`, role: 'superadmin' as const, tenant: null })),
-      ...Array.from({ length: customers }, (_, i) => ({ email: `customer${i}@bench.example`, role: 'customer' as const, tenant: tenants[i % tenants.length].id })),
+      ...Array.from({ length: customers }, (_, i) => ({
+        email: `customer${i}@bench.example`,
+        role: 'customer' as const,
+        tenant: tenants[i % tenants.length].id,
+      })),
     ];
     for (const person of people) {
       await db.query(`INSERT INTO users (tenant_id, email, name, role, password_hash) VALUES ($1, $2, $3, $4, $5)`, [
@@ -147,7 +152,12 @@ async function main() {
     const customerTokens = tokens.slice(1 + adminWatchers);
 
     const tickets = await inBatches(customerTokens, 8, async (token, i) => {
-      const data = await gql(instances[i % 2].url, briefOps.createTicket, { input: { subject: `Bench ticket ${i}`, category: 'TECHNICAL', message: 'Hello' } }, token);
+      const data = await gql(
+        instances[i % 2].url,
+        briefOps.createTicket,
+        { input: { subject: `Bench ticket ${i}`, category: 'TECHNICAL', message: 'Hello' } },
+        token,
+      );
       return data.createTicket.id;
     });
     const ticketIndex = new Map(tickets.map((id, i) => [id, i]));
@@ -171,7 +181,11 @@ async function main() {
     tickets.forEach((ticketId, i) => {
       connect(customerTokens[i], i + adminWatchers).subscribe(
         { query: subscriptions.replyAdded, variables: { ticketId } },
-        { next: (event: any) => replyReceived.set(event.data.replyAdded.message, performance.now()), error: onError, complete: () => undefined },
+        {
+          next: (event: any) => replyReceived.set(event.data.replyAdded.message, performance.now()),
+          error: onError,
+          complete: () => undefined,
+        },
       );
     });
     watcherTokens.forEach((token, w) => {
@@ -222,7 +236,9 @@ async function main() {
       });
     }
     await waitUntil(
-      () => sent.every((s) => replyReceived.has(s.message)) && ticketReceived.every((perTicket) => perTicket.every((times) => times.length >= rounds)),
+      () =>
+        sent.every((s) => replyReceived.has(s.message)) &&
+        ticketReceived.every((perTicket) => perTicket.every((times) => times.length >= rounds)),
       'every event',
       10_000,
     ).catch((error) => process.stderr.write(`${error.message}: reporting what arrived\n`));
@@ -277,10 +293,15 @@ async function main() {
       `setup: 2 instances (child processes), one PostgreSQL, one Redis; ${customers} customers on replyAdded + ${adminWatchers} superadmins on ticketUpdated; ${sent.length} replies, ${concurrency} at a time\n`,
     );
     console.table(
-      Object.fromEntries(Object.entries(result.latencyMs).map(([name, s]) => [name, { events: s.count, p50: s.p50, p90: s.p90, p99: s.p99, max: s.max }])),
+      Object.fromEntries(
+        Object.entries(result.latencyMs).map(([name, s]) => [name, { events: s.count, p50: s.p50, p90: s.p90, p99: s.p99, max: s.max }]),
+      ),
     );
     if (missing) console.log(`missing events: ${missing}`);
-    const file = path.resolve(__dirname.includes(`${path.sep}dist${path.sep}`) ? path.join(__dirname, '../../bench') : __dirname, 'results/live-latency.json');
+    const file = path.resolve(
+      __dirname.includes(`${path.sep}dist${path.sep}`) ? path.join(__dirname, '../../bench') : __dirname,
+      'results/live-latency.json',
+    );
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);

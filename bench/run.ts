@@ -57,7 +57,9 @@ async function removeBenchWrites(databaseUrl: string) {
     if (tickets.rowCount || replies.rowCount) {
       await db.query(`VACUUM (ANALYZE) support_tickets`);
       await db.query(`VACUUM (ANALYZE) support_replies`);
-      log(`  removed ${tickets.rowCount} bench tickets and ${replies.rowCount} raw replies of earlier runs, vacuumed (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      log(
+        `  removed ${tickets.rowCount} bench tickets and ${replies.rowCount} raw replies of earlier runs, vacuumed (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+      );
     }
   } finally {
     await db.end();
@@ -68,7 +70,12 @@ async function main() {
   const started = performance.now();
   const build = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   log(`Lex Support bench (${quick ? 'quick' : 'full'}), ${build.name} ${build.version}`);
-  log(`load before: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(
+    `load before: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   log(`seeding ${plan.database} (scale ${plan.scale}; resumable, skips what is done)…`);
   const seeded = await seed({ scale: plan.scale, database: plan.database, log: (line) => log(`  ${line}`) });
   const databaseUrl = benchDatabaseUrl(plan.database);
@@ -96,7 +103,12 @@ async function main() {
   };
 
   const result: any = { machine };
-  const detail: any = { date: new Date().toISOString(), mode: quick ? 'quick' : 'full', seedSeconds: round(seeded.seconds, 1), loadBefore: os.loadavg() };
+  const detail: any = {
+    date: new Date().toISOString(),
+    mode: quick ? 'quick' : 'full',
+    seedSeconds: round(seeded.seconds, 1),
+    loadBefore: os.loadavg(),
+  };
   let seqScan = false;
 
   if (runs('reads')) {
@@ -136,7 +148,12 @@ async function main() {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(ordered, null, 2)}\n`);
   writeFileSync(path.join(dir, 'latest-detail.json'), `${JSON.stringify(detail, null, 2)}\n`);
-  log(`\nwritten bench/results/latest.json and latest-detail.json in ${detail.seconds} s; load after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(
+    `\nwritten bench/results/latest.json and latest-detail.json in ${detail.seconds} s; load after: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   if (seqScan) {
     log('FAILED: a read query scans a big table sequentially');
     process.exitCode = 1;
@@ -166,8 +183,15 @@ function printTable(r: any) {
       rows.push([`read ${name} p50 / p95`, `${q.p50_ms} / ${q.p95_ms} ms`, `p95 ≤ ${limit} ${check(q.p95_ms <= limit)}`]);
     }
   }
-  if (r.connections) rows.push(['idle connections / RSS per connection', `${r.connections.count} / ${r.connections.rss_per_conn_kb} KB`, `≤ 50 ${check(r.connections.rss_per_conn_kb <= 50)}`]);
-  log(`\nmachine: ${m.cores} × ${m.cpu_model}, ${m.memory_gib} GiB, Node ${m.node}, PostgreSQL ${m.postgres}, Redis ${m.redis}, ${m.platform}\n`);
+  if (r.connections)
+    rows.push([
+      'idle connections / RSS per connection',
+      `${r.connections.count} / ${r.connections.rss_per_conn_kb} KB`,
+      `≤ 50 ${check(r.connections.rss_per_conn_kb <= 50)}`,
+    ]);
+  log(
+    `\nmachine: ${m.cores} × ${m.cpu_model}, ${m.memory_gib} GiB, Node ${m.node}, PostgreSQL ${m.postgres}, Redis ${m.redis}, ${m.platform}\n`,
+  );
   const w = [Math.max(...rows.map((x) => x[0].length)), Math.max(...rows.map((x) => x[1].length)), 0];
   log(`| ${'figure'.padEnd(w[0])} | ${'result'.padEnd(w[1])} | target |`);
   log(`|${'-'.repeat(w[0] + 2)}|${'-'.repeat(w[1] + 2)}|--------|`);

@@ -87,11 +87,19 @@ async function main() {
   const made: Omit<Account, 'token' | 'tickets'>[] = [];
   for (let i = 0; i < customerCount; i++) {
     const email = `soak-customer-${i}@example.com`;
-    made.push({ id: (await users.add({ email, name: `Customer ${i}`, password: 'soak-password', role: 'customer', tenant: `Company ${i % 10}` })).id, email, role: 'customer' });
+    made.push({
+      id: (await users.add({ email, name: `Customer ${i}`, password: 'soak-password', role: 'customer', tenant: `Company ${i % 10}` })).id,
+      email,
+      role: 'customer',
+    });
   }
   for (let i = 0; i < 3; i++) {
     const email = `soak-agent-${i}@example.com`;
-    made.push({ id: (await users.add({ email, name: `Agent ${i}`, password: 'soak-password', role: 'superadmin' })).id, email, role: 'superadmin' });
+    made.push({
+      id: (await users.add({ email, name: `Agent ${i}`, password: 'soak-password', role: 'superadmin' })).id,
+      email,
+      role: 'superadmin',
+    });
   }
   await db.destroy();
 
@@ -105,7 +113,12 @@ async function main() {
   const agents = accounts.filter((a) => a.role === 'superadmin');
   for (const customer of customers) {
     for (let t = 0; t < 2; t++) {
-      const data = await gql(server.url, briefOps.createTicket, { input: { subject: `Soak ${t}`, category: 'OTHER', message: 'Start' } }, customer.token);
+      const data = await gql(
+        server.url,
+        briefOps.createTicket,
+        { input: { subject: `Soak ${t}`, category: 'OTHER', message: 'Start' } },
+        customer.token,
+      );
       customer.tickets.push(data.createTicket.id);
     }
   }
@@ -115,7 +128,12 @@ async function main() {
   const received = new Set<string>();
   let reconnects = 0;
   const connect = (account: Account, onReply?: (replyId: string) => void): WsClient => {
-    const client = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${account.token}` }, retryAttempts: Infinity });
+    const client = createClient({
+      url: server.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${account.token}` },
+      retryAttempts: Infinity,
+    });
     const sink = { next: () => undefined, error: () => undefined, complete: () => undefined };
     for (const ticketId of account.tickets) {
       client.subscribe<{ replyAdded: { id: string } }>(
@@ -132,7 +150,11 @@ async function main() {
   const stable = customers.slice(churning.length);
   const stableIds = new Set(stable.map((c) => c.id));
   const sockets = new Map<Account, WsClient>();
-  for (const customer of stable) sockets.set(customer, connect(customer, (replyId) => received.add(replyId)));
+  for (const customer of stable)
+    sockets.set(
+      customer,
+      connect(customer, (replyId) => received.add(replyId)),
+    );
   for (const customer of churning) sockets.set(customer, connect(customer));
   for (const agent of agents) sockets.set(agent, connect(agent));
   const subscriptionCount = customers.length * 6 + agents.length * 2;
@@ -151,16 +173,27 @@ async function main() {
     try {
       if (roll < 0.1) {
         const customer = pick(churning);
-        const data = await gql(server.url, briefOps.createTicket, { input: { subject: 'Soak', category: 'TECHNICAL', message: 'More' } }, customer.token);
+        const data = await gql(
+          server.url,
+          briefOps.createTicket,
+          { input: { subject: 'Soak', category: 'TECHNICAL', message: 'More' } },
+          customer.token,
+        );
         ownerOf.set(data.createTicket.id, customer);
       } else if (roll < 0.9) {
         const ticketId = pick(tickets());
         const owner = ownerOf.get(ticketId)!;
         const author = roll < 0.5 ? owner : pick(agents);
         const data = await gql(server.url, briefOps.replyToTicket, { input: { ticketId, message: `Soak reply ${ops}` } }, author.token);
-        if (stableIds.has(owner.id) && owner.tickets.includes(ticketId)) expected.set(data.replyToTicket.id, { owner: owner.id, at: Date.now() });
+        if (stableIds.has(owner.id) && owner.tickets.includes(ticketId))
+          expected.set(data.replyToTicket.id, { owner: owner.id, at: Date.now() });
       } else {
-        await gql(server.url, briefOps.setTicketStatus, { id: pick(tickets()), status: pick(['IN_PROGRESS', 'CLOSED']) }, pick(agents).token);
+        await gql(
+          server.url,
+          briefOps.setTicketStatus,
+          { id: pick(tickets()), status: pick(['IN_PROGRESS', 'CLOSED']) },
+          pick(agents).token,
+        );
       }
       latencies.push(Date.now() - started);
     } catch {
@@ -175,7 +208,9 @@ async function main() {
   const inFlight = new Set<Promise<void>>();
   let nextMinute = started + 60_000;
   let nextChurn = started + 1000;
-  console.log(`Soak: ${minutes} min at ${rate} ops/s, ${subscriptionCount} subscriptions (${churning.length * 6} of them churning), ${os.cpus().length} cores`);
+  console.log(
+    `Soak: ${minutes} min at ${rate} ops/s, ${subscriptionCount} subscriptions (${churning.length * 6} of them churning), ${os.cpus().length} cores`,
+  );
   console.log('minute  ops  errors  p50ms  p99ms  expected  received  lost  reconnects  rssMB  heapMB');
   for (let tick = 0; Date.now() < end; tick++) {
     const due = started + (tick * 1000) / rate;
@@ -212,7 +247,11 @@ async function main() {
         heapMb: Math.round(memory.heapUsed / 1e5) / 10,
       };
       report.push(row);
-      console.log(Object.values(row).map((v) => String(v).padStart(6)).join(' '));
+      console.log(
+        Object.values(row)
+          .map((v) => String(v).padStart(6))
+          .join(' '),
+      );
       ops = 0;
       errors = 0;
       latencies = [];

@@ -53,7 +53,13 @@ async function main() {
     keys: { kind: 'jwks' as const, url: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json` },
     only: false,
   };
-  const app = await createApp({ config: { publicOrigins: [], production: true, clientDir: '/nonexistent', redisUrl: REDIS_URL, sso }, db: databases.app, system: databases.system, bus, log });
+  const app = await createApp({
+    config: { publicOrigins: [], production: true, clientDir: '/nonexistent', redisUrl: REDIS_URL, sso },
+    db: databases.app,
+    system: databases.system,
+    bus,
+    log,
+  });
   const origin = `http://127.0.0.1:${await app.listen(0)}`;
 
   const handOff = async (person: number) => {

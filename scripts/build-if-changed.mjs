@@ -9,7 +9,11 @@ import path from 'node:path';
 
 /** Each part: the npm script that builds it, what it is built from, and a file it always writes. */
 const PARTS = [
-  { script: 'build:server', inputs: ['server', 'bench', 'ormconfig.ts', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'], output: 'dist/server/main.js' },
+  {
+    script: 'build:server',
+    inputs: ['server', 'bench', 'ormconfig.ts', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'],
+    output: 'dist/server/main.js',
+  },
   { script: 'build:client', inputs: ['client', 'package-lock.json'], output: 'dist/client/index.html' },
   { script: 'build:playground', inputs: ['playground', 'package-lock.json'], output: 'dist/playground/index.html' },
 ];

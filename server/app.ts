@@ -47,7 +47,8 @@ import { RateLimits, queryRateLimit } from './security/rate-limits';
 import { retryAfterHeader, securityHeaders } from './security/headers';
 
 export interface AppDeps {
-  config: Pick<Config, 'publicOrigins' | 'production' | 'clientDir'> & Partial<Pick<Config, 'redisUrl' | 'redisPrefix' | 'rateLimitScale' | 'trustProxy' | 'sso' | 'email' | 'attachments'>>;
+  config: Pick<Config, 'publicOrigins' | 'production' | 'clientDir'> &
+    Partial<Pick<Config, 'redisUrl' | 'redisPrefix' | 'rateLimitScale' | 'trustProxy' | 'sso' | 'email' | 'attachments'>>;
   /** Connections confined by row-level security, for what sessions ask. */
   db: DataSource;
   /** The owner's connections, for work no session asks for (sessions, badges for others). */
@@ -89,7 +90,15 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   const attachments = new AttachmentService(db, system, createStorage(attachmentsConfig.storage));
   const stopSweep = sweepUnattachedUploads(attachments, log);
   const services: Services = {
-    db, system, sessions, tickets, commands, counts, audience, rateLimits, attachments,
+    db,
+    system,
+    sessions,
+    tickets,
+    commands,
+    counts,
+    audience,
+    rateLimits,
+    attachments,
     notificationPreferences: new NotificationPreferences(system),
     team,
     cannedReplies,
@@ -118,8 +127,19 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   // Unsubscribe links (and the development mailbox): plain pages, no session needed.
   app.use(email.routes());
   app.use('/uploads', cors({ origin: config.publicOrigins, credentials: true }));
-  app.use(attachmentsRouter({ attachments, authenticate, rateLimits, maxBytes: attachmentsConfig.maxBytes, receivingDir: attachmentsConfig.receivingDir, log }));
-  app.use(playgroundRouter({ dir: playgroundDir(config.clientDir), production: config.production, viewerOf: (req) => authenticate(req.headers) }));
+  app.use(
+    attachmentsRouter({
+      attachments,
+      authenticate,
+      rateLimits,
+      maxBytes: attachmentsConfig.maxBytes,
+      receivingDir: attachmentsConfig.receivingDir,
+      log,
+    }),
+  );
+  app.use(
+    playgroundRouter({ dir: playgroundDir(config.clientDir), production: config.production, viewerOf: (req) => authenticate(req.headers) }),
+  );
   const server = createServer(app);
 
   // Live updates: graphql-ws on the same port and path.

@@ -54,8 +54,7 @@ export interface Config {
 
 /** Where attachments are kept: a folder, or a bucket of any S3-compatible store. */
 export type StorageConfig =
-  | { kind: 'disk'; dir: string }
-  | { kind: 's3'; bucket: string; endpoint?: string; region: string; forcePathStyle: boolean };
+  { kind: 'disk'; dir: string } | { kind: 's3'; bucket: string; endpoint?: string; region: string; forcePathStyle: boolean };
 
 export interface AttachmentsConfig {
   /** Largest file accepted, in bytes (`ATTACHMENT_MAX_MB`). */
@@ -138,7 +137,8 @@ function parseRedisPrefix(raw: string | undefined, databaseUrl: string | undefin
 function parseDelay(raw: string | undefined): number {
   if (raw === undefined || raw === '') return 60;
   const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 86_400) throw new ConfigError(`NOTIFY_DELAY_S must be a number of seconds from 0 to 86400, got "${raw}"`);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 86_400)
+    throw new ConfigError(`NOTIFY_DELAY_S must be a number of seconds from 0 to 86400, got "${raw}"`);
   return seconds;
 }
 
@@ -154,7 +154,8 @@ function parseMailFrom(raw: string | undefined): { mailFrom: string; address: st
 
 function parseDomain(raw: string | undefined, fallback: string): string {
   const domain = (raw?.trim() || fallback).toLowerCase();
-  if (!/^([a-z0-9-]+\.)*[a-z0-9-]+$/.test(domain)) throw new ConfigError(`INBOUND_DOMAIN must be a domain name like lex.example, got "${raw}"`);
+  if (!/^([a-z0-9-]+\.)*[a-z0-9-]+$/.test(domain))
+    throw new ConfigError(`INBOUND_DOMAIN must be a domain name like lex.example, got "${raw}"`);
   return domain;
 }
 
@@ -197,7 +198,9 @@ function parseTrustProxy(raw: string | undefined): Config['trustProxy'] {
     try {
       proxyaddr.compile(entry);
     } catch {
-      throw new ConfigError(`TRUST_PROXY must be a number of hops or addresses, CIDR ranges, loopback, linklocal or uniquelocal, got "${entry}"`);
+      throw new ConfigError(
+        `TRUST_PROXY must be a number of hops or addresses, CIDR ranges, loopback, linklocal or uniquelocal, got "${entry}"`,
+      );
     }
   }
   return entries;
@@ -215,8 +218,11 @@ function parsePublicKey(raw: string): KeyObject {
     throw new ConfigError('SSO_PUBLIC_KEY is not a PEM public key');
   }
   const curve = key.asymmetricKeyDetails?.namedCurve;
-  if (key.asymmetricKeyType === 'ed25519' || key.asymmetricKeyType === 'rsa' || (key.asymmetricKeyType === 'ec' && curve === 'prime256v1')) return key;
-  throw new ConfigError(`SSO_PUBLIC_KEY must be an Ed25519, P-256 or RSA public key, got ${key.asymmetricKeyType}${curve ? ` ${curve}` : ''}`);
+  if (key.asymmetricKeyType === 'ed25519' || key.asymmetricKeyType === 'rsa' || (key.asymmetricKeyType === 'ec' && curve === 'prime256v1'))
+    return key;
+  throw new ConfigError(
+    `SSO_PUBLIC_KEY must be an Ed25519, P-256 or RSA public key, got ${key.asymmetricKeyType}${curve ? ` ${curve}` : ''}`,
+  );
 }
 
 function parseBoolean(name: string, raw: string | undefined): boolean {
@@ -232,7 +238,8 @@ function parseSso(env: NodeJS.ProcessEnv, production: boolean, dataDir: string):
   const only = parseBoolean('SSO_ONLY', env.SSO_ONLY);
   const audience = env.SSO_AUDIENCE?.trim() || 'lex-support';
   if (!issuer && !pem && !jwksUrl) {
-    if (only) throw new ConfigError('SSO_ONLY=true needs SSO_ISSUER and SSO_PUBLIC_KEY or SSO_JWKS_URL: customers could not sign in at all');
+    if (only)
+      throw new ConfigError('SSO_ONLY=true needs SSO_ISSUER and SSO_PUBLIC_KEY or SSO_JWKS_URL: customers could not sign in at all');
     return production ? undefined : { issuer: DEVELOPMENT_SSO_ISSUER, audience, keys: { kind: 'development', dataDir }, only: false };
   }
   if (!issuer) throw new ConfigError('SSO_ISSUER must be set when SSO_PUBLIC_KEY or SSO_JWKS_URL is');
@@ -245,7 +252,8 @@ function parseMaxMb(raw: string | undefined): number {
   if (raw === undefined || raw === '') return DEFAULT_ATTACHMENT_MAX_MB;
   const mb = Number(raw);
   // Sizes are GraphQL Ints (32 bits): files stay below 2 GB.
-  if (!Number.isFinite(mb) || mb <= 0 || mb > 2000) throw new ConfigError(`ATTACHMENT_MAX_MB must be a number of megabytes up to 2000, got "${raw}"`);
+  if (!Number.isFinite(mb) || mb <= 0 || mb > 2000)
+    throw new ConfigError(`ATTACHMENT_MAX_MB must be a number of megabytes up to 2000, got "${raw}"`);
   return mb;
 }
 
@@ -283,7 +291,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = parseUrl('DATABASE_URL', env.DATABASE_URL, ['postgres:', 'postgresql:']);
   const databaseAppUrl = parseUrl('DATABASE_APP_URL', env.DATABASE_APP_URL, ['postgres:', 'postgresql:']);
   // The embedded database makes its own login role; another role only makes sense for a database of yours.
-  if (databaseAppUrl && !databaseUrl) throw new ConfigError('DATABASE_APP_URL needs DATABASE_URL (the owner, for migrations) to be set too');
+  if (databaseAppUrl && !databaseUrl)
+    throw new ConfigError('DATABASE_APP_URL needs DATABASE_URL (the owner, for migrations) to be set too');
   const publicOrigins = parseOrigins(env.PUBLIC_ORIGIN || `http://localhost:${port}`);
   const production = nodeEnv === 'production';
   const dataDir = env.DATA_DIR || '.data';

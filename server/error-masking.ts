@@ -22,7 +22,10 @@ const KNOWN_CODES = new Set<string>([
 /** The input field a GraphQL coercion error is about: `… at "input.category"` or `Variable "$id" …`. */
 function coercionField(message: string): string | undefined {
   const path = /at "([^"]+)"/.exec(message)?.[1] ?? /^Variable "\$([^"]+)"/.exec(message)?.[1];
-  return path?.split('.').pop()?.replace(/\[\d+\]$/, '');
+  return path
+    ?.split('.')
+    .pop()
+    ?.replace(/\[\d+\]$/, '');
 }
 
 /** Errors we did not raise on purpose say nothing about the inside (SQL, stack) to the caller. */

@@ -46,7 +46,8 @@ function lowercaseIds(type: GraphQLInputType, value: unknown): unknown {
   if (isListType(nullable) && Array.isArray(value)) return value.map((item) => lowercaseIds(nullable.ofType, item));
   if (isInputObjectType(nullable)) {
     const fields = value as Record<string, unknown>;
-    for (const field of Object.values(nullable.getFields())) if (field.name in fields) fields[field.name] = lowercaseIds(field.type, fields[field.name]);
+    for (const field of Object.values(nullable.getFields()))
+      if (field.name in fields) fields[field.name] = lowercaseIds(field.type, fields[field.name]);
   }
   return value;
 }
@@ -93,7 +94,19 @@ const ROOT_DESCRIPTIONS = {
 export async function buildSupportSchema(pubSub: EventBus = createEventBus(undefined, () => undefined)): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     pubSub,
-    resolvers: [AuthResolver, AccountResolver, NotificationPreferencesResolver, TicketResolver, ReplyResolver, AttachmentResolver, ReplyAttachmentsResolver, SubscriptionResolver, TeamResolver, CannedReplyResolver, ActivityResolver],
+    resolvers: [
+      AuthResolver,
+      AccountResolver,
+      NotificationPreferencesResolver,
+      TicketResolver,
+      ReplyResolver,
+      AttachmentResolver,
+      ReplyAttachmentsResolver,
+      SubscriptionResolver,
+      TeamResolver,
+      CannedReplyResolver,
+      ActivityResolver,
+    ],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker: RoleAuthChecker,
     validate: false,

@@ -25,21 +25,33 @@ export async function startInstance(databaseUrl: string): Promise<Instance> {
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist/server/main.js')], {
     // RATE_LIMIT_SCALE: the per-client limits are meant for people, not for one load generator on one address.
-    env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL, PORT: String(port), NODE_ENV: 'production', LOG_LEVEL: 'warn', RATE_LIMIT_SCALE: '1000000' },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL,
+      PORT: String(port),
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_SCALE: '1000000',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}/graphql`;
   let exited = false;
   child.once('exit', () => (exited = true));
-  await waitUntil(async () => {
-    if (exited) throw new Error('server instance exited while starting');
-    try {
-      await gql(url, '{ __typename }');
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'a server instance to listen', 120_000);
+  await waitUntil(
+    async () => {
+      if (exited) throw new Error('server instance exited while starting');
+      try {
+        await gql(url, '{ __typename }');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    'a server instance to listen',
+    120_000,
+  );
   return {
     child,
     url,
@@ -59,5 +71,11 @@ export function stopInstance(instance: Instance): Promise<void> {
 }
 
 export function wsClient(url: string, token: string): WsClient {
-  return createClient({ url, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: true });
+  return createClient({
+    url,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+    lazy: true,
+  });
 }

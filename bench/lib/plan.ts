@@ -13,8 +13,26 @@ export interface Plan {
   readIterations: number;
 }
 
-export const FULL: Plan = { scale: 1, database: 'lex_bench', writeSeconds: 20, liveCustomers: 2000, liveRate: 200, liveSeconds: 30, connections: 10_000, readIterations: 60 };
-export const QUICK: Plan = { scale: 0.02, database: 'lex_bench_quick', writeSeconds: 3, liveCustomers: 200, liveRate: 100, liveSeconds: 5, connections: 1000, readIterations: 15 };
+export const FULL: Plan = {
+  scale: 1,
+  database: 'lex_bench',
+  writeSeconds: 20,
+  liveCustomers: 2000,
+  liveRate: 200,
+  liveSeconds: 30,
+  connections: 10_000,
+  readIterations: 60,
+};
+export const QUICK: Plan = {
+  scale: 0.02,
+  database: 'lex_bench_quick',
+  writeSeconds: 3,
+  liveCustomers: 200,
+  liveRate: 100,
+  liveSeconds: 5,
+  connections: 1000,
+  readIterations: 15,
+};
 
 /** Writers of the write path, and requests at a time when the parts set up. */
 export const CONCURRENCY = 16;

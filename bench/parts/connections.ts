@@ -43,8 +43,13 @@ export async function connectionsPart(databaseUrl: string, plan: Plan) {
     await sleep(5000);
     const after = instance.rssKb();
     const perConn = (after - before) / count;
-    log(`  RSS ${(before / 1024).toFixed(0)} MiB → ${(after / 1024).toFixed(0)} MiB with ${clients.length} connections: ${perConn.toFixed(1)} KB per connection (opened in ${openSeconds.toFixed(1)} s)`);
-    return { figures: { count: clients.length, rss_per_conn_kb: round(perConn, 1) }, detail: { rssBeforeKb: before, rssAfterKb: after, openSeconds } };
+    log(
+      `  RSS ${(before / 1024).toFixed(0)} MiB → ${(after / 1024).toFixed(0)} MiB with ${clients.length} connections: ${perConn.toFixed(1)} KB per connection (opened in ${openSeconds.toFixed(1)} s)`,
+    );
+    return {
+      figures: { count: clients.length, rss_per_conn_kb: round(perConn, 1) },
+      detail: { rssBeforeKb: before, rssAfterKb: after, openSeconds },
+    };
   } finally {
     await inBatches(clients, 1000, async (c) => {
       await c.dispose();

@@ -16,19 +16,36 @@ import { percentile, round } from '../lib/stats';
  */
 export async function livePart(databaseUrl: string, instances: Instance[], plan: Plan) {
   const n = plan.liveCustomers;
-  log(`\n== live path: ${instances.length} instances, ${n} customers + ${ADMIN_WATCHERS} superadmins, ${plan.liveRate} replies/s for ${plan.liveSeconds} s`);
+  log(
+    `\n== live path: ${instances.length} instances, ${n} customers + ${ADMIN_WATCHERS} superadmins, ${plan.liveRate} replies/s for ${plan.liveSeconds} s`,
+  );
   const db = new PgClient({ connectionString: databaseUrl });
   await db.connect();
   const first = Math.floor(plan.scale * 20_000);
-  const customerIds = await userIds(db, Array.from({ length: n }, (_, i) => `customer${first + i + 1}@bench.example`));
-  const adminIds = await userIds(db, Array.from({ length: ADMIN_WATCHERS + 1 }, (_, i) => `agent${i + 1}@lex.bench.example`));
+  const customerIds = await userIds(
+    db,
+    Array.from({ length: n }, (_, i) => `customer${first + i + 1}@bench.example`),
+  );
+  const adminIds = await userIds(
+    db,
+    Array.from({ length: ADMIN_WATCHERS + 1 }, (_, i) => `agent${i + 1}@lex.bench.example`),
+  );
   const customerTokens = await createSessions(db, customerIds);
   const [posterToken, ...watcherTokens] = await createSessions(db, adminIds);
   await db.end();
 
-  const tickets = await inBatches(customerTokens, CONCURRENCY, async (token, i) =>
-    (await gql(instances[i % 2].url, briefOps.createTicket, { input: { subject: `Live bench ${i}`, category: 'TECHNICAL', message: 'Hello' } }, token))
-      .createTicket.id,
+  const tickets = await inBatches(
+    customerTokens,
+    CONCURRENCY,
+    async (token, i) =>
+      (
+        await gql(
+          instances[i % 2].url,
+          briefOps.createTicket,
+          { input: { subject: `Live bench ${i}`, category: 'TECHNICAL', message: 'Hello' } },
+          token,
+        )
+      ).createTicket.id,
   );
   const ticketIndex = new Map(tickets.map((id, i) => [id, i]));
 
@@ -91,7 +108,10 @@ export async function livePart(databaseUrl: string, instances: Instance[], plan:
         complete: () => undefined,
       },
     );
-    client.subscribe({ query: subscriptions.supportBadge }, { next: () => measuring && adminBadgeEvents++, error: onError, complete: () => undefined });
+    client.subscribe(
+      { query: subscriptions.supportBadge },
+      { next: () => measuring && adminBadgeEvents++, error: onError, complete: () => undefined },
+    );
   });
 
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
@@ -103,7 +123,9 @@ export async function livePart(databaseUrl: string, instances: Instance[], plan:
       return counts.filter((_, i) => i % 2 === 1).every((c) => Number(c) >= 1);
     }, 'every ticket channel to be subscribed');
     // Warm-up: one reply per ticket, so every ticket is answered before the measurement starts.
-    await inBatches(tickets, CONCURRENCY, (ticketId, i) => gql(instances[i % 2].url, briefOps.replyToTicket, { input: { ticketId, message: 'warm-up' } }, posterToken));
+    await inBatches(tickets, CONCURRENCY, (ticketId, i) =>
+      gql(instances[i % 2].url, briefOps.replyToTicket, { input: { ticketId, message: 'warm-up' } }, posterToken),
+    );
     await waitUntil(() => warmReplies.size === n, 'every warm-up reply');
     await sleep(1500);
 
@@ -135,15 +157,23 @@ export async function livePart(databaseUrl: string, instances: Instance[], plan:
     await Promise.all(inFlight);
     const expected = total * (2 + ADMIN_WATCHERS);
     const received = () => latencies.replyAdded.length + latencies.customerBadge.length + latencies.adminQueue.length;
-    await waitUntil(() => received() >= expected, 'every event', 15_000).catch((error) => log(`  ${error.message}: reporting what arrived`));
+    await waitUntil(() => received() >= expected, 'every event', 15_000).catch((error) =>
+      log(`  ${error.message}: reporting what arrived`),
+    );
     loop.disable();
     const all = [...latencies.replyAdded, ...latencies.customerBadge, ...latencies.adminQueue];
     const by = Object.fromEntries(
-      Object.entries(latencies).map(([k, v]) => [k, { count: v.length, p50: round(percentile(v, 50)), p99: round(percentile(v, 99)), max: round(Math.max(...v)) }]),
+      Object.entries(latencies).map(([k, v]) => [
+        k,
+        { count: v.length, p50: round(percentile(v, 50)), p99: round(percentile(v, 99)), max: round(Math.max(...v)) },
+      ]),
     );
     log(`  sent ${total} replies in ${sendSeconds.toFixed(1)} s (${(total / sendSeconds).toFixed(0)}/s), ${errors} errors`);
-    for (const [k, v] of Object.entries(by)) log(`  ${k.padEnd(14)} ${String(v.count).padStart(7)} events  p50 ${v.p50} ms  p99 ${v.p99} ms  max ${v.max} ms`);
-    log(`  all: ${all.length}/${expected} received, p50 ${percentile(all, 50).toFixed(1)} ms, p99 ${percentile(all, 99).toFixed(1)} ms; driver event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms`);
+    for (const [k, v] of Object.entries(by))
+      log(`  ${k.padEnd(14)} ${String(v.count).padStart(7)} events  p50 ${v.p50} ms  p99 ${v.p99} ms  max ${v.max} ms`);
+    log(
+      `  all: ${all.length}/${expected} received, p50 ${percentile(all, 50).toFixed(1)} ms, p99 ${percentile(all, 99).toFixed(1)} ms; driver event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms`,
+    );
     return {
       figures: {
         instances: instances.length,
@@ -160,7 +190,11 @@ export async function livePart(databaseUrl: string, instances: Instance[], plan:
         mutationErrors: errors,
         adminBadgeEvents,
         unexpectedEvents: unexpected,
-        driverEventLoopDelayMs: { p50: round(loop.percentile(50) / 1e6), p99: round(loop.percentile(99) / 1e6), max: round(loop.max / 1e6) },
+        driverEventLoopDelayMs: {
+          p50: round(loop.percentile(50) / 1e6),
+          p99: round(loop.percentile(99) / 1e6),
+          max: round(loop.max / 1e6),
+        },
         note: 'expected = replies × (customer replyAdded + customer badge + 5 superadmin ticketUpdated); the superadmin badge (open tickets) moves only when a ticket opens or leaves open, so its events are counted apart (adminBadgeEvents)',
       },
     };

@@ -18,7 +18,8 @@ interface PlanCheck {
 }
 
 function walkPlan(node: any, bigTables: string[], found: string[]) {
-  if (node['Node Type'] === 'Seq Scan' && bigTables.includes(node['Relation Name'])) found.push(`${node['Relation Name']} (${node['Actual Rows'] ?? '?'} rows out)`);
+  if (node['Node Type'] === 'Seq Scan' && bigTables.includes(node['Relation Name']))
+    found.push(`${node['Relation Name']} (${node['Actual Rows'] ?? '?'} rows out)`);
   for (const child of node.Plans ?? []) walkPlan(child, bigTables, found);
 }
 
@@ -56,15 +57,20 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
     log(`  dataset: ${JSON.stringify(dataset)}`);
     await pg.query(`ANALYZE tenants`);
     const bigTables: string[] = (
-      await pg.query(`SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND reltuples >= $1`, [BIG_TABLE_ROWS])
+      await pg.query(`SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND reltuples >= $1`, [
+        BIG_TABLE_ROWS,
+      ])
     ).rows.map((r) => r.relname);
     log(`  tables checked for sequential scans (≥ ${BIG_TABLE_ROWS.toLocaleString('en')} rows): ${bigTables.join(', ')}`);
     const [adminId] = await userIds(pg, ['agent7@lex.bench.example']);
     // The customer with the most tickets (the first of the power law), and one who has unread replies.
     const [customerId] = await userIds(pg, ['customer1@bench.example']);
     const [adminToken, customerToken] = await createSessions(pg, [adminId, customerId]);
-    const fifty = (await pg.query(`SELECT t.id FROM support_tickets t WHERE t.ticket_number % 20000 = 0 ORDER BY t.ticket_number LIMIT 1`)).rows[0].id;
-    const someNumber = (await pg.query(`SELECT ticket_number FROM support_tickets ORDER BY ticket_number DESC OFFSET 123456 LIMIT 1`)).rows[0]?.ticket_number ?? 1000;
+    const fifty = (await pg.query(`SELECT t.id FROM support_tickets t WHERE t.ticket_number % 20000 = 0 ORDER BY t.ticket_number LIMIT 1`))
+      .rows[0].id;
+    const someNumber =
+      (await pg.query(`SELECT ticket_number FROM support_tickets ORDER BY ticket_number DESC OFFSET 123456 LIMIT 1`)).rows[0]
+        ?.ticket_number ?? 1000;
     // A large tenant (the 5th by tickets) for the company search.
     const company = (
       await pg.query(`SELECT t.name FROM tenants t JOIN LATERAL (SELECT count(*) n FROM support_tickets s WHERE s.tenant_id = t.id) c ON true
@@ -88,7 +94,10 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
       });
     const queries: Q[] = [
       { name: 'dashboard_first_page', run: http(list, {}, adminToken) },
-      ...['OPEN', 'IN_PROGRESS', 'ANSWERED', 'CLOSED'].map((s) => ({ name: `status_${s.toLowerCase()}`, run: http(list, { f: { status: s } }, adminToken) })),
+      ...['OPEN', 'IN_PROGRESS', 'ANSWERED', 'CLOSED'].map((s) => ({
+        name: `status_${s.toLowerCase()}`,
+        run: http(list, { f: { status: s } }, adminToken),
+      })),
       { name: 'category_billing', run: http(list, { f: { category: 'BILLING' } }, adminToken) },
       { name: 'search_number', run: http(list, { f: { search: `#${someNumber}` } }, adminToken) },
       { name: 'search_subject', run: http(list, { f: { search: 'parental leave for interns' } }, adminToken) },
@@ -98,7 +107,11 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
       { name: 'my_tickets', run: http(`{ myTickets(first: 25) { ${page} } }`, {}, customerToken) },
       {
         name: 'ticket_50_replies',
-        run: http(`query ($id: ID!) { supportTicket(id: $id) { id subject status userEmail tenant { name } replies { id message isAdmin senderName createdAt } } }`, { id: fifty }, adminToken),
+        run: http(
+          `query ($id: ID!) { supportTicket(id: $id) { id subject status userEmail tenant { name } replies { id message isAdmin senderName createdAt } } }`,
+          { id: fifty },
+          adminToken,
+        ),
       },
       { name: 'unread_reply_count', run: http(ops.unreadReplyCount, {}, customerToken) },
       { name: 'superadmin_badge', run: firstBadge },
@@ -123,7 +136,12 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
           const explained = row['QUERY PLAN'][0];
           const seqScans: string[] = [];
           walkPlan(explained.Plan, bigTables, seqScans);
-          plans.push({ sql: s.sql.replace(/\s+/g, ' ').slice(0, 400), seqScans, planMs: explained['Planning Time'], executionMs: explained['Execution Time'] });
+          plans.push({
+            sql: s.sql.replace(/\s+/g, ' ').slice(0, 400),
+            seqScans,
+            planMs: explained['Planning Time'],
+            executionMs: explained['Execution Time'],
+          });
         } finally {
           await explainer.query('ROLLBACK');
         }

@@ -12,11 +12,25 @@ import { BENCH_PASSWORD } from '../seed';
 export async function writePart(databaseUrl: string, instance: Instance, plan: Plan) {
   log(`\n== write path: ${CONCURRENCY} concurrent, ${plan.writeSeconds} s per mutation`);
   const emails = Array.from({ length: CONCURRENCY }, (_, i) => `customer${Math.floor(plan.scale * 30_000) + i + 1}@bench.example`);
-  const customerTokens = await inBatches(emails, 4, async (email) => (await gql(instance.url, LOGIN, { email, password: BENCH_PASSWORD })).login.token);
+  const customerTokens = await inBatches(
+    emails,
+    4,
+    async (email) => (await gql(instance.url, LOGIN, { email, password: BENCH_PASSWORD })).login.token,
+  );
   const adminToken = (await gql(instance.url, LOGIN, { email: 'agent8@lex.bench.example', password: BENCH_PASSWORD })).login.token;
   // Each writer has a ticket of its own, so writers do not wait on each other's row locks.
-  const tickets = await inBatches(customerTokens, 4, async (token, i) =>
-    (await gql(instance.url, briefOps.createTicket, { input: { subject: `Write bench ${i}`, category: 'TECHNICAL', message: 'Hello' } }, token)).createTicket.id,
+  const tickets = await inBatches(
+    customerTokens,
+    4,
+    async (token, i) =>
+      (
+        await gql(
+          instance.url,
+          briefOps.createTicket,
+          { input: { subject: `Write bench ${i}`, category: 'TECHNICAL', message: 'Hello' } },
+          token,
+        )
+      ).createTicket.id,
   );
 
   async function closedLoop(work: (worker: number, k: number) => Promise<unknown>) {
@@ -38,11 +52,21 @@ export async function writePart(databaseUrl: string, instance: Instance, plan: P
 
   // A conversation on each ticket: customer and Lex team take turns, so every reply moves the status.
   const reply = await closedLoop((w, k) =>
-    gql(instance.url, briefOps.replyToTicket, { input: { ticketId: tickets[w], message: `bench reply ${k}` } }, k % 2 ? adminToken : customerTokens[w]),
+    gql(
+      instance.url,
+      briefOps.replyToTicket,
+      { input: { ticketId: tickets[w], message: `bench reply ${k}` } },
+      k % 2 ? adminToken : customerTokens[w],
+    ),
   );
   log(`  replyToTicket: ${reply.rps.toFixed(0)} req/s, p50 ${reply.p50.toFixed(1)} ms, p99 ${reply.p99.toFixed(1)} ms`);
   const create = await closedLoop((w, k) =>
-    gql(instance.url, briefOps.createTicket, { input: { subject: `Bench ticket ${w}.${k}`, category: 'BILLING', message: 'A question' } }, customerTokens[w]),
+    gql(
+      instance.url,
+      briefOps.createTicket,
+      { input: { subject: `Bench ticket ${w}.${k}`, category: 'BILLING', message: 'A question' } },
+      customerTokens[w],
+    ),
   );
   log(`  createTicket:  ${create.rps.toFixed(0)} req/s, p50 ${create.p50.toFixed(1)} ms, p99 ${create.p99.toFixed(1)} ms`);
 

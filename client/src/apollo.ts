@@ -128,11 +128,7 @@ export function createApollo(): Apollo {
   });
 
   const http = new HttpLink({ uri: '/graphql', credentials: 'same-origin' });
-  const link = ApolloLink.split(
-    ({ operationType }) => operationType === OperationTypeNode.SUBSCRIPTION,
-    new GraphQLWsLink(ws),
-    http,
-  );
+  const link = ApolloLink.split(({ operationType }) => operationType === OperationTypeNode.SUBSCRIPTION, new GraphQLWsLink(ws), http);
 
   client = new ApolloClient({
     link: ApolloLink.from([sessionLink, link]),

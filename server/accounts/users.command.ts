@@ -19,7 +19,11 @@ Reads DATABASE_URL, or finds the embedded database while \`npm start\` runs it.`
 async function readPassword(): Promise<string> {
   const input = process.stdin;
   if (input.isTTY) process.stderr.write('Password (not shown): ');
-  const lines = createInterface({ input, output: new Writable({ write: (_chunk, _encoding, done) => done() }), terminal: Boolean(input.isTTY) });
+  const lines = createInterface({
+    input,
+    output: new Writable({ write: (_chunk, _encoding, done) => done() }),
+    terminal: Boolean(input.isTTY),
+  });
   try {
     for await (const line of lines) return line;
     return '';

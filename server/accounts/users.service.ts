@@ -70,7 +70,11 @@ export class UsersService {
   }
 
   private async find(email: string): Promise<User> {
-    const user = await this.db.getRepository(User).createQueryBuilder('u').where(emailMatches('u.email', ':email'), { email: normalizeEmail(email) }).getOne();
+    const user = await this.db
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where(emailMatches('u.email', ':email'), { email: normalizeEmail(email) })
+      .getOne();
     if (!user) throw new UsageError(`there is no user with the email ${email}`);
     return user;
   }

@@ -20,11 +20,14 @@ export class AuthResolver {
     return viewer && services.system.getRepository(User).findOneBy({ id: viewer.id });
   }
 
-  @Mutation(() => AuthPayload, { description: 'Also sets the session cookie. With SSO_ONLY, customers get FORBIDDEN: they sign in from Lex.' })
+  @Mutation(() => AuthPayload, {
+    description: 'Also sets the session cookie. With SSO_ONLY, customers get FORBIDDEN: they sign in from Lex.',
+  })
   async login(
     @Arg('email', { description: 'The sign-in email address (any case).' }) email: string,
     @Arg('password', { description: 'The password.' }) password: string,
-    @Ctx() { services, http, ip }: Context): Promise<AuthPayload> {
+    @Ctx() { services, http, ip }: Context,
+  ): Promise<AuthPayload> {
     const { rateLimits, sessions } = services;
     await rateLimits.countSignIn(ip);
     const account = await sessions.findAccount(email);

@@ -20,7 +20,6 @@ export interface SignInAccount {
   user: User | null;
 }
 
-
 /**
  * PostgreSQL channel on which every ended session is announced (its id as the payload), in the
  * statement that ends it: every instance on the database hears it, with or without Redis, and

@@ -96,7 +96,9 @@ export async function openDatabases(ownerUrl: string, { poolSize = 10, appUrl }:
       if (appUrl || !isLoginRefused(error)) throw error;
       await provisionAppLogin(migrator, url);
       return open().catch((again) => {
-        throw new Error(`Could not sign in as the app's login role (${again.message}): set DATABASE_APP_URL, see "Database roles" in README.md`);
+        throw new Error(
+          `Could not sign in as the app's login role (${again.message}): set DATABASE_APP_URL, see "Database roles" in README.md`,
+        );
       });
     });
   } finally {

@@ -43,7 +43,11 @@ export async function installedBinaries(): Promise<Binaries & { version: string 
   return { ...binariesIn(dir), version };
 }
 
-const binariesIn = (dir: string): Binaries => ({ dir, initdb: path.join(dir, 'bin', 'initdb'), postgres: path.join(dir, 'bin', 'postgres') });
+const binariesIn = (dir: string): Binaries => ({
+  dir,
+  initdb: path.join(dir, 'bin', 'initdb'),
+  postgres: path.join(dir, 'bin', 'postgres'),
+});
 
 async function userIds(name: string): Promise<SystemUser | undefined> {
   try {
@@ -60,9 +64,14 @@ export async function postgresUser(): Promise<SystemUser | undefined> {
   const existing = await userIds('postgres');
   if (existing) return existing;
   try {
-    await run('sh', ['-c', 'getent group postgres >/dev/null || groupadd --system postgres; useradd --system --gid postgres --no-create-home postgres']);
+    await run('sh', [
+      '-c',
+      'getent group postgres >/dev/null || groupadd --system postgres; useradd --system --gid postgres --no-create-home postgres',
+    ]);
   } catch (error) {
-    throw new Error(`PostgreSQL cannot run as root, and creating a postgres system user failed: ${(error as { stderr?: string }).stderr?.trim() || String(error)}`);
+    throw new Error(
+      `PostgreSQL cannot run as root, and creating a postgres system user failed: ${(error as { stderr?: string }).stderr?.trim() || String(error)}`,
+    );
   }
   const created = await userIds('postgres');
   if (!created) throw new Error('PostgreSQL cannot run as root, and the postgres system user could not be found after creating it');

@@ -7,7 +7,15 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { freePort } from '../free-port';
-import { Binaries, SystemUser, clusterDir, installedBinaries, postgresUser, processInfo, reachableBinaries } from './embedded-postgres-host';
+import {
+  Binaries,
+  SystemUser,
+  clusterDir,
+  installedBinaries,
+  postgresUser,
+  processInfo,
+  reachableBinaries,
+} from './embedded-postgres-host';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -60,7 +68,9 @@ function spawnAs(program: string, args: string[], user: SystemUser | undefined):
   const name = path.basename(program);
   const stopped = new Promise<Error>((resolve) => {
     child.once('error', (error) => resolve(new Error(`${name} could not run: ${error.message}`)));
-    child.once('exit', (code, signal) => resolve(new Error(`${name} stopped (${signal ?? `exit code ${code}`})${tail.length ? `: ${tail.join(' | ')}` : ''}`)));
+    child.once('exit', (code, signal) =>
+      resolve(new Error(`${name} stopped (${signal ?? `exit code ${code}`})${tail.length ? `: ${tail.join(' | ')}` : ''}`)),
+    );
   });
   return { child, stopped };
 }
@@ -75,7 +85,16 @@ async function initialise(binaries: Binaries, databaseDir: string, password: str
     if (user) for (const owned of [databaseDir, secrets, passwordFile]) await chown(owned, user.uid, user.gid);
     const initdb = spawnAs(
       binaries.initdb,
-      [`--pgdata=${databaseDir}`, '--username=postgres', `--pwfile=${passwordFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale-provider=builtin', '--builtin-locale=C.UTF-8', '--locale=C'],
+      [
+        `--pgdata=${databaseDir}`,
+        '--username=postgres',
+        `--pwfile=${passwordFile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        '--locale-provider=builtin',
+        '--builtin-locale=C.UTF-8',
+        '--locale=C',
+      ],
       user,
     );
     const outcome = await initdb.stopped;
@@ -106,7 +125,8 @@ async function takeOverLeftovers(dataDir: string, databaseDir: string, log: (lin
   log(`The embedded PostgreSQL (PID ${pid}) was left running by a server that did not stop cleanly: stopping it`);
   process.kill(pid, 'SIGINT');
   for (const deadline = Date.now() + READY_WITHIN_MS; await processInfo(pid); await sleep(100)) {
-    if (Date.now() > deadline) throw new Error(`the PostgreSQL left running on ${databaseDir} (PID ${pid}) did not stop; stop it with kill ${pid}`);
+    if (Date.now() > deadline)
+      throw new Error(`the PostgreSQL left running on ${databaseDir} (PID ${pid}) did not stop; stop it with kill ${pid}`);
   }
   log(`Stopped the PostgreSQL left running (PID ${pid}); starting it afresh`);
 }
@@ -119,7 +139,13 @@ async function ready(adminUrl: string, postgres: Program) {
   for (;;) {
     const client = new Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
     client.on('error', () => undefined);
-    const connected = await Promise.race([client.connect().then(() => true, () => false), stopped]);
+    const connected = await Promise.race([
+      client.connect().then(
+        () => true,
+        () => false,
+      ),
+      stopped,
+    ]);
     await client.end().catch(() => undefined);
     if (connected) return;
     if (Date.now() > deadline) throw new Error(`PostgreSQL did not accept connections within ${READY_WITHIN_MS / 1000} s`);
@@ -156,7 +182,9 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
     );
     const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
     // An empty folder is what a failed initdb leaves: used again. Anything else there is not ours to remove.
-    const strangers = fresh ? await readdir(databaseDir).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : [databaseDir])) : [];
+    const strangers = fresh
+      ? await readdir(databaseDir).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : [databaseDir]))
+      : [];
     if (strangers.length) throw new Error(`${databaseDir} exists but holds no PostgreSQL cluster; remove it to start afresh`);
     const password = await clusterPassword(dataDir);
     if (fresh) {
@@ -167,7 +195,11 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
     port ??= await freePort();
     const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`;
     const adminUrl = url.replace(`/${DATABASE}`, '/postgres');
-    postgres = spawnAs(binaries.postgres, ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='], user);
+    postgres = spawnAs(
+      binaries.postgres,
+      ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      user,
+    );
     // Stops it on any exit of this process, a failed start included; a SIGKILL is for the next start to clean up.
     process.on('exit', stopPostgres);
     await ready(adminUrl, postgres);

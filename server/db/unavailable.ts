@@ -5,18 +5,37 @@ import { ErrorCode } from '../contract';
 // Connection failures and server shutdowns (SQLSTATE classes 08 and 57P), refused or broken sockets,
 // the pool's own time-outs, and TypeORM's runner released under us when its connection died: the
 // database is away, not the request wrong.
-const CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
-const MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|connection error|Connection is not open|Client was closed|already released/i;
+const CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
+const MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|connection error|Connection is not open|Client was closed|already released/i;
 
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let cause = error as { code?: unknown; message?: unknown; driverError?: unknown; originalError?: unknown; cause?: unknown } | undefined, depth = 0; cause && depth < 5; depth++) {
+  for (
+    let cause = error as { code?: unknown; message?: unknown; driverError?: unknown; originalError?: unknown; cause?: unknown } | undefined,
+      depth = 0;
+    cause && depth < 5;
+    depth++
+  ) {
     if (typeof cause.code === 'string' && CODES.has(cause.code)) return true;
     if (typeof cause.message === 'string' && MESSAGES.test(cause.message)) return true;
     cause = (cause.driverError ?? cause.originalError ?? cause.cause) as typeof cause;
   }
   return false;
 }
-
 
 export const serviceUnavailable = () =>
   new GraphQLError('Lex Support cannot reach its database right now; please try again shortly', {
@@ -28,7 +47,10 @@ export const unavailableStatus: ApolloServerPlugin = {
   async requestDidStart() {
     return {
       async willSendResponse({ response, errors }) {
-        if (!errors?.some((error) => error.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE || isDatabaseUnavailable(error.originalError))) return;
+        if (
+          !errors?.some((error) => error.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE || isDatabaseUnavailable(error.originalError))
+        )
+          return;
         response.http.status = 503;
         response.http.headers.set('retry-after', '5');
       },

@@ -14,7 +14,8 @@ export type SessionHolder = Pick<Viewer, 'sessionKey'>;
 export const MAX_TRANSACTIONS_PER_SESSION = 3;
 const sessionShare = new FairShare(MAX_TRANSACTIONS_PER_SESSION);
 
-const setViewer = (manager: EntityManager, viewer: SessionHolder) => manager.query(`SELECT set_config('app.session', $1, true)`, [viewer.sessionKey]);
+const setViewer = (manager: EntityManager, viewer: SessionHolder) =>
+  manager.query(`SELECT set_config('app.session', $1, true)`, [viewer.sessionKey]);
 
 /**
  * Runs `work` in a transaction that knows who it acts for: `app.session` names the viewer's
@@ -72,7 +73,8 @@ async function inTurn<T>(
       return result;
     } finally {
       // A broken connection took its lock along; a live one must not go back to the pool holding it.
-      if (!runner.isReleased) await runner.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch((error) => (broken = error));
+      if (!runner.isReleased)
+        await runner.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch((error) => (broken = error));
     }
   } finally {
     // Released with the error, pg-pool drops the connection instead of reusing it.

@@ -4,7 +4,8 @@ import { Logger } from '../logger';
 import { EmailStringKey, emailText } from './email-strings';
 import { tokenHolder } from './email-tokens';
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const page = (title: string, body: string) =>
   `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title></head>` +
@@ -23,19 +24,25 @@ export function unsubscribeRouter(db: DataSource, log: Logger): Router {
     const [user] = await db.query(`SELECT id, email, locale FROM users WHERE id = $1`, [holder.userId]);
     return user as { id: string; email: string; locale: string } | undefined;
   };
-  const unknown = (res: express.Response, locale = 'en') => res.status(404).type('html').send(page('Lex Support', `<p>${say(locale, 'email.unsubscribe.unknown')}</p>`));
+  const unknown = (res: express.Response, locale = 'en') =>
+    res
+      .status(404)
+      .type('html')
+      .send(page('Lex Support', `<p>${say(locale, 'email.unsubscribe.unknown')}</p>`));
   const say = (locale: string, key: EmailStringKey, vars: Record<string, string> = {}) => escapeHtml(emailText(locale, key, vars));
 
   router.get('/email/unsubscribe/:token', async (req, res) => {
     const user = await holderOf(req.params.token);
     if (!user) return unknown(res);
-    res.type('html').send(
-      page(
-        emailText(user.locale, 'email.unsubscribe.title'),
-        `<h1>${say(user.locale, 'email.unsubscribe.title')}</h1><p>${say(user.locale, 'email.unsubscribe.question', { email: user.email })}</p>` +
-          `<form method="post"><button type="submit">${say(user.locale, 'email.unsubscribe.confirm')}</button></form>`,
-      ),
-    );
+    res
+      .type('html')
+      .send(
+        page(
+          emailText(user.locale, 'email.unsubscribe.title'),
+          `<h1>${say(user.locale, 'email.unsubscribe.title')}</h1><p>${say(user.locale, 'email.unsubscribe.question', { email: user.email })}</p>` +
+            `<form method="post"><button type="submit">${say(user.locale, 'email.unsubscribe.confirm')}</button></form>`,
+        ),
+      );
   });
   router.post('/email/unsubscribe/:token', express.urlencoded({ extended: false, limit: '1kb' }), async (req, res) => {
     const user = await holderOf(req.params.token);
@@ -62,7 +69,14 @@ export function devMailboxRouter(db: DataSource): Router {
           `<tr><td>${escapeHtml(row.created_at.toISOString())}</td><td>${escapeHtml(row.recipient)}</td><td><a href="/dev/mailbox/${encodeURIComponent(row.key)}">${escapeHtml(row.subject)}</a></td></tr>`,
       )
       .join('');
-    res.type('html').send(page('Mailbox', `<h1>Mailbox (development)</h1><table cellpadding="4"><tr><th>When</th><th>To</th><th>Subject</th></tr>${items}</table>`));
+    res
+      .type('html')
+      .send(
+        page(
+          'Mailbox',
+          `<h1>Mailbox (development)</h1><table cellpadding="4"><tr><th>When</th><th>To</th><th>Subject</th></tr>${items}</table>`,
+        ),
+      );
   });
   router.get('/dev/mailbox/:key', async (req, res) => {
     const [email] = await db.query(`SELECT * FROM sent_emails WHERE key = $1`, [req.params.key]);
@@ -70,19 +84,24 @@ export function devMailboxRouter(db: DataSource): Router {
     const headers = Object.entries(email.headers as Record<string, string>)
       .map(([name, value]) => `${escapeHtml(name)}: ${escapeHtml(value)}`)
       .join('\n');
-    res.type('html').send(
-      page(
-        email.subject,
-        `<p><a href="/dev/mailbox">← Mailbox</a></p><h1>${escapeHtml(email.subject)}</h1><pre>To: ${escapeHtml(email.recipient)}\n${headers}</pre>` +
-          `<h2>HTML</h2><iframe sandbox src="/dev/mailbox/${encodeURIComponent(email.key)}/html" style="width:100%;height:32rem;border:1px solid #ccc"></iframe>` +
-          `<h2>Text</h2><pre style="white-space:pre-wrap">${escapeHtml(email.text_body)}</pre>`,
-      ),
-    );
+    res
+      .type('html')
+      .send(
+        page(
+          email.subject,
+          `<p><a href="/dev/mailbox">← Mailbox</a></p><h1>${escapeHtml(email.subject)}</h1><pre>To: ${escapeHtml(email.recipient)}\n${headers}</pre>` +
+            `<h2>HTML</h2><iframe sandbox src="/dev/mailbox/${encodeURIComponent(email.key)}/html" style="width:100%;height:32rem;border:1px solid #ccc"></iframe>` +
+            `<h2>Text</h2><pre style="white-space:pre-wrap">${escapeHtml(email.text_body)}</pre>`,
+        ),
+      );
   });
   router.get('/dev/mailbox/:key/html', async (req, res) => {
     const [email] = await db.query(`SELECT html_body FROM sent_emails WHERE key = $1`, [req.params.key]);
     if (!email) return res.status(404).type('text').send('No such email');
-    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox");
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox",
+    );
     res.type('html').send(email.html_body);
   });
   return router;

@@ -53,7 +53,10 @@ export function renderEmail(content: EmailContent): RenderedEmail {
   const say = (key: EmailStringKey, vars: Record<string, string | number> = {}) => emailText(locale, key, vars);
   const intro = say(content.intro.key, content.intro.vars);
   const textMessage = (m: EmailMessage, quote: string) =>
-    `${quote}${m.senderName}, ${when(m.createdAt, locale)}:\n${m.message.split('\n').map((line) => quote + line).join('\n')}`;
+    `${quote}${m.senderName}, ${when(m.createdAt, locale)}:\n${m.message
+      .split('\n')
+      .map((line) => quote + line)
+      .join('\n')}`;
 
   const text = [
     intro,

@@ -20,12 +20,20 @@ export const isTokenShaped = (token: string) => /^[0-9a-f]{32}$/.test(token);
 
 export async function issueToken(manager: EntityManager, purpose: TokenPurpose, holder: TokenHolder): Promise<string> {
   const token = randomBytes(16).toString('hex');
-  await manager.query(`INSERT INTO email_tokens (hash, purpose, user_id, ticket_id) VALUES ($1, $2, $3, $4)`, [hashOf(token), purpose, holder.userId, holder.ticketId]);
+  await manager.query(`INSERT INTO email_tokens (hash, purpose, user_id, ticket_id) VALUES ($1, $2, $3, $4)`, [
+    hashOf(token),
+    purpose,
+    holder.userId,
+    holder.ticketId,
+  ]);
   return token;
 }
 
 export async function tokenHolder(manager: EntityManager, purpose: TokenPurpose, token: string): Promise<TokenHolder | null> {
   if (!isTokenShaped(token)) return null;
-  const [row] = await manager.query(`SELECT user_id AS "userId", ticket_id AS "ticketId" FROM email_tokens WHERE hash = $1 AND purpose = $2`, [hashOf(token), purpose]);
+  const [row] = await manager.query(
+    `SELECT user_id AS "userId", ticket_id AS "ticketId" FROM email_tokens WHERE hash = $1 AND purpose = $2`,
+    [hashOf(token), purpose],
+  );
   return row ?? null;
 }

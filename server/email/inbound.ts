@@ -80,7 +80,8 @@ export class InboundMail {
         ),
       onData: (stream, session, callback) =>
         this.receive(stream, session).then(
-          (outcome) => callback(outcome.kind === 'refused' ? Object.assign(new Error(outcome.reason), { responseCode: outcome.code }) : null),
+          (outcome) =>
+            callback(outcome.kind === 'refused' ? Object.assign(new Error(outcome.reason), { responseCode: outcome.code }) : null),
           (error) => callback(error),
         ),
     });
@@ -166,21 +167,29 @@ export class InboundMail {
     if (sender.role !== Role.CUSTOMER) return refuse(550, '5.7.1 Only customers open tickets by email');
     const subject = (mail.subject ?? '').trim().slice(0, 200) || text.split('\n')[0].slice(0, 200);
     const ticket = await this.sessions.actAs(sender.id, (sessionKey) =>
-      this.commands.createTicket({ ...sender, sessionKey }, { subject, category: TicketCategory.OTHER, message: text, clientMutationId, via: ReplyChannel.EMAIL }),
+      this.commands.createTicket(
+        { ...sender, sessionKey },
+        { subject, category: TicketCategory.OTHER, message: text, clientMutationId, via: ReplyChannel.EMAIL },
+      ),
     );
     return { kind: 'ticket', ticketId: ticket.id };
   }
 
   /** Why a mail is one that no person wrote (and must not be answered or stored), or null. */
   private automatic(mail: ParsedMail, envelopeFrom: string): string | null {
-    const header = (name: string) => String(mail.headers.get(name) ?? '').trim().toLowerCase();
+    const header = (name: string) =>
+      String(mail.headers.get(name) ?? '')
+        .trim()
+        .toLowerCase();
     if (!envelopeFrom || header('content-type').startsWith('multipart/report')) return 'a bounce';
     const autoSubmitted = header('auto-submitted');
     if (autoSubmitted && autoSubmitted !== 'no') return `an automatic mail (Auto-Submitted: ${autoSubmitted})`;
-    if (['bulk', 'auto_reply', 'list', 'junk'].includes(header('precedence'))) return `an automatic mail (Precedence: ${header('precedence')})`;
+    if (['bulk', 'auto_reply', 'list', 'junk'].includes(header('precedence')))
+      return `an automatic mail (Precedence: ${header('precedence')})`;
     if (mail.headers.has('x-autoreply') || mail.headers.has('x-autorespond')) return 'an automatic reply';
     const from = mail.from?.value[0]?.address?.toLowerCase();
-    if (from === this.config.mailFromAddress || (mail.messageId ?? '').toLowerCase().endsWith(`@${this.config.inboundDomain}>`)) return 'a loop (mail from ourselves)';
+    if (from === this.config.mailFromAddress || (mail.messageId ?? '').toLowerCase().endsWith(`@${this.config.inboundDomain}>`))
+      return 'a loop (mail from ourselves)';
     return null;
   }
 
@@ -196,7 +205,10 @@ export class InboundMail {
   }
 
   private async userByAddress(address: string): Promise<Sender | null> {
-    const [user] = await this.system.query(`SELECT id, role, name, email, tenant_id AS "tenantId" FROM users WHERE lower(email) = lower($1)`, [address]);
+    const [user] = await this.system.query(
+      `SELECT id, role, name, email, tenant_id AS "tenantId" FROM users WHERE lower(email) = lower($1)`,
+      [address],
+    );
     return user ?? null;
   }
 

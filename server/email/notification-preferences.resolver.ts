@@ -5,7 +5,7 @@ import { Context } from '../context';
 @Resolver(() => User)
 export class NotificationPreferencesResolver {
   @Authorized()
-  @Mutation(() => User, { description: 'Turns the signed-in user\'s notification emails on or off (unsubscribe links turn them off too).' })
+  @Mutation(() => User, { description: "Turns the signed-in user's notification emails on or off (unsubscribe links turn them off too)." })
   async setNotificationPreferences(
     @Arg('email', { description: 'True: email me about my tickets (customers) or new tickets and replies (the Lex team).' }) email: boolean,
     @Ctx() { viewer, services }: Context,

@@ -43,7 +43,11 @@ export class TicketEmailOutbox implements TicketChangeOutbox {
       const runAt = this.config.notifyDelayS > 0 ? new Date(Date.now() + this.config.notifyDelayS * 1000) : undefined;
       await enqueue(manager, 'email.answer', { ticketId: ticket.id }, { runAt, key: `email.answer:${ticket.id}` });
     } else if (reply) {
-      await enqueue(manager, 'email.team', { ticketId: ticket.id, replyId: reply.id, event: previousStatus === undefined ? 'new-ticket' : 'customer-reply' });
+      await enqueue(manager, 'email.team', {
+        ticketId: ticket.id,
+        replyId: reply.id,
+        event: previousStatus === undefined ? 'new-ticket' : 'customer-reply',
+      });
     } else if (ticket.status === TicketStatus.CLOSED && previousStatus !== TicketStatus.CLOSED && isSuperadmin(author)) {
       await enqueue(manager, 'email.closed', { ticketId: ticket.id, closedBy: author.name });
     }
@@ -68,11 +72,15 @@ const RECIPIENT_COLUMNS = `u.id, u.email, u.name, u.locale`;
  * emails. (With assignment, the assignee when there is one.)
  */
 export async function teamRecipients(manager: EntityManager, _ticket: SupportTicket): Promise<Recipient[]> {
-  return manager.query(`SELECT ${RECIPIENT_COLUMNS} FROM users u WHERE u.role = $1 AND u.email_notifications ORDER BY u.email`, [Role.SUPERADMIN]);
+  return manager.query(`SELECT ${RECIPIENT_COLUMNS} FROM users u WHERE u.role = $1 AND u.email_notifications ORDER BY u.email`, [
+    Role.SUPERADMIN,
+  ]);
 }
 
 async function customerOf(manager: EntityManager, ticket: SupportTicket): Promise<Recipient | null> {
-  const [customer] = await manager.query(`SELECT ${RECIPIENT_COLUMNS} FROM users u WHERE u.id = $1 AND u.email_notifications`, [ticket.userId]);
+  const [customer] = await manager.query(`SELECT ${RECIPIENT_COLUMNS} FROM users u WHERE u.id = $1 AND u.email_notifications`, [
+    ticket.userId,
+  ]);
   return customer ?? null;
 }
 
@@ -86,13 +94,20 @@ async function publicReplies(manager: EntityManager, ticketId: string, limit: nu
 const asMessage = ({ senderName, message, createdAt }: SupportReply): EmailMessage => ({ senderName, message, createdAt });
 
 /** The jobs that write and send the emails; each reads the ticket as it is when the job runs. */
-export function defineEmailJobs(tasks: JobTasks, { system, mailer, config }: { system: DataSource; mailer: Mailer; config: EmailConfig }): void {
+export function defineEmailJobs(
+  tasks: JobTasks,
+  { system, mailer, config }: { system: DataSource; mailer: Mailer; config: EmailConfig },
+): void {
   // On the owner's connections: the jobs act for no session and read what the change left.
   const asTeam = <T>(work: (manager: EntityManager) => Promise<T>) => system.transaction(work);
   const ticketOf = (manager: EntityManager, id: string) => manager.getRepository(SupportTicket).findOneBy({ id });
 
   /** Builds one email: its reply address and unsubscribe link are the recipient's own. */
-  const emailTo = async (recipient: Recipient, ticket: SupportTicket, content: Omit<EmailContent, 'locale' | 'ticketNumber' | 'ticketSubject' | 'ticketUrl' | 'unsubscribeUrl'>) =>
+  const emailTo = async (
+    recipient: Recipient,
+    ticket: SupportTicket,
+    content: Omit<EmailContent, 'locale' | 'ticketNumber' | 'ticketSubject' | 'ticketUrl' | 'unsubscribeUrl'>,
+  ) =>
     asTeam(async (manager) => {
       const replyToken = await issueToken(manager, 'reply', { userId: recipient.id, ticketId: ticket.id });
       const unsubscribeToken = await issueToken(manager, 'unsubscribe', { userId: recipient.id, ticketId: null });
@@ -106,7 +121,13 @@ export function defineEmailJobs(tasks: JobTasks, { system, mailer, config }: { s
         ticketUrl: `${config.publicUrl}${path}`,
         unsubscribeUrl,
       });
-      return { ...rendered, to: recipient.email, ticketId: ticket.id, replyTo: `reply+${replyToken}@${config.inboundDomain}`, unsubscribeUrl };
+      return {
+        ...rendered,
+        to: recipient.email,
+        ticketId: ticket.id,
+        replyTo: `reply+${replyToken}@${config.inboundDomain}`,
+        unsubscribeUrl,
+      };
     });
 
   tasks.define('email.answer', async ({ ticketId }, { log }) => {
@@ -123,8 +144,14 @@ export function defineEmailJobs(tasks: JobTasks, { system, mailer, config }: { s
     if (!found) return void log.debug({ ticketId }, 'No answer email: read in time, or the customer wants none');
     const { ticket, customer, recent, unread } = found;
     const news = unread.map(asMessage).reverse();
-    const earlier = recent.filter((reply) => !unread.includes(reply)).slice(0, EARLIER_MESSAGES).map(asMessage);
-    const intro: Intro = unread.length === 1 ? { key: 'email.answer.intro' as const, vars: { name: unread[0].senderName } } : { key: 'email.answer.introMany' as const, vars: { count: unread.length } };
+    const earlier = recent
+      .filter((reply) => !unread.includes(reply))
+      .slice(0, EARLIER_MESSAGES)
+      .map(asMessage);
+    const intro: Intro =
+      unread.length === 1
+        ? { key: 'email.answer.intro' as const, vars: { name: unread[0].senderName } }
+        : { key: 'email.answer.introMany' as const, vars: { count: unread.length } };
     await mailer.deliver(`answer:${unread[0].id}:${customer.id}`, () => emailTo(customer, ticket, { intro, news, earlier }));
   });
 
@@ -139,14 +166,19 @@ export function defineEmailJobs(tasks: JobTasks, { system, mailer, config }: { s
     });
     if (!found) return;
     const { ticket, reply, recent, tenant, recipients } = found;
-    const earlier = recent.filter((r) => r.createdAt < reply.createdAt).slice(0, EARLIER_MESSAGES).map(asMessage);
+    const earlier = recent
+      .filter((r) => r.createdAt < reply.createdAt)
+      .slice(0, EARLIER_MESSAGES)
+      .map(asMessage);
     const intro: Intro =
       event === 'new-ticket'
         ? { key: 'email.newTicket.intro' as const, vars: { name: reply.senderName, tenant, category: ticket.category } }
         : { key: 'email.customerReply.intro' as const, vars: { name: reply.senderName, tenant } };
     // One key per recipient: a retry after a partial run sends only to those not yet reached.
     for (const recipient of recipients) {
-      await mailer.deliver(`${event}:${reply.id}:${recipient.id}`, () => emailTo(recipient, ticket, { intro, news: [asMessage(reply)], earlier }));
+      await mailer.deliver(`${event}:${reply.id}:${recipient.id}`, () =>
+        emailTo(recipient, ticket, { intro, news: [asMessage(reply)], earlier }),
+      );
     }
   });
 
@@ -160,7 +192,11 @@ export function defineEmailJobs(tasks: JobTasks, { system, mailer, config }: { s
     if (!found) return;
     const { ticket, customer, recent } = found;
     await mailer.deliver(`closed:${ticket.id}:${ticket.closedAt!.getTime()}:${customer.id}`, () =>
-      emailTo(customer, ticket, { intro: { key: 'email.closed.intro', vars: { name: closedBy } }, news: [], earlier: recent.map(asMessage) }),
+      emailTo(customer, ticket, {
+        intro: { key: 'email.closed.intro', vars: { name: closedBy } },
+        news: [],
+        earlier: recent.map(asMessage),
+      }),
     );
   });
 }

@@ -16,7 +16,8 @@ const HISTORY_STARTS = [
 /** Outlook's block: `From:`/`Van:` followed by `Sent:`/`Verzonden:`/`Date:`/`Datum:`/`To:`/`Aan:`. */
 const HEADER_BLOCK_FROM = /^\*?(from|van|de)\s*:\*?\s/i;
 const HEADER_BLOCK_NEXT = /^\*?(sent|verzonden|date|datum|to|aan|subject|onderwerp|cc)\s*:/i;
-const SIGNATURES = /^(sent from my|verzonden (vanaf|met) mijn|verstuurd (vanaf|met|van) mijn|get outlook for|outlook voor (ios|android))\b/i;
+const SIGNATURES =
+  /^(sent from my|verzonden (vanaf|met) mijn|verstuurd (vanaf|met|van) mijn|get outlook for|outlook voor (ios|android))\b/i;
 
 export function replyText(text: string): string {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');

@@ -63,7 +63,11 @@ export class JobTasks {
     const list: TaskList = {};
     for (const [name, handler] of this.handlers) {
       const task: Task = (payload, helpers) =>
-        handler(payload as never, { attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts, log: log.child({ job: name, jobId: helpers.job.id }) });
+        handler(payload as never, {
+          attempt: helpers.job.attempts,
+          maxAttempts: helpers.job.max_attempts,
+          log: log.child({ job: name, jobId: helpers.job.id }),
+        });
       list[name] = task;
     }
     return list;
@@ -94,7 +98,13 @@ export interface JobWorker {
 /** Jobs one instance runs at once. */
 export const DEFAULT_JOB_CONCURRENCY = 8;
 
-export async function startJobWorker({ ownerUrl, tasks, log, concurrency = DEFAULT_JOB_CONCURRENCY, pollIntervalMs = 1000 }: JobWorkerOptions): Promise<JobWorker> {
+export async function startJobWorker({
+  ownerUrl,
+  tasks,
+  log,
+  concurrency = DEFAULT_JOB_CONCURRENCY,
+  pollIntervalMs = 1000,
+}: JobWorkerOptions): Promise<JobWorker> {
   // Our own pool, so that a connection the database ends (a restart, a dropped database) is logged,
   // never an unhandled 'error' that ends the process, and so that stop() closes it.
   const pool = new Pool({ connectionString: ownerUrl, max: concurrency + 2 });
@@ -108,7 +118,10 @@ export async function startJobWorker({ ownerUrl, tasks, log, concurrency = DEFAU
     taskList: tasks.taskList(log),
   });
   runner.events.on('job:failed', ({ job, error }) => {
-    log.error({ job: job.task_identifier, jobId: job.id, attempts: job.attempts, err: error }, 'A job failed for good; it stays in graphile_worker.jobs with its last_error');
+    log.error(
+      { job: job.task_identifier, jobId: job.id, attempts: job.attempts, err: error },
+      'A job failed for good; it stays in graphile_worker.jobs with its last_error',
+    );
   });
   return {
     stop: async () => {

@@ -35,7 +35,11 @@ function within<T>(ms: number, work: Promise<T>): Promise<T> {
  * Redis (when configured) is connected. The reasons are short on purpose: the probe is public,
  * the details (hosts, ports, errors) go to the log.
  */
-export async function checkReadiness({ db, bus, timeoutMs = 2000 }: ReadinessDeps): Promise<Readiness & { errors: Record<string, unknown> }> {
+export async function checkReadiness({
+  db,
+  bus,
+  timeoutMs = 2000,
+}: ReadinessDeps): Promise<Readiness & { errors: Record<string, unknown> }> {
   const errors: Record<string, unknown> = {};
   const checks: Readiness['checks'] = { database: 'ok', migrations: 'ok', redis: 'ok' };
   try {

@@ -54,7 +54,11 @@ export class SupportAudience implements TicketChangeListener {
     // Any reply moves the customer's count: the Lex team's adds one, the customer's own marks the
     // conversation read (TicketCommands.replyToTicket).
     if (reply || readBy === 'customer') {
-      sent.push(this.counts.badge({ id: ticket.userId, role: Role.CUSTOMER }).then((badge) => this.bus.publish(topics.userBadge(ticket.userId), badge)));
+      sent.push(
+        this.counts
+          .badge({ id: ticket.userId, role: Role.CUSTOMER })
+          .then((badge) => this.bus.publish(topics.userBadge(ticket.userId), badge)),
+      );
     }
     if ((previousStatus === TicketStatus.OPEN) !== (ticket.status === TicketStatus.OPEN)) {
       sent.push(this.counts.badge(LEX_TEAM).then((badge) => this.bus.publish(topics.adminBadge, badge)));

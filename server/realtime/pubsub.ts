@@ -19,8 +19,7 @@ export interface EventBus extends PubSub {
 
 // Payloads cross Redis as JSON; these keys come back as dates.
 const DATE_KEYS = new Set(['createdAt', 'updatedAt', 'closedAt', 'asOf']);
-const reviver = (key: string, value: unknown) =>
-  DATE_KEYS.has(key) && typeof value === 'string' ? new Date(value) : value;
+const reviver = (key: string, value: unknown) => (DATE_KEYS.has(key) && typeof value === 'string' ? new Date(value) : value);
 
 /**
  * In-process without `redisUrl`; else Redis pub/sub, every channel named `<prefix>:<topic>`: Redis
@@ -30,7 +29,11 @@ export function createEventBus(redisUrl: string | undefined, log: (message: stri
   if (!redisUrl) {
     // Every superadmin's socket listens on `admins`: many listeners on one topic are expected.
     const emitter = new EventEmitter().setMaxListeners(0);
-    return new EngineBus(new InProcessPubSub({ eventEmitter: emitter }), async () => undefined, () => 'none');
+    return new EngineBus(
+      new InProcessPubSub({ eventEmitter: emitter }),
+      async () => undefined,
+      () => 'none',
+    );
   }
   const publisher = new Redis(redisUrl, {
     enableOfflineQueue: false,
@@ -43,7 +46,10 @@ export function createEventBus(redisUrl: string | undefined, log: (message: stri
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });
   let down = false;
-  for (const [name, client] of [['publisher', publisher], ['subscriber', subscriber]] as const) {
+  for (const [name, client] of [
+    ['publisher', publisher],
+    ['subscriber', subscriber],
+  ] as const) {
     client.on('error', (error: Error) => {
       if (!down) log(`redis ${name}: ${error.message}`);
       down = true;
@@ -65,7 +71,12 @@ export function createEventBus(redisUrl: string | undefined, log: (message: stri
         );
       await Promise.all([quit(publisher), quit(subscriber)]);
     },
-    () => (publisher.status === 'ready' && subscriber.status === 'ready' ? 'ready' : publisher.status === 'ready' ? subscriber.status : publisher.status),
+    () =>
+      publisher.status === 'ready' && subscriber.status === 'ready'
+        ? 'ready'
+        : publisher.status === 'ready'
+          ? subscriber.status
+          : publisher.status,
     prefix ? `${prefix}:` : '',
   );
 }
@@ -90,11 +101,15 @@ class EngineBus implements EventBus {
     const buffered: T[] = [];
     const waiting: ((result: IteratorResult<T>) => void)[] = [];
     let open = true;
-    const subscriptionId = await this.engine.subscribe(this.channelPrefix + topic, (payload: T) => {
-      const reader = waiting.shift();
-      if (reader) reader({ value: payload, done: false });
-      else buffered.push(payload);
-    }, {});
+    const subscriptionId = await this.engine.subscribe(
+      this.channelPrefix + topic,
+      (payload: T) => {
+        const reader = waiting.shift();
+        if (reader) reader({ value: payload, done: false });
+        else buffered.push(payload);
+      },
+      {},
+    );
     const end = async (): Promise<IteratorResult<T>> => {
       if (open) {
         open = false;

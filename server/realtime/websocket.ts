@@ -38,7 +38,9 @@ function sentByServerOnly(data: RawData): boolean {
 }
 
 const tooManyOperations = () =>
-  new GraphQLError(`At most ${MAX_OPERATIONS_PER_SOCKET} operations may run at once on one socket`, { extensions: { code: ErrorCode.RATE_LIMITED } });
+  new GraphQLError(`At most ${MAX_OPERATIONS_PER_SOCKET} operations may run at once on one socket`, {
+    extensions: { code: ErrorCode.RATE_LIMITED },
+  });
 
 /**
  * Runs a subscription with fresh loaders for each event: loaders cache for one execution, and an
@@ -79,7 +81,10 @@ export async function startLiveUpdates({ server, schema, services, publicOrigins
     maxPayload: MAX_FRAME_BYTES,
     verifyClient: ({ origin, req }: { origin?: string; req: IncomingMessage }, done: (ok: boolean, code?: number) => void) => {
       if (origin && !publicOrigins.includes(origin)) return done(false, 403);
-      rateLimits.consume('socketConnect', clientIp(req)).then(() => done(true), () => done(false, 429));
+      rateLimits.consume('socketConnect', clientIp(req)).then(
+        () => done(true),
+        () => done(false, 429),
+      );
     },
   });
   // Before graphql-ws sees a message: a socket that floods the server is closed, and so is one that

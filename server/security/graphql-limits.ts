@@ -1,6 +1,16 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
-import { DocumentNode, ExecutionArgs, GraphQLError, GraphQLSchema, ValidationContext, getOperationAST, parse, specifiedRules, validate } from 'graphql';
+import {
+  DocumentNode,
+  ExecutionArgs,
+  GraphQLError,
+  GraphQLSchema,
+  ValidationContext,
+  getOperationAST,
+  parse,
+  specifiedRules,
+  validate,
+} from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import type { SubscribePayload } from 'graphql-ws';
 import { queryCostRule } from './query-cost';
@@ -12,13 +22,12 @@ import { queryCostRule } from './query-cost';
 export const MAX_TOKENS = 1000;
 
 // As plain validation rules, the refusals are reported as validation errors (not thrown).
-const report = { propagateOnRejection: false, onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)] };
+const report = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+};
 
-export const limitRules = [
-  maxDepthRule({ n: 10, ...report }),
-  maxAliasesRule({ n: 15, ...report }),
-  queryCostRule,
-];
+export const limitRules = [maxDepthRule({ n: 10, ...report }), maxAliasesRule({ n: 15, ...report }), queryCostRule];
 
 /**
  * What Apollo does for HTTP requests, for operations arriving over the WebSocket: parse within the

@@ -33,9 +33,7 @@ export const retryAfterHeader: ApolloServerPlugin = {
   async requestDidStart() {
     return {
       async willSendResponse({ response, errors }) {
-        const retryAfter = errors
-          ?.map((error) => error.extensions?.retryAfter)
-          .find((value): value is number => typeof value === 'number');
+        const retryAfter = errors?.map((error) => error.extensions?.retryAfter).find((value): value is number => typeof value === 'number');
         if (retryAfter) response.http.headers.set('retry-after', String(retryAfter));
       },
     };

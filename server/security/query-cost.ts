@@ -97,9 +97,12 @@ export function queryCostRule(context: ValidationContext): ASTVisitor {
         if (!isCompositeType(type) || !selection.selectionSet) continue;
         if (path.includes(type)) {
           context.reportError(
-            new GraphQLError(`${parentType.name}.${field.name} leads back to a ${type.name} this operation already selects: select what you need there`, {
-              nodes: selection,
-            }),
+            new GraphQLError(
+              `${parentType.name}.${field.name} leads back to a ${type.name} this operation already selects: select what you need there`,
+              {
+                nodes: selection,
+              },
+            ),
           );
           continue;
         }
@@ -122,10 +125,13 @@ export function queryCostRule(context: ValidationContext): ASTVisitor {
         context.reportError(new GraphQLError('The operation is too complex to price: spread fewer fragments', { nodes: operation }));
       } else if (total > MAX_COST) {
         context.reportError(
-          new GraphQLError(`The operation may return ${total.toLocaleString('en')} objects, more than the ${MAX_COST.toLocaleString('en')} allowed: ask for smaller pages`, {
-            nodes: operation,
-            extensions: { cost: total, maxCost: MAX_COST },
-          }),
+          new GraphQLError(
+            `The operation may return ${total.toLocaleString('en')} objects, more than the ${MAX_COST.toLocaleString('en')} allowed: ask for smaller pages`,
+            {
+              nodes: operation,
+              extensions: { cost: total, maxCost: MAX_COST },
+            },
+          ),
         );
       }
       return false;

@@ -70,7 +70,14 @@ export class RateLimits {
     const make = (keyPrefix: string, points: number, duration: number) => {
       const memory = new RateLimiterMemory({ keyPrefix, points, duration });
       return this.redis
-        ? new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${prefix ? `${prefix}:` : ''}rl:${keyPrefix}`, points, duration, rejectIfRedisNotReady: true, insuranceLimiter: memory })
+        ? new RateLimiterRedis({
+            storeClient: this.redis,
+            keyPrefix: `${prefix ? `${prefix}:` : ''}rl:${keyPrefix}`,
+            points,
+            duration,
+            rejectIfRedisNotReady: true,
+            insuranceLimiter: memory,
+          })
         : memory;
     };
     this.limiters = Object.fromEntries(

@@ -28,14 +28,30 @@ export const mutationIdReused = () => badInput('clientMutationId', 'clientMutati
  */
 export async function claimMutationId(manager: EntityManager, viewer: Actor, mutationId: string | null): Promise<EarlierMutation | null> {
   if (!mutationId) return null;
-  const [claimed] = await manager.query(`INSERT INTO client_mutations (user_id, id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id`, [viewer.id, mutationId]);
+  const [claimed] = await manager.query(`INSERT INTO client_mutations (user_id, id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id`, [
+    viewer.id,
+    mutationId,
+  ]);
   if (claimed) return null;
-  const [earlier] = await manager.query(`SELECT ticket_id AS "ticketId", reply_id AS "replyId" FROM client_mutations WHERE user_id = $1 AND id = $2`, [viewer.id, mutationId]);
+  const [earlier] = await manager.query(
+    `SELECT ticket_id AS "ticketId", reply_id AS "replyId" FROM client_mutations WHERE user_id = $1 AND id = $2`,
+    [viewer.id, mutationId],
+  );
   return earlier;
 }
 
 /** Records what the write that claimed `mutationId` produced. */
-export async function recordMutation(manager: EntityManager, viewer: Actor, mutationId: string | null, { ticketId, replyId }: EarlierMutation) {
+export async function recordMutation(
+  manager: EntityManager,
+  viewer: Actor,
+  mutationId: string | null,
+  { ticketId, replyId }: EarlierMutation,
+) {
   if (!mutationId) return;
-  await manager.query(`UPDATE client_mutations SET ticket_id = $3, reply_id = $4 WHERE user_id = $1 AND id = $2`, [viewer.id, mutationId, ticketId, replyId]);
+  await manager.query(`UPDATE client_mutations SET ticket_id = $3, reply_id = $4 WHERE user_id = $1 AND id = $2`, [
+    viewer.id,
+    mutationId,
+    ticketId,
+    replyId,
+  ]);
 }

@@ -36,7 +36,8 @@ export interface RepliesPage {
 
 export function requireRepliesPage({ last, before }: RepliesPage): { last: number; before: string | null } {
   const size = last ?? REPLIES_PAGE_SIZE;
-  if (!Number.isInteger(size) || size < 1 || size > MAX_REPLIES_PAGE_SIZE) throw badInput('last', `last must be between 1 and ${MAX_REPLIES_PAGE_SIZE}`);
+  if (!Number.isInteger(size) || size < 1 || size > MAX_REPLIES_PAGE_SIZE)
+    throw badInput('last', `last must be between 1 and ${MAX_REPLIES_PAGE_SIZE}`);
   if (before != null && !isUuid(before)) throw badInput('before', 'before must be the id of a reply');
   return { last: size, before: before ?? null };
 }

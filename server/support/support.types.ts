@@ -67,12 +67,18 @@ export class SupportTicketFilter {
   @Field(() => TicketCategory, { nullable: true, description: 'Only tickets of this category.' })
   category?: TicketCategory | null;
 
-  @Field(() => String, { nullable: true, description: 'Ticket number (exact, with or without #), or words anywhere in the subject, customer name or email, or company name.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Ticket number (exact, with or without #), or words anywhere in the subject, customer name or email, or company name.',
+  })
   search?: string | null;
   @Field(() => ID, { nullable: true, description: 'Only tickets assigned to this Lex team member (the "Mine" view with your own id).' })
   assigneeId?: string | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'True: only tickets assigned to nobody (the "Unassigned" view); false: only assigned ones.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'True: only tickets assigned to nobody (the "Unassigned" view); false: only assigned ones.',
+  })
   unassigned?: boolean | null;
 }
 
@@ -108,7 +114,8 @@ export class ReplyToTicketInput {
   @Field(() => Boolean, {
     nullable: true,
     defaultValue: false,
-    description: 'True for an internal note the customer never sees; it changes no status and no unread count. Lex team only: FORBIDDEN for a customer.',
+    description:
+      'True for an internal note the customer never sees; it changes no status and no unread count. Lex team only: FORBIDDEN for a customer.',
   })
   internal?: boolean | null;
 

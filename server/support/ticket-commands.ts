@@ -61,7 +61,17 @@ export class TicketCommands {
     private readonly team: TeamMembers,
   ) {}
 
-  async createTicket(viewer: Author, input: { subject: string; category: TicketCategory; message: string; attachmentIds?: string[] | null; clientMutationId?: string | null; via?: ReplyChannel }) {
+  async createTicket(
+    viewer: Author,
+    input: {
+      subject: string;
+      category: TicketCategory;
+      message: string;
+      attachmentIds?: string[] | null;
+      clientMutationId?: string | null;
+      via?: ReplyChannel;
+    },
+  ) {
     if (isSuperadmin(viewer) || !viewer.tenantId) throw forbidden('Only customers open tickets');
     const subject = requireText('subject', input.subject, MAX_SUBJECT_LENGTH);
     const message = requireText('message', input.message, MAX_MESSAGE_LENGTH);
@@ -95,7 +105,14 @@ export class TicketCommands {
    */
   async replyToTicket(
     viewer: Author,
-    input: { ticketId: string; message: string; attachmentIds?: string[] | null; internal?: boolean | null; clientMutationId?: string | null; via?: ReplyChannel },
+    input: {
+      ticketId: string;
+      message: string;
+      attachmentIds?: string[] | null;
+      internal?: boolean | null;
+      clientMutationId?: string | null;
+      via?: ReplyChannel;
+    },
   ): Promise<SupportReply> {
     // Refused before the ticket is looked at, so that it tells nothing about the ticket.
     const internal = input.internal === true;
@@ -187,7 +204,11 @@ export class TicketCommands {
    * A write and the change it announces. Writes to an existing ticket take turns (`ticketId`), so
    * that subscribers hear of the changes in the order they were committed.
    */
-  private async write<T>(viewer: Author, ticketId: string | null, work: (manager: EntityManager) => Promise<T & { change?: TicketChange }>) {
+  private async write<T>(
+    viewer: Author,
+    ticketId: string | null,
+    work: (manager: EntityManager) => Promise<T & { change?: TicketChange }>,
+  ) {
     const announce = (result: { change?: TicketChange }) => result.change && this.listener.ticketChanged(result.change);
     // What the change causes later is written with it: it happens if and only if the change commits.
     const workAndOutbox = async (manager: EntityManager) => {
@@ -206,7 +227,9 @@ export class TicketCommands {
 
   /** Locks the ticket row so that concurrent writes on one ticket apply one after another. */
   private async lockTicket(manager: EntityManager, viewer: Author, id: string): Promise<SupportTicket> {
-    const ticket = isUuid(id) ? await visibleTickets(manager, viewer).andWhere('t.id = :id', { id }).setLock('pessimistic_write').getOne() : null;
+    const ticket = isUuid(id)
+      ? await visibleTickets(manager, viewer).andWhere('t.id = :id', { id }).setLock('pessimistic_write').getOne()
+      : null;
     if (!ticket) throw notFound();
     return ticket;
   }

@@ -10,7 +10,10 @@ import { TicketCategory, TicketStatus } from './ticket-status';
  * TicketCounts1764200000000): a few dozen rows instead of a scan of every ticket. For the Lex team
  * only, who see every ticket; a customer's counts come from their own rows.
  */
-export async function countAllTickets(manager: EntityManager, filter: { status?: TicketStatus | null; category?: TicketCategory | null } = {}) {
+export async function countAllTickets(
+  manager: EntityManager,
+  filter: { status?: TicketStatus | null; category?: TicketCategory | null } = {},
+) {
   const [row] = await manager.query(
     `SELECT coalesce(sum(tickets), 0)::int AS n FROM support_ticket_counts
       WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR category = $2)`,
@@ -51,7 +54,9 @@ export class TicketCounts {
   /** Replies from the other side the viewer has not read, over all tickets they can see. */
   async unreadReplyCount(viewer: Viewer): Promise<number> {
     if (!isSuperadmin(viewer)) return (await this.badge(viewer)).count;
-    const [row] = await withViewer(this.db, viewer, (manager) => manager.query(`SELECT coalesce(sum(admin_unread), 0)::int AS n FROM support_ticket_counts`));
+    const [row] = await withViewer(this.db, viewer, (manager) =>
+      manager.query(`SELECT coalesce(sum(admin_unread), 0)::int AS n FROM support_ticket_counts`),
+    );
     return row.n;
   }
 
@@ -60,7 +65,9 @@ export class TicketCounts {
     // One statement each, without a transaction of its own: every reply recounts a badge, and the
     // four round trips of a viewer transaction were a fifth of a reply's SQL (issue 8).
     const [row] = isSuperadmin(viewer)
-      ? await this.system.query(`SELECT coalesce(sum(tickets), 0)::int AS count, statement_timestamp() AS "asOf" FROM support_ticket_counts WHERE status = 'open'`)
+      ? await this.system.query(
+          `SELECT coalesce(sum(tickets), 0)::int AS count, statement_timestamp() AS "asOf" FROM support_ticket_counts WHERE status = 'open'`,
+        )
       : await this.system.query(`SELECT support_customer_unread($1) AS count, statement_timestamp() AS "asOf"`, [viewer.id]);
     return row;
   }

@@ -31,7 +31,9 @@ export function visibleReplies(manager: EntityManager, viewer: Actor): SelectQue
   const query = manager.createQueryBuilder(SupportReply, 'r');
   return isSuperadmin(viewer)
     ? query.where('true')
-    : query.innerJoin(SupportTicket, 't', 't.id = r.ticket_id').where(`t.user_id = :viewerId AND ${repliesSeenBy(viewer, 'r')}`, { viewerId: viewer.id });
+    : query
+        .innerJoin(SupportTicket, 't', 't.id = r.ticket_id')
+        .where(`t.user_id = :viewerId AND ${repliesSeenBy(viewer, 'r')}`, { viewerId: viewer.id });
 }
 
 /** LIKE pattern matching `text` anywhere, with LIKE's own wildcards taken literally. */
@@ -66,7 +68,11 @@ export class TicketQueries {
             ? await countAllTickets(manager, filter ?? {})
             : await query.clone().getCount();
       if (cursor) query.andWhere('(t.updated_at, t.id) < (:cursorAt, :cursorId)', { cursorAt: cursor.updatedAt, cursorId: cursor.id });
-      const rows = await query.orderBy('t.updated_at', 'DESC').addOrderBy('t.id', 'DESC').limit(limit + 1).getMany();
+      const rows = await query
+        .orderBy('t.updated_at', 'DESC')
+        .addOrderBy('t.id', 'DESC')
+        .limit(limit + 1)
+        .getMany();
       const nodes = rows.slice(0, limit);
       return {
         nodes,
@@ -90,7 +96,11 @@ export class TicketQueries {
     return assigneeId != null || unassigned != null;
   }
 
-  private async applySearch(manager: EntityManager, query: SelectQueryBuilder<SupportTicket>, search: string): Promise<{ ids: string[]; byNumber: boolean }> {
+  private async applySearch(
+    manager: EntityManager,
+    query: SelectQueryBuilder<SupportTicket>,
+    search: string,
+  ): Promise<{ ids: string[]; byNumber: boolean }> {
     // Text matching runs in a database function that can use the trigram indexes under RLS; once per
     // request, as the count and the page both take its matches (it is most of a search's time).
     const [{ ids }] = await manager.query(`SELECT ARRAY(SELECT support_ticket_ids_matching($1)) AS ids`, [containing(search)]);
@@ -143,7 +153,10 @@ export class TicketQueries {
     // for a page with a few long conversations at 1M tickets (issue 8, measured).
     return withViewer(this.db, viewer, async (manager) => {
       // The tickets come through the one scoped query, as every read does.
-      const [visible, parameters] = visibleTickets(manager, viewer).select('t.id', 'id').andWhere('t.id = ANY(:ids)', { ids: ticketIds }).getQueryAndParameters();
+      const [visible, parameters] = visibleTickets(manager, viewer)
+        .select('t.id', 'id')
+        .andWhere('t.id = ANY(:ids)', { ids: ticketIds })
+        .getQueryAndParameters();
       const rows: Record<string, unknown>[] = await manager.query(
         `SELECT last.* FROM (${visible}) ticket
            CROSS JOIN LATERAL (

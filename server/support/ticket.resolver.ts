@@ -7,7 +7,15 @@ import { MAX_PAGE_SIZE, MAX_REPLIES_PAGE_SIZE } from '../contract';
 import type { PagedFieldExtensions } from '../security/query-cost';
 import { RateLimited } from '../security/rate-limits';
 import { SupportReply } from './reply.entity';
-import { CreateTicketInput, RepliesPageArgs, ReplyToTicketInput, SupportStats, SupportTicketConnection, SupportTicketFilter, TicketPageArgs } from './support.types';
+import {
+  CreateTicketInput,
+  RepliesPageArgs,
+  ReplyToTicketInput,
+  SupportStats,
+  SupportTicketConnection,
+  SupportTicketFilter,
+  TicketPageArgs,
+} from './support.types';
 import { SupportTicket } from './ticket.entity';
 import { TicketStatus } from './ticket-status';
 
@@ -68,7 +76,9 @@ export class TicketResolver {
 
   @Authorized()
   @RateLimited('reply')
-  @Mutation(() => SupportReply, { description: 'Adds a reply; moves the status as the rules say (a team reply answers, a customer reply reopens).' })
+  @Mutation(() => SupportReply, {
+    description: 'Adds a reply; moves the status as the rules say (a team reply answers, a customer reply reopens).',
+  })
   replyToTicket(@Arg('input', { description: 'The ticket and the message.' }) input: ReplyToTicketInput, @Ctx() context: Context) {
     return context.services.commands.replyToTicket(viewerOf(context), input);
   }
@@ -80,10 +90,15 @@ export class TicketResolver {
   }
 
   @Authorized(Role.SUPERADMIN)
-  @Mutation(() => SupportTicket, { description: 'The Lex team\'s status buttons: IN_PROGRESS, CLOSED (resolved) or OPEN (reopen a closed ticket); superadmin only.' })
+  @Mutation(() => SupportTicket, {
+    description: "The Lex team's status buttons: IN_PROGRESS, CLOSED (resolved) or OPEN (reopen a closed ticket); superadmin only.",
+  })
   setTicketStatus(
     @Arg('id', () => ID, { description: 'The ticket to move.' }) id: string,
-    @Arg('status', () => TicketStatus, { description: 'IN_PROGRESS, CLOSED or OPEN; ANSWERED comes only with a reply.' }) status: TicketStatus, @Ctx() context: Context) {
+    @Arg('status', () => TicketStatus, { description: 'IN_PROGRESS, CLOSED or OPEN; ANSWERED comes only with a reply.' })
+    status: TicketStatus,
+    @Ctx() context: Context,
+  ) {
     return context.services.commands.setTicketStatus(viewerOf(context), id, status);
   }
 

@@ -33,7 +33,9 @@ describe('live connection', () => {
 
   it('refetches every active query when the socket comes back, not on the first connect', () => {
     const { client } = createApollo();
-    const refetch = jest.spyOn(client, 'refetchQueries').mockImplementation(() => Object.assign(Promise.resolve([]), { queries: [], results: [] }) as never);
+    const refetch = jest
+      .spyOn(client, 'refetchQueries')
+      .mockImplementation(() => Object.assign(Promise.resolve([]), { queries: [], results: [] }) as never);
     const ws = events();
     ws.connected();
     expect(refetch).not.toHaveBeenCalled();
@@ -49,7 +51,9 @@ describe('live connection', () => {
 
   it('asks again who is signed in when the server ends the session on the socket', () => {
     const { client } = createApollo();
-    const refetch = jest.spyOn(client, 'refetchQueries').mockImplementation(() => Object.assign(Promise.resolve([]), { queries: [], results: [] }) as never);
+    const refetch = jest
+      .spyOn(client, 'refetchQueries')
+      .mockImplementation(() => Object.assign(Promise.resolve([]), { queries: [], results: [] }) as never);
     const ws = events();
     ws.connected();
     ws.closed(4403);

@@ -10,12 +10,7 @@ import {
   type SupportTicketsQuery,
   type TicketSummaryFragment,
 } from '../../client/src/gql/graphql';
-import {
-  addReplyToTicket,
-  applyTicketToMyTickets,
-  applyTicketToSupportTickets,
-  PAGE_SIZE,
-} from '../../client/src/support/cache-updates';
+import { addReplyToTicket, applyTicketToMyTickets, applyTicketToSupportTickets, PAGE_SIZE } from '../../client/src/support/cache-updates';
 import { OPTIMISTIC_PREFIX, visibleReplies } from '../../client/src/support/conversation';
 import { ticketMatchesFilter } from '../../client/src/support/ticket-list';
 import { detail, reply, summary } from './fixtures';
@@ -59,7 +54,7 @@ describe('replyAdded events in the cache', () => {
     expect(readReplies(cache)).toEqual(['r1', 'r2']);
   });
 
-  it('moves the ticket\'s last reply and update time along', () => {
+  it("moves the ticket's last reply and update time along", () => {
     const cache = cacheWithTicket();
     addReplyToTicket(cache, r2);
     const t = cache.readQuery({ query: TicketDocument, variables: { id: 't1' } })!.supportTicket!;
@@ -71,7 +66,11 @@ describe('replyAdded events in the cache', () => {
     const cache = cacheWithTicket([r3, r1]);
     expect(readReplies(cache)).toEqual(['r1', 'r3']);
     // a refetch after a reconnect brings the full list again, with a reply the events missed
-    cache.writeQuery({ query: TicketDocument, variables: { id: 't1' }, data: { supportTicket: detail({ id: 't1', replies: [r1, r2, { ...r1 }] }) } });
+    cache.writeQuery({
+      query: TicketDocument,
+      variables: { id: 't1' },
+      data: { supportTicket: detail({ id: 't1', replies: [r1, r2, { ...r1 }] }) },
+    });
     expect(readReplies(cache)).toEqual(['r1', 'r2', 'r3']);
   });
 
@@ -179,8 +178,7 @@ describe('ticketUpdated events in the lists', () => {
     const filter = { status: 'OPEN' as const };
     const data: SupportTicketsQuery = { supportTickets: connection([t1, t2]) };
     cache.writeQuery({ query: SupportTicketsDocument, variables: { filter, first: PAGE_SIZE }, data });
-    const read = () =>
-      cache.readQuery({ query: SupportTicketsDocument, variables: { filter, first: PAGE_SIZE } })!.supportTickets;
+    const read = () => cache.readQuery({ query: SupportTicketsDocument, variables: { filter, first: PAGE_SIZE } })!.supportTickets;
 
     applyTicketToSupportTickets(client, { ...t1, status: 'ANSWERED', updatedAt: '2025-03-01T12:00:00.000Z' }, filter);
     expect(read().nodes.map((n) => n.id)).toEqual(['t2']);

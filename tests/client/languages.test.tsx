@@ -39,7 +39,12 @@ function renderApp(me: ReturnType<typeof viewer> | null) {
   const answers: Record<string, (op: Operation) => unknown> = {
     Me: () => ({ me }),
     MyTickets: () => ({
-      myTickets: { __typename: 'SupportTicketConnection', nodes: [], totalCount: 0, pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: null } },
+      myTickets: {
+        __typename: 'SupportTicketConnection',
+        nodes: [],
+        totalCount: 0,
+        pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: null },
+      },
     }),
     SetLocale: (op) => ({ setLocale: { __typename: 'User', id: 'u1', locale: op.variables.locale } }),
   };
@@ -86,7 +91,9 @@ describe('the language switch', () => {
     expect(screen.getByRole('button', { name: 'Uitloggen' })).toBeVisible();
     expect(screen.getByLabelText('Taal')).toHaveValue('nl');
     expect(document.documentElement.lang).toBe('nl');
-    await waitFor(() => expect(sent.filter((op) => op.operationName === 'SetLocale').map((op) => op.variables)).toEqual([{ locale: 'nl' }]));
+    await waitFor(() =>
+      expect(sent.filter((op) => op.operationName === 'SetLocale').map((op) => op.variables)).toEqual([{ locale: 'nl' }]),
+    );
   });
 
   it('opens in the language the account saved', async () => {

@@ -57,7 +57,9 @@ describe('server errors', () => {
   });
 
   it('maps BAD_USER_INPUT to the offending field', () => {
-    expect(fieldErrors(gqlError('BAD_USER_INPUT', { field: 'subject' }))).toEqual({ subject: 'Enter a subject of at most 200 characters.' });
+    expect(fieldErrors(gqlError('BAD_USER_INPUT', { field: 'subject' }))).toEqual({
+      subject: 'Enter a subject of at most 200 characters.',
+    });
     expect(fieldErrors(gqlError('BAD_USER_INPUT', { field: 'input.message' }, 'Message is required'))).toEqual({
       message: 'Enter a message of at most 10,000 characters.',
     });
@@ -65,10 +67,12 @@ describe('server errors', () => {
     expect(fieldErrors(gqlError('FORBIDDEN'))).toEqual({});
   });
 
-  it('shows the message for a code and field in the app\'s language, not the server\'s English', async () => {
+  it("shows the message for a code and field in the app's language, not the server's English", async () => {
     await i18n.changeLanguage('nl');
     try {
-      expect(fieldErrors(gqlError('BAD_USER_INPUT', { field: 'message' }))).toEqual({ message: 'Vul een bericht in van maximaal 10.000 tekens.' });
+      expect(fieldErrors(gqlError('BAD_USER_INPUT', { field: 'message' }))).toEqual({
+        message: 'Vul een bericht in van maximaal 10.000 tekens.',
+      });
       expect(friendlyMessage(gqlError('BAD_USER_INPUT', { field: 'locale' }))).toBe('Kies English of Nederlands.');
       expect(friendlyMessage(gqlError('NOT_FOUND'))).toBe('Deze pagina bestaat niet of je hebt er geen toegang toe.');
       expect(friendlyMessage(new Error('Failed to fetch'))).toMatch(/verbinding/);

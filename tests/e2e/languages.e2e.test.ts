@@ -25,14 +25,21 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
-const htmlLang = (page: Page) => page.evaluate(() => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang);
+const htmlLang = (page: Page) =>
+  page.evaluate(() => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang);
 
 describe('Lex Support in English and Dutch', () => {
   let server: TestServer;
   let browser: Browser;
   let base: string;
   const pageErrors: string[] = [];
-  const customer = { email: 'ella@acme-legal.example', name: 'Ella Jansen', password: 'customer-pass-1', role: 'customer' as const, tenant: 'Acme Legal' };
+  const customer = {
+    email: 'ella@acme-legal.example',
+    name: 'Ella Jansen',
+    password: 'customer-pass-1',
+    role: 'customer' as const,
+    tenant: 'Acme Legal',
+  };
   const admin = { email: 'sam@lex.example', name: 'Sam Lex', password: 'admin-pass-123', role: 'superadmin' as const };
 
   beforeAll(async () => {
@@ -77,7 +84,10 @@ describe('Lex Support in English and Dutch', () => {
     await page.getByLabel('Language').selectOption('nl');
     await page.getByRole('link', { name: 'Nieuw ticket' }).waitFor({ timeout: WAIT });
     for (const status of ['Open', 'In behandeling', 'Beantwoord', 'Gesloten']) {
-      await page.locator('.status__label', { hasText: new RegExp(`^${status}$`) }).first().waitFor({ timeout: WAIT });
+      await page
+        .locator('.status__label', { hasText: new RegExp(`^${status}$`) })
+        .first()
+        .waitFor({ timeout: WAIT });
     }
     await page.getByText('Cao-gerelateerd').waitFor({ timeout: WAIT });
     expect(await htmlLang(page)).toBe('nl');

@@ -41,7 +41,11 @@ async function open(page: Page, base: string, query: string, variables?: object)
   await page.goto(`${base}/graphql?${params}`);
   await page.getByRole('button', { name: /Execute query/ }).waitFor({ timeout: WAIT });
   // The editor is ready once it shows the operation.
-  await page.locator('.graphiql-query-editor .view-lines').filter({ hasText: query.split(/\s+/)[0] }).first().waitFor({ timeout: WAIT });
+  await page
+    .locator('.graphiql-query-editor .view-lines')
+    .filter({ hasText: query.split(/\s+/)[0] })
+    .first()
+    .waitFor({ timeout: WAIT });
 }
 
 describe('the GraphQL playground in the browser', () => {
@@ -52,7 +56,13 @@ describe('the GraphQL playground in the browser', () => {
   const requested: string[] = [];
   const leftTheMachine: string[] = [];
   const pageErrors: string[] = [];
-  const customer = { email: 'pia@acme.example', name: 'Pia Playground', password: 'playground-pass-1', role: 'customer' as const, tenant: 'Acme' };
+  const customer = {
+    email: 'pia@acme.example',
+    name: 'Pia Playground',
+    password: 'playground-pass-1',
+    role: 'customer' as const,
+    tenant: 'Acme',
+  };
   const admin = { email: 'max@lex.example', name: 'Max Lex', password: 'playground-admin-1', role: 'superadmin' as const };
 
   beforeAll(async () => {
@@ -64,7 +74,10 @@ describe('the GraphQL playground in the browser', () => {
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const local = (url: string) =>
-      url.startsWith(`${server.origin}/`) || url.startsWith(`${server.wsUrl}`) || url.startsWith('data:') || url.startsWith(`blob:${server.origin}/`);
+      url.startsWith(`${server.origin}/`) ||
+      url.startsWith(`${server.wsUrl}`) ||
+      url.startsWith('data:') ||
+      url.startsWith(`blob:${server.origin}/`);
     // Every request of every page and worker is recorded; anything not for the test server is refused.
     await context.route('**/*', (route) => {
       const url = route.request().url();
@@ -96,18 +109,28 @@ describe('the GraphQL playground in the browser', () => {
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-type']).toMatch(/text\/html/);
     await page.getByRole('button', { name: /Execute query/ }).waitFor({ timeout: WAIT });
-    await page.locator('.graphiql-query-editor .view-lines').filter({ hasText: 'Lex Support GraphQL playground' }).waitFor({ timeout: WAIT });
+    await page
+      .locator('.graphiql-query-editor .view-lines')
+      .filter({ hasText: 'Lex Support GraphQL playground' })
+      .waitFor({ timeout: WAIT });
     await page.screenshot({ path: path.join(ARTIFACTS, 'playground-01-loaded.png') });
     expect(requested.some((url) => url.includes('/playground/assets/'))).toBe(true);
     expect(leftTheMachine).toEqual([]);
   });
 
   it('signs in with the login mutation: the session cookie is set', async () => {
-    await open(page, server.origin, 'mutation SignIn($email: String!, $password: String!) { login(email: $email, password: $password) { user { name role } } }', {
-      email: customer.email,
-      password: customer.password,
-    });
-    const loggedIn = page.waitForResponse((r) => r.url() === server.url && r.request().method() === 'POST' && /login/.test(r.request().postData() ?? ''));
+    await open(
+      page,
+      server.origin,
+      'mutation SignIn($email: String!, $password: String!) { login(email: $email, password: $password) { user { name role } } }',
+      {
+        email: customer.email,
+        password: customer.password,
+      },
+    );
+    const loggedIn = page.waitForResponse(
+      (r) => r.url() === server.url && r.request().method() === 'POST' && /login/.test(r.request().postData() ?? ''),
+    );
     await page.getByRole('button', { name: /Execute query/ }).click();
     expect((await loggedIn).status()).toBe(200);
     await waitForResponseText(page, /"name": "Pia Playground"/);
@@ -143,12 +166,7 @@ describe('the GraphQL playground in the browser', () => {
     expect(sockets).toEqual([server.wsUrl]);
 
     const adminToken = await signIn(server, admin.email, admin.password);
-    await ok(
-      server,
-      briefOps.replyToTicket,
-      { input: { ticketId: createTicket.id, message: 'Answered from the Lex team' } },
-      adminToken,
-    );
+    await ok(server, briefOps.replyToTicket, { input: { ticketId: createTicket.id, message: 'Answered from the Lex team' } }, adminToken);
     await waitForResponseText(page, /"supportBadge": 1/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'playground-03-subscription.png') });
   });
@@ -156,7 +174,9 @@ describe('the GraphQL playground in the browser', () => {
   it('sent no request anywhere but the test server, and the page raised no error', () => {
     expect(requested.length).toBeGreaterThan(5);
     expect(leftTheMachine).toEqual([]);
-    const foreign = requested.filter((url) => !url.startsWith(server.origin) && !url.startsWith(server.wsUrl) && !url.startsWith('data:') && !url.startsWith('blob:'));
+    const foreign = requested.filter(
+      (url) => !url.startsWith(server.origin) && !url.startsWith(server.wsUrl) && !url.startsWith('data:') && !url.startsWith('blob:'),
+    );
     expect(foreign).toEqual([]);
     expect(pageErrors).toEqual([]);
   });

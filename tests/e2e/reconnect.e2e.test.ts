@@ -23,7 +23,13 @@ let link: TcpLink;
 let browser: Browser;
 let page: Page;
 let base: string;
-const customer = { email: 'rita@acme.example', name: 'Rita Reconnect', password: 'reconnect-pass-1', role: 'customer' as const, tenant: 'Acme' };
+const customer = {
+  email: 'rita@acme.example',
+  name: 'Rita Reconnect',
+  password: 'reconnect-pass-1',
+  role: 'customer' as const,
+  tenant: 'Acme',
+};
 const admin = { email: 'lex@lex.example', name: 'Lex Team', password: 'reconnect-admin-1', role: 'superadmin' as const };
 
 beforeAll(async () => {
@@ -50,7 +56,14 @@ const bubbles = (text: string) => page.getByTestId('reply').filter({ hasText: te
 it('shows "Reconnecting…" while cut off, then catches up once and is live again', async () => {
   const customerToken = await signIn(server, customer.email, customer.password);
   const adminToken = await signIn(server, admin.email, admin.password);
-  const ticket = (await ok(server, ops.createTicket, { input: { subject: 'Flaky train wifi', category: 'TECHNICAL', message: 'Writing from the train' } }, customerToken)).createTicket;
+  const ticket = (
+    await ok(
+      server,
+      ops.createTicket,
+      { input: { subject: 'Flaky train wifi', category: 'TECHNICAL', message: 'Writing from the train' } },
+      customerToken,
+    )
+  ).createTicket;
 
   await page.goto(`${base}/`);
   await page.getByLabel('Email').fill(customer.email);

@@ -89,8 +89,20 @@ describe('Lex Support in the browser', () => {
   const pageErrors: string[] = [];
 
   const people = {
-    customer: { email: 'ella@acme-legal.example', name: 'Ella Jansen', password: 'customer-pass-1', role: 'customer' as const, tenant: 'Acme Legal' },
-    other: { email: 'bas@bright-hr.example', name: 'Bas de Vries', password: 'customer-pass-2', role: 'customer' as const, tenant: 'Bright HR' },
+    customer: {
+      email: 'ella@acme-legal.example',
+      name: 'Ella Jansen',
+      password: 'customer-pass-1',
+      role: 'customer' as const,
+      tenant: 'Acme Legal',
+    },
+    other: {
+      email: 'bas@bright-hr.example',
+      name: 'Bas de Vries',
+      password: 'customer-pass-2',
+      role: 'customer' as const,
+      tenant: 'Bright HR',
+    },
     admin: { email: 'sam@lex.example', name: 'Sam Lex', password: 'admin-pass-123', role: 'superadmin' as const },
   };
 
@@ -112,7 +124,11 @@ describe('Lex Support in the browser', () => {
     customer = await customerCtx.newPage();
     admin = await adminCtx.newPage();
     other = await otherCtx.newPage();
-    for (const [who, page] of [['customer', customer], ['admin', admin], ['other', other]] as const) {
+    for (const [who, page] of [
+      ['customer', customer],
+      ['admin', admin],
+      ['other', other],
+    ] as const) {
       page.on('pageerror', (err) => pageErrors.push(`${who}: ${err.message}`));
       page.on('dialog', (dialog) => {
         pageErrors.push(`${who}: unexpected dialog "${dialog.message()}"`);
@@ -200,13 +216,16 @@ describe('Lex Support in the browser', () => {
     await bubbles(customer, 'Which browser do you use?').waitFor({ timeout: WAIT });
     await ticketStatus(customer, 'ANSWERED').waitFor({ timeout: WAIT });
     // announced to screen readers through the live region
-    await customer.getByTestId('live-region').filter({ hasText: 'Which browser do you use?' }).waitFor({ state: 'attached', timeout: WAIT });
+    await customer
+      .getByTestId('live-region')
+      .filter({ hasText: 'Which browser do you use?' })
+      .waitFor({ state: 'attached', timeout: WAIT });
     expect(await stillNoReload(customer)).toBe(true);
     await ticketStatus(admin, 'ANSWERED').waitFor({ timeout: WAIT });
     await shot(customer, '08-customer-ticket-answered');
   });
 
-  it('sends the customer\'s reply back live, shown once on both sides', async () => {
+  it("sends the customer's reply back live, shown once on both sides", async () => {
     await customer.getByLabel('Your reply').fill('Chrome on Windows 11.');
     await customer.getByRole('button', { name: 'Send reply' }).click();
     await bubbles(admin, 'Chrome on Windows 11.').waitFor({ timeout: WAIT });
@@ -266,7 +285,10 @@ describe('Lex Support in the browser', () => {
     expect(new URL(customer.url()).pathname).toBe(invoiceUrl);
     await bubbles(customer, 'we will correct it').waitFor({ timeout: WAIT });
     await customer.waitForFunction(
-      () => !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('nav[aria-label="Main"] [data-testid="badge"]'),
+      () =>
+        !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector(
+          'nav[aria-label="Main"] [data-testid="badge"]',
+        ),
       undefined,
       { timeout: WAIT },
     );

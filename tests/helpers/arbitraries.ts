@@ -19,7 +19,27 @@ export const nastyUnit: fc.Arbitrary<string> = fc.oneof(
   },
   {
     weight: 2,
-    arbitrary: fc.constantFrom('"', '\\', "'", '%', '_', '#', '|', '$', '{', '}', ';', '--', '*/', '\u202e', '\ufffd', '\uffff', '😀', '𝕏', '👩‍👩‍👧'),
+    arbitrary: fc.constantFrom(
+      '"',
+      '\\',
+      "'",
+      '%',
+      '_',
+      '#',
+      '|',
+      '$',
+      '{',
+      '}',
+      ';',
+      '--',
+      '*/',
+      '\u202e',
+      '\ufffd',
+      '\uffff',
+      '😀',
+      '𝕏',
+      '👩‍👩‍👧',
+    ),
   },
 );
 
@@ -81,7 +101,12 @@ export const enumName = <T extends string>(values: readonly T[]) =>
   fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...values) as fc.Arbitrary<string> },
     // Near misses: the stored value, wrong case, a prefix, with whitespace.
-    { weight: 2, arbitrary: fc.constantFrom(...values).chain((v) => fc.constantFrom(v.toLowerCase(), ` ${v}`, v.slice(0, -1), `${v}\0`, v.replace('_', ' '))) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .constantFrom(...values)
+        .chain((v) => fc.constantFrom(v.toLowerCase(), ` ${v}`, v.slice(0, -1), `${v}\0`, v.replace('_', ' '))),
+    },
   );
 
 export const STATUSES = ['OPEN', 'IN_PROGRESS', 'ANSWERED', 'CLOSED'] as const;
@@ -96,7 +121,9 @@ export function ticketId(known: () => string[]) {
       weight: 2,
       arbitrary: fc.tuple(fc.nat(), fc.constantFrom('upper', 'braces', 'space', 'nul', 'short', 'urn')).map(([i, how]) => {
         const id = known()[i % known().length];
-        return { upper: id.toUpperCase(), braces: `{${id}}`, space: ` ${id} `, nul: `${id}\0`, short: id.slice(1), urn: `urn:uuid:${id}` }[how];
+        return { upper: id.toUpperCase(), braces: `{${id}}`, space: ` ${id} `, nul: `${id}\0`, short: id.slice(1), urn: `urn:uuid:${id}` }[
+          how
+        ];
       }),
     },
   );

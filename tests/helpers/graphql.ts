@@ -24,7 +24,12 @@ export async function graphql<T = any, V = Record<string, unknown>>(
 }
 
 /** The data of an operation that must succeed. */
-export async function ok<T = any, V = Record<string, unknown>>(server: Pick<TestServer, 'url'>, query: Operation<T, V>, variables?: V, token?: string): Promise<T> {
+export async function ok<T = any, V = Record<string, unknown>>(
+  server: Pick<TestServer, 'url'>,
+  query: Operation<T, V>,
+  variables?: V,
+  token?: string,
+): Promise<T> {
   const result = await graphql(server, query, variables, token);
   if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
   return result.data as T;
@@ -85,7 +90,10 @@ export function subscribe<T = any, V = Record<string, unknown>>(client: WsClient
     stop,
     waitFor: (count, timeoutMs = 5000) =>
       new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`waited ${timeoutMs} ms for ${count} events, got ${events.length}: ${JSON.stringify(events)}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`waited ${timeoutMs} ms for ${count} events, got ${events.length}: ${JSON.stringify(events)}`)),
+          timeoutMs,
+        );
         const check = () => {
           if (events.length >= count) {
             clearTimeout(timer);

@@ -70,4 +70,7 @@ export const settleFor = (ms: number) => new Promise((resolve) => setTimeout(res
 
 /** A header as it was written (mailparser folds the List-* headers into one structure). */
 export const headerOf = (mail: ParsedMail, name: string) =>
-  mail.headerLines.find((header) => header.key === name.toLowerCase())?.line.replace(/^[^:]+:\s*/, '').replace(/\r?\n\s+/g, ' ');
+  mail.headerLines
+    .find((header) => header.key === name.toLowerCase())
+    ?.line.replace(/^[^:]+:\s*/, '')
+    .replace(/\r?\n\s+/g, ' ');

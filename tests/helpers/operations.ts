@@ -138,9 +138,10 @@ export const ops = {
   ),
   unreadReplyCount: operation<{ unreadReplyCount: number }>(`{ unreadReplyCount }`),
   teamMembers: operation<{ teamMembers: TeamMember[] }>(`{ teamMembers { id name role } }`),
-  assignTicket: operation<{ assignTicket: Pick<Ticket, 'id' | 'updatedAt'> & { assignee: TeamMember | null } }, { id: string; assigneeId: string | null }>(
-    `mutation ($id: ID!, $assigneeId: ID) { assignTicket(id: $id, assigneeId: $assigneeId) { id updatedAt assignee { id name role } } }`,
-  ),
+  assignTicket: operation<
+    { assignTicket: Pick<Ticket, 'id' | 'updatedAt'> & { assignee: TeamMember | null } },
+    { id: string; assigneeId: string | null }
+  >(`mutation ($id: ID!, $assigneeId: ID) { assignTicket(id: $id, assigneeId: $assigneeId) { id updatedAt assignee { id name role } } }`),
   /** A ticket's owner as the viewer may see it: always null for customers. */
   ticketAssignee: operation<{ supportTicket: { assignee: TeamMember | null } | null }, { id: string }>(
     `query ($id: ID!) { supportTicket(id: $id) { assignee { id name role } } }`,
@@ -199,12 +200,16 @@ export const briefOps = {
 };
 
 export const subscriptions = {
-  replyAdded: operation<{ replyAdded: Reply }, { ticketId: string }>(`subscription ($ticketId: ID!) { replyAdded(ticketId: $ticketId) { ${REPLY} } }`),
+  replyAdded: operation<{ replyAdded: Reply }, { ticketId: string }>(
+    `subscription ($ticketId: ID!) { replyAdded(ticketId: $ticketId) { ${REPLY} } }`,
+  ),
   /** Every change of one ticket, or (superadmins, no ticketId) of all: the columns a list shows, with the tenant. */
   ticketUpdated: operation<
     { ticketUpdated: Pick<Ticket, 'id' | 'status' | 'updatedAt' | 'closedAt' | 'unreadCount' | 'userName' | 'tenant'> },
     { ticketId?: string }
-  >(`subscription ($ticketId: ID) { ticketUpdated(ticketId: $ticketId) { id status updatedAt closedAt unreadCount userName tenant { name } } }`),
+  >(
+    `subscription ($ticketId: ID) { ticketUpdated(ticketId: $ticketId) { id status updatedAt closedAt unreadCount userName tenant { name } } }`,
+  ),
   /** The same events without related reads, for load generators. */
   ticketUpdatedBrief: operation<{ ticketUpdated: Pick<Ticket, 'id' | 'status' | 'updatedAt' | 'unreadCount'> }, { ticketId?: string }>(
     `subscription ($ticketId: ID) { ticketUpdated(ticketId: $ticketId) { id status updatedAt unreadCount } }`,

@@ -70,7 +70,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     rateLimitScale: Number(options.env?.RATE_LIMIT_SCALE ?? 1000),
     trustProxy: loadConfig({ TRUST_PROXY: options.env?.TRUST_PROXY }).trustProxy,
     sso: options.sso,
-    attachments: loadConfig({ DATA_DIR: dataDir, ATTACHMENT_MAX_MB: options.env?.ATTACHMENT_MAX_MB, STORAGE_URL: options.env?.STORAGE_URL }).attachments,
+    attachments: loadConfig({ DATA_DIR: dataDir, ATTACHMENT_MAX_MB: options.env?.ATTACHMENT_MAX_MB, STORAGE_URL: options.env?.STORAGE_URL })
+      .attachments,
   };
   const jobs = options.jobs ? { ownerUrl: databaseUrl, pollIntervalMs: 100 } : undefined;
   const app = await createApp({ config, db, system, bus, log, jobs });

@@ -57,7 +57,11 @@ export interface Arrival {
 }
 
 /** Follows a link from Lex to `GET /sso`, as a browser would, without following the redirect. */
-export async function arrive(server: Pick<TestServer, 'origin'>, token: string, options: { returnTo?: string; language?: string } = {}): Promise<Arrival> {
+export async function arrive(
+  server: Pick<TestServer, 'origin'>,
+  token: string,
+  options: { returnTo?: string; language?: string } = {},
+): Promise<Arrival> {
   const query = new URLSearchParams({ token, ...(options.returnTo !== undefined ? { return_to: options.returnTo } : {}) });
   const response = await fetch(`${server.origin}/sso?${query}`, {
     redirect: 'manual',

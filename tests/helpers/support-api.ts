@@ -9,13 +9,20 @@ export { TICKET, ops, type Ticket } from './operations';
 export const api = (server: { url: string }) => ({
   createTicket: async (token: string, input: Partial<CreateTicketInput> = {}) =>
     (
-      await ok(server, ops.createTicket, {
-        input: { subject: 'Cannot export my contract', category: 'TECHNICAL', message: 'The export button does nothing.', ...input },
-      }, token)
+      await ok(
+        server,
+        ops.createTicket,
+        {
+          input: { subject: 'Cannot export my contract', category: 'TECHNICAL', message: 'The export button does nothing.', ...input },
+        },
+        token,
+      )
     ).createTicket,
-  reply: async (token: string, ticketId: string, message = 'A reply') => (await ok(server, ops.replyToTicket, { input: { ticketId, message } }, token)).replyToTicket,
+  reply: async (token: string, ticketId: string, message = 'A reply') =>
+    (await ok(server, ops.replyToTicket, { input: { ticketId, message } }, token)).replyToTicket,
   close: async (token: string, id: string) => (await ok(server, ops.closeTicket, { id }, token)).closeTicket,
-  setStatus: async (token: string, id: string, status: TicketStatus) => (await ok(server, ops.setTicketStatus, { id, status }, token)).setTicketStatus,
+  setStatus: async (token: string, id: string, status: TicketStatus) =>
+    (await ok(server, ops.setTicketStatus, { id, status }, token)).setTicketStatus,
   markRead: async (token: string, id: string) => (await ok(server, ops.markTicketRead, { id }, token)).markTicketRead,
   ticket: async (token: string, id: string) => (await ok(server, ops.supportTicket, { id }, token)).supportTicket,
   myTickets: async (token: string, variables: VariablesOf<typeof ops.myTickets> = {}) =>

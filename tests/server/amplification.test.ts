@@ -55,14 +55,37 @@ describe('the replies → ticket cycle', () => {
   it('refuses it through fragments, in subscriptions, and from a reply back to its replies', async () => {
     const viaFragment = await graphql(
       server,
-      `query ($id: ID!) { supportTicket(id: $id) { replies { ...R } } } fragment R on SupportReply { ticket { id } }`,
+      `
+        query ($id: ID!) {
+          supportTicket(id: $id) {
+            replies {
+              ...R
+            }
+          }
+        }
+        fragment R on SupportReply {
+          ticket {
+            id
+          }
+        }
+      `,
       { id: ticketId },
       customer.token,
     );
     expect(viaFragment.errors?.[0].message).toMatch(/leads back/);
     const fromReply = await graphql(
       server,
-      `mutation ($input: ReplyToTicketInput!) { replyToTicket(input: $input) { ticket { lastReply { id } } } }`,
+      `
+        mutation ($input: ReplyToTicketInput!) {
+          replyToTicket(input: $input) {
+            ticket {
+              lastReply {
+                id
+              }
+            }
+          }
+        }
+      `,
       { input: { ticketId, message: 'never written' } },
       customer.token,
     );
@@ -80,7 +103,10 @@ describe('the replies → ticket cycle', () => {
   });
 
   it('still answers what the web app asks: a reply with its ticket, a ticket with its replies', async () => {
-    const answer = await timed(`query ($id: ID!) { supportTicket(id: $id) { id replies { id ticketId message } lastReply { id } tenant { name } } }`, { id: ticketId });
+    const answer = await timed(
+      `query ($id: ID!) { supportTicket(id: $id) { id replies { id ticketId message } lastReply { id } tenant { name } } }`,
+      { id: ticketId },
+    );
     expect(answer.body.errors).toBeUndefined();
     expect(answer.body.data.supportTicket.replies.map((r: { id: string }) => r.id)).toEqual(replyIds);
   });
@@ -96,20 +122,44 @@ describe('the cost of a list is its page size', () => {
     });
     expect(answer.ms).toBeLessThan(500);
     // A variable page size is priced at its maximum.
-    const variable = await graphql(server, `query ($n: Int) { myTickets(first: 10) { nodes { replies(last: $n) { id } } } }`, { n: 1 }, customer.token);
+    const variable = await graphql(
+      server,
+      `
+        query ($n: Int) {
+          myTickets(first: 10) {
+            nodes {
+              replies(last: $n) {
+                id
+              }
+            }
+          }
+        }
+      `,
+      { n: 1 },
+      customer.token,
+    );
     expect(variable.errors?.[0].message).toMatch(/may return 5,011 objects/);
   });
 
   it('allows small pages of it', async () => {
     const answer = await timed(`{ myTickets(first: 10) { nodes { replies(last: 3) { message } } } }`);
     expect(answer.body.errors).toBeUndefined();
-    expect(answer.body.data.myTickets.nodes[0].replies.map((r: { message: string }) => r.message)).toEqual(['Reply 16', 'Reply 17', 'Reply 18']);
+    expect(answer.body.data.myTickets.nodes[0].replies.map((r: { message: string }) => r.message)).toEqual([
+      'Reply 16',
+      'Reply 17',
+      'Reply 18',
+    ]);
   });
 });
 
 describe('SupportTicket.replies pages', () => {
   const page = async (args: string, variables: Record<string, unknown> = {}) =>
-    graphql(server, `query ($id: ID!${args.includes('$before') ? ', $before: ID' : ''}) { supportTicket(id: $id) { replies${args} { id } } }`, { id: ticketId, ...variables }, customer.token);
+    graphql(
+      server,
+      `query ($id: ID!${args.includes('$before') ? ', $before: ID' : ''}) { supportTicket(id: $id) { replies${args} { id } } }`,
+      { id: ticketId, ...variables },
+      customer.token,
+    );
   const ids = (result: Awaited<ReturnType<typeof page>>) => result.data?.supportTicket.replies.map((r: { id: string }) => r.id);
 
   it('gives the latest replies, oldest first, and the ones before a reply', async () => {
@@ -210,7 +260,18 @@ describe('while the desk is attacked', () => {
     };
     const otherTenant = async (until: number) => {
       while (Date.now() < until) {
-        const answer = await graphql(server, `{ myTickets(first: 5) { totalCount } }`, {}, bystander.token);
+        const answer = await graphql(
+          server,
+          `
+            {
+              myTickets(first: 5) {
+                totalCount
+              }
+            }
+          `,
+          {},
+          bystander.token,
+        );
         if (answer.errors) failures.push(answer.errors);
         else served++;
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -243,7 +304,11 @@ describe('queries per user over HTTP', () => {
   it('refuses the 301st operation of a minute with RATE_LIMITED, 429 and Retry-After, and only for that user', async () => {
     const [flooder, bystander] = [await signedInUser(limited, 'customer', 'Acme'), await signedInUser(limited, 'customer', 'Beta')];
     const ask = (token: string) =>
-      fetch(limited.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ me { id } }' }) });
+      fetch(limited.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ me { id } }' }),
+      });
     for (let i = 0; i < 300; i++) expect((await ask(flooder.token)).status).toBe(200);
     const refused = await ask(flooder.token);
     const body = (await refused.json()) as any;

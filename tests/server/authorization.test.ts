@@ -36,7 +36,12 @@ async function freshTicket() {
 
 type Expectation = 'allowed' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'null';
 
-const ticketMutations: { name: string; query: string; variables: (id: string) => Record<string, unknown>; expect: Record<Actor, Expectation> }[] = [
+const ticketMutations: {
+  name: string;
+  query: string;
+  variables: (id: string) => Record<string, unknown>;
+  expect: Record<Actor, Expectation>;
+}[] = [
   {
     name: 'replyToTicket',
     query: ops.replyToTicket,
@@ -108,7 +113,23 @@ describe('queries and mutations without a ticket id', () => {
   });
 
   it.each(ACTORS)('myTickets and unreadReplyCount as %s show only their own', async (actor) => {
-    const result = await graphql(desk.server, `{ myTickets { totalCount nodes { id subject } } unreadReplyCount }`, {}, tokenOf(actor));
+    const result = await graphql(
+      desk.server,
+      `
+        {
+          myTickets {
+            totalCount
+            nodes {
+              id
+              subject
+            }
+          }
+          unreadReplyCount
+        }
+      `,
+      {},
+      tokenOf(actor),
+    );
     if (actor === 'signedOut') {
       expect(result.data).toBeNull();
       expect(result.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
@@ -139,7 +160,12 @@ describe('queries and mutations without a ticket id', () => {
 
   it.each(ACTORS)('createTicket as %s is for customers only', async (actor) => {
     const before = await snapshot();
-    const result = await graphql(desk.server, ops.createTicket, { input: { subject: 'Hi', category: 'OTHER', message: 'Hello' } }, tokenOf(actor));
+    const result = await graphql(
+      desk.server,
+      ops.createTicket,
+      { input: { subject: 'Hi', category: 'OTHER', message: 'Hello' } },
+      tokenOf(actor),
+    );
     if (['owner', 'sameTenant', 'otherTenant'].includes(actor)) {
       expect(result.data!.createTicket.status).toBe('OPEN');
       return;

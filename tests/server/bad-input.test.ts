@@ -56,7 +56,7 @@ it('accepts a 200-character subject and a 10,000-character message, trimmed', as
 });
 
 describe.each([
-  ['a malformed id', "1; DROP TABLE support_tickets; --"],
+  ['a malformed id', '1; DROP TABLE support_tickets; --'],
   ['an unknown id', '00000000-0000-4000-8000-000000000000'],
 ])('%s', (_name, id) => {
   it('is not found, without a database error', async () => {
@@ -83,7 +83,9 @@ it('refuses a subscription over HTTP with a clear error, not an internal one', a
   });
   expect(response.status).toBe(400);
   const { errors } = (await response.json()) as GraphQLResponse;
-  expect(errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/WebSocket/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
+  expect(errors).toEqual([
+    expect.objectContaining({ message: expect.stringMatching(/WebSocket/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+  ]);
 });
 
 it('never leaks a stack trace or SQL for a malformed request', async () => {

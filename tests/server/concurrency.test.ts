@@ -15,10 +15,9 @@ it('stores all of 50 simultaneous replies from both sides fired together with a 
   const results = await Promise.all([...replies, close]);
   expect(results.filter((r) => r.errors)).toEqual([]);
 
-  const stored = await desk.server.sql(
-    `SELECT message, is_admin FROM support_replies WHERE ticket_id = $1 ORDER BY created_at, id`,
-    [ticket.id],
-  );
+  const stored = await desk.server.sql(`SELECT message, is_admin FROM support_replies WHERE ticket_id = $1 ORDER BY created_at, id`, [
+    ticket.id,
+  ]);
   expect(stored).toHaveLength(51);
   expect(new Set(stored.map((r: { message: string }) => r.message)).size).toBe(51);
 
@@ -49,14 +48,20 @@ it('stores all of 50 simultaneous replies from both sides fired together with a 
 
 it('gives 100 simultaneous new tickets 100 different numbers', async () => {
   const created = await Promise.all(
-    Array.from({ length: 100 }, (_, i) => graphql(desk.server, ops.createTicket, { input: { subject: `Ticket ${i}`, category: 'OTHER', message: 'Hello' } }, desk.customer.token)),
+    Array.from({ length: 100 }, (_, i) =>
+      graphql(
+        desk.server,
+        ops.createTicket,
+        { input: { subject: `Ticket ${i}`, category: 'OTHER', message: 'Hello' } },
+        desk.customer.token,
+      ),
+    ),
   );
   expect(created.filter((r) => r.errors)).toEqual([]);
   const numbers = created.map((r) => r.data!.createTicket.ticketNumber);
   expect(new Set(numbers).size).toBe(100);
-  const [{ replies }] = await desk.server.sql(
-    `SELECT count(*)::int AS replies FROM support_replies WHERE ticket_id = ANY($1)`,
-    [created.map((r) => r.data!.createTicket.id)],
-  );
+  const [{ replies }] = await desk.server.sql(`SELECT count(*)::int AS replies FROM support_replies WHERE ticket_id = ANY($1)`, [
+    created.map((r) => r.data!.createTicket.id),
+  ]);
   expect(replies).toBe(100);
 });

@@ -1,7 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { loadConfig } from '../../server/config';
 
-const pem = (type: 'ed25519' | 'x448') => generateKeyPairSync(type as 'ed25519').publicKey.export({ type: 'spki', format: 'pem' }) as string;
+const pem = (type: 'ed25519' | 'x448') =>
+  generateKeyPairSync(type as 'ed25519').publicKey.export({ type: 'spki', format: 'pem' }) as string;
 
 describe('configuration', () => {
   it('has the documented defaults', () => {
@@ -32,7 +33,13 @@ describe('configuration', () => {
   });
 
   it('reads the email settings', () => {
-    const env = { SMTP_URL: 'smtps://u:p@mail.example:465', MAIL_FROM: 'Lex Support <Support@Lex.example>', INBOUND_SMTP_PORT: '2525', INBOUND_DOMAIN: 'reply.lex.example', NOTIFY_DELAY_S: '0' };
+    const env = {
+      SMTP_URL: 'smtps://u:p@mail.example:465',
+      MAIL_FROM: 'Lex Support <Support@Lex.example>',
+      INBOUND_SMTP_PORT: '2525',
+      INBOUND_DOMAIN: 'reply.lex.example',
+      NOTIFY_DELAY_S: '0',
+    };
     expect(loadConfig({ ...env, NODE_ENV: 'production' }).email).toEqual({
       smtpUrl: 'smtps://u:p@mail.example:465',
       mailFrom: 'Lex Support <Support@Lex.example>',
@@ -51,10 +58,24 @@ describe('configuration', () => {
 
   it('reads sign-in from Lex with a PEM key (also with \\n escapes on one line) or a JWKS URL', () => {
     const key = pem('ed25519');
-    const withPem = loadConfig({ NODE_ENV: 'production', SSO_ISSUER: 'https://lex.example', SSO_PUBLIC_KEY: key.replace(/\n/g, '\\n'), SSO_ONLY: 'true' });
+    const withPem = loadConfig({
+      NODE_ENV: 'production',
+      SSO_ISSUER: 'https://lex.example',
+      SSO_PUBLIC_KEY: key.replace(/\n/g, '\\n'),
+      SSO_ONLY: 'true',
+    });
     expect(withPem.sso).toMatchObject({ issuer: 'https://lex.example', audience: 'lex-support', only: true, keys: { kind: 'pem' } });
-    const withJwks = loadConfig({ SSO_ISSUER: 'https://lex.example', SSO_AUDIENCE: 'support', SSO_JWKS_URL: 'https://lex.example/.well-known/jwks.json' });
-    expect(withJwks.sso).toEqual({ issuer: 'https://lex.example', audience: 'support', only: false, keys: { kind: 'jwks', url: 'https://lex.example/.well-known/jwks.json' } });
+    const withJwks = loadConfig({
+      SSO_ISSUER: 'https://lex.example',
+      SSO_AUDIENCE: 'support',
+      SSO_JWKS_URL: 'https://lex.example/.well-known/jwks.json',
+    });
+    expect(withJwks.sso).toEqual({
+      issuer: 'https://lex.example',
+      audience: 'support',
+      only: false,
+      keys: { kind: 'jwks', url: 'https://lex.example/.well-known/jwks.json' },
+    });
   });
 
   it('reads every variable', () => {
@@ -69,7 +90,10 @@ describe('configuration', () => {
       STORAGE_URL: 's3://lex-files?endpoint=http://minio:9000&region=eu-west-1&forcePathStyle=true',
     });
     expect(config).toMatchObject({
-      attachments: { maxBytes: 10 * 1024 * 1024, storage: { kind: 's3', bucket: 'lex-files', endpoint: 'http://minio:9000', region: 'eu-west-1', forcePathStyle: true } },
+      attachments: {
+        maxBytes: 10 * 1024 * 1024,
+        storage: { kind: 's3', bucket: 'lex-files', endpoint: 'http://minio:9000', region: 'eu-west-1', forcePathStyle: true },
+      },
       databaseUrl: 'postgres://u@db:5432/lex',
       databaseAppUrl: 'postgres://app@db:5432/lex',
       redisUrl: 'redis://cache:6379',
@@ -102,7 +126,10 @@ describe('configuration', () => {
     [{ NODE_ENV: 'production', SSO_ISSUER: 'lex', SSO_JWKS_URL: 'http://lex.example/jwks.json' }, /^SSO_JWKS_URL must start with https:/],
     [{ SSO_PUBLIC_KEY: pem('ed25519') }, /^SSO_ISSUER/],
     [{ SSO_ISSUER: 'lex' }, /^SSO_ISSUER needs SSO_PUBLIC_KEY or SSO_JWKS_URL/],
-    [{ SSO_ISSUER: 'lex', SSO_PUBLIC_KEY: pem('ed25519'), SSO_JWKS_URL: 'https://lex.example/jwks.json' }, /^SSO_PUBLIC_KEY and SSO_JWKS_URL are both set/],
+    [
+      { SSO_ISSUER: 'lex', SSO_PUBLIC_KEY: pem('ed25519'), SSO_JWKS_URL: 'https://lex.example/jwks.json' },
+      /^SSO_PUBLIC_KEY and SSO_JWKS_URL are both set/,
+    ],
     [{ SSO_ONLY: 'yes' }, /^SSO_ONLY/],
     [{ SMTP_URL: 'http://mail.example' }, /^SMTP_URL/],
     [{ MAIL_FROM: 'Lex Support' }, /^MAIL_FROM/],

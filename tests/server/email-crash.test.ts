@@ -24,7 +24,16 @@ afterAll(async () => {
 });
 
 async function startChild(port: number): Promise<ChildProcess> {
-  const env = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: String(port), DATABASE_URL: server.databaseUrl, SMTP_URL: catcher.url, NOTIFY_DELAY_S: '1', MAIL_FROM: 'support@lex.example' };
+  const env = {
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    PORT: String(port),
+    DATABASE_URL: server.databaseUrl,
+    SMTP_URL: catcher.url,
+    NOTIFY_DELAY_S: '1',
+    MAIL_FROM: 'support@lex.example',
+  };
   const started = spawn(process.execPath, ['dist/server/main.js'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     started.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Lex Support is serving') && resolve());
@@ -47,7 +56,11 @@ test('a team answer whose process is killed right after the commit is emailed by
   await settleFor(1500);
   expect(catcher.received.filter((r) => r.to.includes(customer.email))).toHaveLength(0);
 
-  const survivor = await startTestServer({ jobs: true, databaseUrl: server.databaseUrl, env: { SMTP_URL: catcher.url, MAIL_FROM: 'support@lex.example' } });
+  const survivor = await startTestServer({
+    jobs: true,
+    databaseUrl: server.databaseUrl,
+    env: { SMTP_URL: catcher.url, MAIL_FROM: 'support@lex.example' },
+  });
   try {
     await catcher.waitFor(1);
     await settleFor(1000);

@@ -31,7 +31,11 @@ test('development keeps the emails in the outbox and shows them at /dev/mailbox,
 test('production without SMTP_URL warns once at start, sends and keeps nothing, and has no mailbox', async () => {
   const lines: any[] = [];
   const log = createLogger('warn', { write: (line: string) => lines.push(JSON.parse(line)) });
-  const server = await startTestServer({ jobs: true, log, env: { NODE_ENV: 'production', NOTIFY_DELAY_S: '0', CLIENT_DIR: '/nonexistent' } });
+  const server = await startTestServer({
+    jobs: true,
+    log,
+    env: { NODE_ENV: 'production', NOTIFY_DELAY_S: '0', CLIENT_DIR: '/nonexistent' },
+  });
   try {
     const customer = await signedInUser(server, 'customer');
     await signedInUser(server, 'superadmin');

@@ -34,7 +34,10 @@ const mailsTo = (address: string) => catcher.received.filter((r) => r.to.include
 
 test('a new ticket emails the team; the team answer emails the customer once, threaded, with a reply address and one-click unsubscribe', async () => {
   const { server, desk, customer, admin } = await emailDesk();
-  const ticket = await desk.createTicket(customer.token, { subject: 'Export <broken>', message: 'The export button does nothing.\n<script>alert(1)</script>' });
+  const ticket = await desk.createTicket(customer.token, {
+    subject: 'Export <broken>',
+    message: 'The export button does nothing.\n<script>alert(1)</script>',
+  });
   const [toTeam] = await catcher.waitFor(1);
   expect(toTeam.to).toEqual([admin.email]);
   expect(toTeam.mail.subject).toBe(`[#${ticket.ticketNumber}] Export <broken>`);
@@ -97,7 +100,11 @@ test('a customer reply emails the team; closing by the team emails the customer;
   const first = await desk.createTicket(customer.token);
   await desk.reply(customer.token, first.id, 'More details: it fails on Tuesdays');
   await catcher.waitFor(2);
-  expect(mailsTo(admin.email).map((r) => r.mail.text).join()).toContain('More details: it fails on Tuesdays');
+  expect(
+    mailsTo(admin.email)
+      .map((r) => r.mail.text)
+      .join(),
+  ).toContain('More details: it fails on Tuesdays');
   await desk.close(admin.token, first.id);
   await catcher.waitFor(3);
   expect(mailsTo(customer.email)[0].mail.text).toContain('closed this ticket');
@@ -118,7 +125,11 @@ test('the one-click unsubscribe turns emails off without signing in; GET only as
   expect(await page.text()).toContain('<form method="post">');
   expect((await server.sql(`SELECT email_notifications FROM users WHERE id = $1`, [customer.id]))[0].email_notifications).toBe(true);
   // What a mail client's unsubscribe button sends (RFC 8058).
-  const done = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+  const done = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'List-Unsubscribe=One-Click',
+  });
   expect(done.status).toBe(200);
   expect((await server.sql(`SELECT email_notifications FROM users WHERE id = $1`, [customer.id]))[0].email_notifications).toBe(false);
   await desk.reply(admin.token, ticket.id, 'Another answer');
@@ -131,7 +142,9 @@ test('two instances with workers send each email once', async () => {
   const first = await emailDesk();
   const second = await startTestServer({ jobs: true, databaseUrl: first.server.databaseUrl, env: emailEnv() });
   servers.push(second);
-  const tickets = await Promise.all(Array.from({ length: 20 }, (_, i) => first.desk.createTicket(first.customer.token, { subject: `Ticket ${i}` })));
+  const tickets = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => first.desk.createTicket(first.customer.token, { subject: `Ticket ${i}` })),
+  );
   await Promise.all(tickets.map((ticket, i) => api(i % 2 ? second : first.server).reply(first.admin.token, ticket.id, `Answer ${i}`)));
   await catcher.waitFor(40);
   await settleFor(1500);
@@ -145,16 +158,20 @@ test('a job that runs again (a retry after a crash past the send) sends nothing 
   await catcher.waitFor(1);
   const [reply] = await server.sql(`SELECT id FROM support_replies WHERE ticket_id = $1`, [ticket.id]);
   // The same job once more, as graphile-worker would run it after losing the first run's result.
-  await server.sql(`SELECT graphile_worker.add_job('email.team', $1::json)`, [JSON.stringify({ ticketId: ticket.id, replyId: reply.id, event: 'new-ticket' })]);
+  await server.sql(`SELECT graphile_worker.add_job('email.team', $1::json)`, [
+    JSON.stringify({ ticketId: ticket.id, replyId: reply.id, event: 'new-ticket' }),
+  ]);
   await settleFor(1500);
   expect(await server.sql(`SELECT count(*)::int AS n FROM graphile_worker.jobs`)).toEqual([{ n: 0 }]);
   expect(mailsTo(admin.email)).toHaveLength(1);
 });
 
-test('setNotificationPreferences turns the viewer\'s emails off and on; it needs a signed-in user', async () => {
+test("setNotificationPreferences turns the viewer's emails off and on; it needs a signed-in user", async () => {
   const { server, desk, customer, admin } = await emailDesk();
   const set = `mutation ($email: Boolean!) { setNotificationPreferences(email: $email) { id emailNotifications } }`;
-  expect(await ok(server, set, { email: false }, customer.token)).toEqual({ setNotificationPreferences: { id: customer.id, emailNotifications: false } });
+  expect(await ok(server, set, { email: false }, customer.token)).toEqual({
+    setNotificationPreferences: { id: customer.id, emailNotifications: false },
+  });
   expect(await ok(server, `{ me { emailNotifications } }`, {}, customer.token)).toEqual({ me: { emailNotifications: false } });
   const ticket = await desk.createTicket(customer.token);
   await catcher.waitFor(1);

@@ -49,7 +49,14 @@ it('serves on an embedded PostgreSQL, prints the demo accounts, and keeps data a
   const customerToken = await signIn(first, customer![1], customer![2]);
   const created = await graphql(
     first,
-    `mutation { createTicket(input: { subject: "Survives restarts", category: OTHER, message: "Hello" }) { id ticketNumber } }`,
+    `
+      mutation {
+        createTicket(input: { subject: "Survives restarts", category: OTHER, message: "Hello" }) {
+          id
+          ticketNumber
+        }
+      }
+    `,
     {},
     customerToken,
   );
@@ -60,8 +67,24 @@ it('serves on an embedded PostgreSQL, prints the demo accounts, and keeps data a
   try {
     expect(second.output()).not.toContain('Demo superadmin');
     const adminToken = await signIn(second, admin![1], admin![2]);
-    const tickets = await graphql(second, `{ supportTickets { nodes { subject ticketNumber } } }`, {}, adminToken);
-    expect(tickets.data!.supportTickets.nodes).toEqual([{ subject: 'Survives restarts', ticketNumber: created.data!.createTicket.ticketNumber }]);
+    const tickets = await graphql(
+      second,
+      `
+        {
+          supportTickets {
+            nodes {
+              subject
+              ticketNumber
+            }
+          }
+        }
+      `,
+      {},
+      adminToken,
+    );
+    expect(tickets.data!.supportTickets.nodes).toEqual([
+      { subject: 'Survives restarts', ticketNumber: created.data!.createTicket.ticketNumber },
+    ]);
   } finally {
     expect(await second.stop()).toBe(0);
   }
@@ -106,7 +129,9 @@ describe('a start that finds a PostgreSQL left on its data folder', () => {
     try {
       const second = failedStart(dir);
       expect(second.status).toBe(1);
-      expect(second.output).toContain(`Cannot start the embedded PostgreSQL: the server with PID ${running.child.pid} is running on ${path.resolve(dir)}`);
+      expect(second.output).toContain(
+        `Cannot start the embedded PostgreSQL: the server with PID ${running.child.pid} is running on ${path.resolve(dir)}`,
+      );
       expect(await healthz(running)).toBe(200);
     } finally {
       expect(await running.stop()).toBe(0);
@@ -168,7 +193,9 @@ it('starts from a folder only its owner can enter (as root, PostgreSQL runs as t
       const firstLine = server.output().split('\n')[0];
       expect(firstLine).toContain(`Embedded PostgreSQL: cluster in `);
       if (process.getuid?.() === 0) {
-        expect(firstLine).toMatch(/cluster in \/var\/lib\/lex-support\/data-\w+\/postgres .*run as the system user postgres.* from \/var\/lib\/lex-support\/postgresql-/);
+        expect(firstLine).toMatch(
+          /cluster in \/var\/lib\/lex-support\/data-\w+\/postgres .*run as the system user postgres.* from \/var\/lib\/lex-support\/postgresql-/,
+        );
       }
       expect(server.output()).toMatch(/Demo superadmin: email \S+\s+password \S+/);
       expect(await healthz(server)).toBe(200);
@@ -176,7 +203,8 @@ it('starts from a folder only its owner can enter (as root, PostgreSQL runs as t
       expect(await server.stop()).toBe(0);
     }
   } finally {
-    if (lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) rmSync(path.dirname(readlinkSync(link)), { recursive: true, force: true });
+    if (lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink())
+      rmSync(path.dirname(readlinkSync(link)), { recursive: true, force: true });
     rmSync(clone, { recursive: true, force: true });
   }
 });

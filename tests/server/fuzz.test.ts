@@ -55,10 +55,20 @@ const knownIds = () => [...owned.customer, ...owned.other];
 type Caller = 'customer' | 'other' | 'admin' | 'anonymous' | 'forged';
 const callers = fc.constantFrom<Caller>('customer', 'customer', 'customer', 'other', 'admin', 'admin', 'anonymous', 'forged');
 const tokenOf = (caller: Caller) =>
-  ({ customer: desk.customer.token, other: desk.otherCustomer.token, admin: desk.admin.token, anonymous: undefined, forged: 'bm90IGEgc2Vzc2lvbg' })[caller];
+  ({
+    customer: desk.customer.token,
+    other: desk.otherCustomer.token,
+    admin: desk.admin.token,
+    anonymous: undefined,
+    forged: 'bm90IGEgc2Vzc2lvbg',
+  })[caller];
 
 beforeAll(async () => {
-  for (const [who, user] of [['customer', desk.customer], ['customer', desk.customer], ['other', desk.otherCustomer]] as const) {
+  for (const [who, user] of [
+    ['customer', desk.customer],
+    ['customer', desk.customer],
+    ['other', desk.otherCustomer],
+  ] as const) {
     owned[who].push((await desk.createTicket(user.token)).id);
   }
   await desk.reply(desk.admin.token, owned.customer[0], 'An answer');
@@ -205,17 +215,20 @@ const messageArb = argument(fc.string({ minLength: 1, maxLength: 300 }));
 const categoryArb = argument(enumName(CATEGORIES), { nasty: 1 });
 const statusArb = argument(enumName(STATUSES), { nasty: 1 });
 const idArb = argument(ticketId(knownIds), { good: 6 });
-const firstArb = argument(fc.oneof(fc.integer({ min: -3, max: 130 }), fc.constantFrom(0, 1, 100, 101, 2 ** 31 - 1, -(2 ** 31))), { nasty: 1 });
-const afterArb = argument(cursor(() => cursors), { good: 6 });
+const firstArb = argument(fc.oneof(fc.integer({ min: -3, max: 130 }), fc.constantFrom(0, 1, 100, 101, 2 ** 31 - 1, -(2 ** 31))), {
+  nasty: 1,
+});
+const afterArb = argument(
+  cursor(() => cursors),
+  { good: 6 },
+);
 const extraKey = fc.constantFrom(ABSENT, ABSENT, ABSENT, ABSENT, 'HIGH', null);
 
 const createInputArb = fc.oneof(
   { weight: 1, arbitrary: wrongJson },
   {
     weight: 8,
-    arbitrary: fc
-      .record({ subject: subjectArb, category: categoryArb, message: messageArb, priority: extraKey })
-      .map(present),
+    arbitrary: fc.record({ subject: subjectArb, category: categoryArb, message: messageArb, priority: extraKey }).map(present),
   },
 );
 const replyInputArb = fc.oneof(
@@ -248,8 +261,10 @@ describe('over HTTP with variables', () => {
     await fc.assert(
       fc.asyncProperty(emailArb, passwordArb, async (email, password) => {
         const before = await rowCounts();
-        const answer = await send(`mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { token user { id } } }`,
-          present({ email, password }));
+        const answer = await send(
+          `mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { token user { id } } }`,
+          present({ email, password }),
+        );
         if (refusedAsTooLarge(answer)) return;
         expectSafe(answer);
         if (typeof email !== 'string' || typeof password !== 'string') return expectError(answer, 'BAD_USER_INPUT');
@@ -296,7 +311,12 @@ describe('over HTTP with variables', () => {
         else if (textProblem(input.message as string, 10_000)) expectError(answer, 'BAD_USER_INPUT', 'message');
         else {
           expect(answer.body.errors).toBeUndefined();
-          expect(created).toMatchObject({ subject: stored(input.subject as string), category: input.category, status: 'OPEN', unreadCount: 0 });
+          expect(created).toMatchObject({
+            subject: stored(input.subject as string),
+            category: input.category,
+            status: 'OPEN',
+            unreadCount: 0,
+          });
           expect(created.replies).toEqual([expect.objectContaining({ message: stored(input.message as string), isAdmin: false })]);
           if (owned[caller as 'customer' | 'other'].length < 30) owned[caller as 'customer' | 'other'].push(created.id);
         }
@@ -377,7 +397,8 @@ describe('over HTTP with variables', () => {
         const answer = await send(ops[op], variables, tokenOf(caller));
         if (refusedAsTooLarge(answer)) return;
         expectSafe(answer);
-        const typedFirst = first === ABSENT || first === null || (Number.isInteger(first) && (first as number) >= -(2 ** 31) && (first as number) < 2 ** 31);
+        const typedFirst =
+          first === ABSENT || first === null || (Number.isInteger(first) && (first as number) >= -(2 ** 31) && (first as number) < 2 ** 31);
         const typedAfter = after === ABSENT || after === null || typeof after === 'string';
         const typedFilter =
           op === 'myTickets'
@@ -411,7 +432,14 @@ describe('over HTTP with variables', () => {
         // Found by this property: a cursor dated before PostgreSQL's first year was an internal error;
         // an empty cursor was read as no cursor.
         examples: [
-          ['myTickets', ABSENT, ABSENT, ABSENT, Buffer.from('-271821-04-20T00:00:00.000Z|00000000-0000-4000-8000-000000000000').toString('base64url'), 'customer'],
+          [
+            'myTickets',
+            ABSENT,
+            ABSENT,
+            ABSENT,
+            Buffer.from('-271821-04-20T00:00:00.000Z|00000000-0000-4000-8000-000000000000').toString('base64url'),
+            'customer',
+          ],
           ['supportTickets', ABSENT, { search: '\0' }, 1, '', 'admin'],
         ],
       },
@@ -423,20 +451,35 @@ describe('over HTTP with variables', () => {
 // Over HTTP, as inline literals in the document
 
 /** An operation written out with its arguments inline; ABSENT arguments are left out. */
-function inline(kind: 'query' | 'mutation', field: string, args: Record<string, unknown>, selection: string, style: number, enums: Record<string, boolean | readonly string[]> = {}) {
+function inline(
+  kind: 'query' | 'mutation',
+  field: string,
+  args: Record<string, unknown>,
+  selection: string,
+  style: number,
+  enums: Record<string, boolean | readonly string[]> = {},
+) {
   const written = Object.entries(present(args)).map(([name, value]) => `${name}: ${graphqlLiteral(value, style, enums[name] ?? false)}`);
   return `${kind} { ${field}${written.length ? `(${written.join(', ')})` : ''} ${selection} }`;
 }
 
 const inlineOperationArb = fc.oneof(
-  fc.record({ email: argument(fc.emailAddress()), password: argument(fc.string()) }).map((a) => ['mutation', 'login', a, '{ token }', {}] as const),
+  fc
+    .record({ email: argument(fc.emailAddress()), password: argument(fc.string()) })
+    .map((a) => ['mutation', 'login', a, '{ token }', {}] as const),
   createInputArb.map((input) => ['mutation', 'createTicket', { input }, '{ id replies { id } }', { input: ['category'] }] as const),
   replyInputArb.map((input) => ['mutation', 'replyToTicket', { input }, '{ id }', {}] as const),
-  fc.tuple(fc.constantFrom('closeTicket', 'markTicketRead'), idArb).map(([op, id]) => ['mutation', op, { id }, '{ id status }', {}] as const),
+  fc
+    .tuple(fc.constantFrom('closeTicket', 'markTicketRead'), idArb)
+    .map(([op, id]) => ['mutation', op, { id }, '{ id status }', {}] as const),
   fc.record({ id: idArb, status: statusArb }).map((a) => ['mutation', 'setTicketStatus', a, '{ id status }', { status: true }] as const),
   idArb.map((id) => ['query', 'supportTicket', { id }, '{ id }', {}] as const),
-  fc.record({ status: statusArb, first: firstArb, after: afterArb }).map((a) => ['query', 'myTickets', a, '{ totalCount }', { status: true }] as const),
-  fc.record({ filter: filterArb, first: firstArb, after: afterArb }).map((a) => ['query', 'supportTickets', a, '{ totalCount }', { filter: ['status', 'category'] }] as const),
+  fc
+    .record({ status: statusArb, first: firstArb, after: afterArb })
+    .map((a) => ['query', 'myTickets', a, '{ totalCount }', { status: true }] as const),
+  fc
+    .record({ filter: filterArb, first: firstArb, after: afterArb })
+    .map((a) => ['query', 'supportTickets', a, '{ totalCount }', { filter: ['status', 'category'] }] as const),
 );
 
 describe('over HTTP with inline literals', () => {
@@ -452,7 +495,13 @@ describe('over HTTP with inline literals', () => {
       {
         ...runs(200),
         // Found by this property: graphql-armor's cost limit threw out of validation (HTTP 500) for a big inline `first`.
-        examples: [[['query', 'myTickets', { status: ABSENT, first: 2 ** 31 - 1, after: ABSENT }, '{ totalCount }', { status: true }], 0, 'customer']],
+        examples: [
+          [
+            ['query', 'myTickets', { status: ABSENT, first: 2 ** 31 - 1, after: ABSENT }, '{ totalCount }', { status: true }],
+            0,
+            'customer',
+          ],
+        ],
       },
     );
   });
@@ -461,11 +510,25 @@ describe('over HTTP with inline literals', () => {
 // ---------------------------------------------------------------------------------------------
 // Over HTTP, the request itself malformed
 
-const anyQuery = fc.constantFrom(...Object.values(ops), '{ __typename }', subscriptions.supportBadge, 'mutation { logout }', '{ me { id } } { me { id } }');
+const anyQuery = fc.constantFrom(
+  ...Object.values(ops),
+  '{ __typename }',
+  subscriptions.supportBadge,
+  'mutation { logout }',
+  '{ me { id } } { me { id } }',
+);
 const envelopeArb = fc
   .record({
     query: argument(anyQuery, { good: 6 }),
-    variables: argument(fc.oneof(fc.dictionary(fc.constantFrom('id', 'input', 'first', 'after', 'status', 'filter'), fc.oneof(nastyString, wrongJson), { maxKeys: 3 }), fc.constant({})), { good: 6 }),
+    variables: argument(
+      fc.oneof(
+        fc.dictionary(fc.constantFrom('id', 'input', 'first', 'after', 'status', 'filter'), fc.oneof(nastyString, wrongJson), {
+          maxKeys: 3,
+        }),
+        fc.constant({}),
+      ),
+      { good: 6 },
+    ),
     operationName: argument(fc.constantFrom('A', '', 'createTicket')),
     extensions: argument(fc.constantFrom({ persistedQuery: { version: 1, sha256Hash: 'abc' } }, { persistedQuery: 'x' }, {})),
   })
@@ -507,7 +570,11 @@ describe('over HTTP with malformed requests', () => {
         // Found by this property: Apollo's persisted-query refusals carry no error code and were masked
         // as internal; a subscription over HTTP was executed once, without an event, and failed inside.
         examples: [
-          [JSON.stringify({ query: '{ me { id } }', extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }), 'application/json', 'customer'],
+          [
+            JSON.stringify({ query: '{ me { id } }', extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }),
+            'application/json',
+            'customer',
+          ],
           [JSON.stringify({ extensions: { persistedQuery: 'x' } }), 'application/json', 'customer'],
           [JSON.stringify({ query: subscriptions.supportBadge, variables: {} }), 'application/json', 'customer'],
         ],
@@ -521,10 +588,14 @@ describe('over HTTP with malformed requests', () => {
 
 const wsOperationArb = fc.oneof(
   // Inline literals, as over HTTP.
-  fc.tuple(inlineOperationArb, fc.nat()).map(([[kind, field, args, selection, enums], style]) => [inline(kind, field, args, selection, style, enums), {}] as const),
+  fc
+    .tuple(inlineOperationArb, fc.nat())
+    .map(([[kind, field, args, selection, enums], style]) => [inline(kind, field, args, selection, style, enums), {}] as const),
   createInputArb.map((input) => [ops.createTicket, present({ input })] as const),
   replyInputArb.map((input) => [ops.replyToTicket, present({ input })] as const),
-  fc.tuple(fc.constantFrom(ops.closeTicket, ops.markTicketRead, ops.supportTicket), idArb).map(([query, id]) => [query, present({ id })] as const),
+  fc
+    .tuple(fc.constantFrom(ops.closeTicket, ops.markTicketRead, ops.supportTicket), idArb)
+    .map(([query, id]) => [query, present({ id })] as const),
   fc.record({ id: idArb, status: statusArb }).map((a) => [ops.setTicketStatus, present(a)] as const),
   fc.record({ status: statusArb, first: firstArb, after: afterArb }).map((a) => [ops.myTickets, present(a)] as const),
   fc.record({ filter: filterArb, first: firstArb, after: afterArb }).map((a) => [ops.supportTickets, present(a)] as const),
@@ -573,9 +644,13 @@ describe('over WebSocket', () => {
           const before = await rowCounts();
           // A frame over the server's 64 KiB limit is refused the WebSocket way (1009, like HTTP's 413):
           // it goes over a socket of its own, whose close is expected.
-          const frame = Buffer.byteLength(JSON.stringify({ id: '00000000-0000-0000-0000-000000000000', type: 'subscribe', payload: { query, variables } }));
+          const frame = Buffer.byteLength(
+            JSON.stringify({ id: '00000000-0000-0000-0000-000000000000', type: 'subscribe', payload: { query, variables } }),
+          );
           const oversized = frame > MAX_FRAME_BYTES;
-          const client = oversized ? connect(who === 'customer' ? desk.customer.token : desk.admin.token, false) : clients[who as 'customer' | 'admin'];
+          const client = oversized
+            ? connect(who === 'customer' ? desk.customer.token : desk.admin.token, false)
+            : clients[who as 'customer' | 'admin'];
           const outcome = await overWs(client, query, variables);
           if (oversized) {
             await client.dispose();
@@ -584,7 +659,8 @@ describe('over WebSocket', () => {
           }
           if (outcome.error !== undefined) {
             // Refusals before execution come as a list of GraphQL errors; anything else is a closed socket.
-            if (!Array.isArray(outcome.error)) throw new Error(`the socket failed: ${String((outcome.error as { code?: number }).code ?? outcome.error)}`);
+            if (!Array.isArray(outcome.error))
+              throw new Error(`the socket failed: ${String((outcome.error as { code?: number }).code ?? outcome.error)}`);
             expectKnownErrors(outcome.error as FormattedError[], 'WS error');
           }
           for (const result of outcome.results) {
@@ -621,7 +697,20 @@ describe('over WebSocket', () => {
       arbitrary: fc
         .record({
           type: argument(
-            fc.constantFrom('connection_init', 'subscribe', 'subscribe', 'complete', 'ping', 'pong', 'next', 'error', 'connection_ack', 'start', 'stop', 'connection_terminate'),
+            fc.constantFrom(
+              'connection_init',
+              'subscribe',
+              'subscribe',
+              'complete',
+              'ping',
+              'pong',
+              'next',
+              'error',
+              'connection_ack',
+              'start',
+              'stop',
+              'connection_terminate',
+            ),
             { good: 8 },
           ),
           id: argument(fc.constantFrom('1', '2', ''), { good: 6 }),
@@ -630,7 +719,13 @@ describe('over WebSocket', () => {
             fc
               .record({
                 query: queryArb,
-                variables: argument(fc.dictionary(fc.constantFrom('id', 'input', 'first', 'after', 'status', 'filter', 'ticketId'), fc.oneof(nastyShortString(), wrongJson, ticketId(knownIds)), { maxKeys: 3 })),
+                variables: argument(
+                  fc.dictionary(
+                    fc.constantFrom('id', 'input', 'first', 'after', 'status', 'filter', 'ticketId'),
+                    fc.oneof(nastyShortString(), wrongJson, ticketId(knownIds)),
+                    { maxKeys: 3 },
+                  ),
+                ),
                 operationName: argument(fc.constantFrom('A', '')),
                 extensions: argument(fc.constant({})),
                 authorization: argument(fc.constantFrom('Bearer x', 'Bearer')),
@@ -680,14 +775,17 @@ describe('over WebSocket', () => {
           socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${desk.customer.token}` } }));
         }
         // Give the init a moment to be acknowledged, then write the frames.
-        setTimeout(() => {
-          for (const frame of session.frames) {
-            if (socket.readyState !== WebSocket.OPEN) break;
-            if (frame.text !== undefined) socket.send(frame.text);
-            else socket.send(Buffer.from(frame.bytes!), { binary: frame.binary });
-          }
-          settle();
-        }, token ? 30 : 0);
+        setTimeout(
+          () => {
+            for (const frame of session.frames) {
+              if (socket.readyState !== WebSocket.OPEN) break;
+              if (frame.text !== undefined) socket.send(frame.text);
+              else socket.send(Buffer.from(frame.bytes!), { binary: frame.binary });
+            }
+            settle();
+          },
+          token ? 30 : 0,
+        );
       });
     });
   }
@@ -703,7 +801,8 @@ describe('over WebSocket', () => {
         // A subprotocol the server does not speak is refused in the handshake; the client gives up.
         if (clientError && /subprotocol/i.test(clientError)) return;
         if (clientError) throw new Error(`the socket failed: ${clientError}`);
-        if (serverClose !== undefined && !acceptable.includes(serverClose)) throw new Error(`the server closed the socket with ${serverClose}`);
+        if (serverClose !== undefined && !acceptable.includes(serverClose))
+          throw new Error(`the server closed the socket with ${serverClose}`);
         let writes = { tickets: 0, replies: 0 };
         for (const text of messages) {
           expect(text).not.toMatch(LEAK);

@@ -50,7 +50,8 @@ async function untilLive<T>(subscription: Subscription<unknown>, write: () => Pr
 it('loses no acknowledged write when an instance is killed under traffic', async () => {
   const customer = await signIn(a, 'cara@acme.example', 'long enough');
   const admin = await signIn(b, 'sam@lex.example', 'long enough');
-  const ticketId = (await ok(a, ops.createTicket, { input: { subject: 'Both instances', category: 'OTHER', message: 'Hi' } }, customer)).createTicket.id;
+  const ticketId = (await ok(a, ops.createTicket, { input: { subject: 'Both instances', category: 'OTHER', message: 'Hi' } }, customer))
+    .createTicket.id;
 
   // The customer's browser is on A; the Lex team's on B.
   const onA = subscribe(wsClient(a, customer), subscriptions.replyAdded, { ticketId });
@@ -93,8 +94,13 @@ it('loses no acknowledged write when an instance is killed under traffic', async
   expect(acknowledged.filter((id) => !seen.has(id))).toEqual([]);
   const lostAt = Date.now();
   const onB = subscribe(wsClient(b, customer), subscriptions.replyAdded, { ticketId });
-  const sent = await untilLive(onB, async () => (await ok(b, ops.replyToTicket, { input: { ticketId, message: 'after the failover' } }, admin)).replyToTicket.id);
+  const sent = await untilLive(
+    onB,
+    async () => (await ok(b, ops.replyToTicket, { input: { ticketId, message: 'after the failover' } }, admin)).replyToTicket.id,
+  );
   expect(sent).toContain(onB.events[0]?.data?.replyAdded.id);
-  process.stdout.write(`[faults] instance lost: the client heard live events on the survivor ${Date.now() - lostAt} ms after reconnecting to it\n`);
+  process.stdout.write(
+    `[faults] instance lost: the client heard live events on the survivor ${Date.now() - lostAt} ms after reconnecting to it\n`,
+  );
   onB.stop();
 });

@@ -69,13 +69,18 @@ test('a job written in a committed transaction runs; one in a rolled-back transa
 });
 
 test('the application role may add jobs but not read or change the queue', async () => {
-  await expect(withViewer(db, customer, (manager) => manager.query(`SELECT * FROM graphile_worker._private_jobs`))).rejects.toThrow(/permission denied/);
-  await expect(withViewer(db, customer, (manager) => manager.query(`SELECT graphile_worker.add_job('test.record', '{}')`))).rejects.toThrow(/permission denied/);
+  await expect(withViewer(db, customer, (manager) => manager.query(`SELECT * FROM graphile_worker._private_jobs`))).rejects.toThrow(
+    /permission denied/,
+  );
+  await expect(withViewer(db, customer, (manager) => manager.query(`SELECT graphile_worker.add_job('test.record', '{}')`))).rejects.toThrow(
+    /permission denied/,
+  );
 });
 
 test('a job enqueued again under the same key replaces the waiting one (coalescing)', async () => {
   const runAt = new Date(Date.now() + 500);
-  for (const n of [1, 2, 3]) await withViewer(db, customer, (manager) => enqueue(manager, 'test.record', { n }, { key: 'ticket-1', runAt }));
+  for (const n of [1, 2, 3])
+    await withViewer(db, customer, (manager) => enqueue(manager, 'test.record', { n }, { key: 'ticket-1', runAt }));
   await worker(1);
   await until(() => ran.length === 1);
   await new Promise((r) => setTimeout(r, 600));
@@ -99,7 +104,9 @@ test('a failing job is retried, then kept with its last error and logged', async
   await worker(1, { fail: async (n) => (attempts++, Promise.reject(new Error(`job ${n} cannot be done`))) });
   await until(() => lines.some((line) => /failed for good/.test(line.msg)), 15_000);
   expect(attempts).toBe(2);
-  const { rows: [kept] } = await owner.query(`SELECT attempts, last_error FROM graphile_worker.jobs WHERE task_identifier = 'test.fail'`);
+  const {
+    rows: [kept],
+  } = await owner.query(`SELECT attempts, last_error FROM graphile_worker.jobs WHERE task_identifier = 'test.fail'`);
   expect(kept).toMatchObject({ attempts: 2, last_error: expect.stringContaining('job 7 cannot be done') });
   expect(lines.find((line) => /failed for good/.test(line.msg))).toMatchObject({ level: 50, job: 'test.fail' });
 });

@@ -12,7 +12,12 @@ export const REPLY_ADDED = subscriptions.replyAdded;
 export const TICKET_UPDATED = subscriptions.ticketUpdated;
 export const SUPPORT_BADGE = subscriptions.supportBadge;
 
-export async function createTicket(server: Pick<TestServer, 'url'>, token: string, subject = 'Payslip export fails', message = 'It says error 500') {
+export async function createTicket(
+  server: Pick<TestServer, 'url'>,
+  token: string,
+  subject = 'Payslip export fails',
+  message = 'It says error 500',
+) {
   return (await ok(server, briefOps.createTicket, { input: { subject, category: 'TECHNICAL', message } }, token)).createTicket;
 }
 

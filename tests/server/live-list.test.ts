@@ -30,7 +30,8 @@ async function page(filter: ListFilter, first: number): Promise<Page> {
 
 /** What the ticketUpdated event carries about a ticket after a change. */
 async function summaryOf(id: string): Promise<Summary> {
-  return (await ok<{ supportTicket: Summary }>(server, `query ($id: ID!) { supportTicket(id: $id) { ${SUMMARY} } }`, { id }, admin.token)).supportTicket;
+  return (await ok<{ supportTicket: Summary }>(server, `query ($id: ID!) { supportTicket(id: $id) { ${SUMMARY} } }`, { id }, admin.token))
+    .supportTicket;
 }
 
 async function newTickets(count: number, subject = 'Payslip question'): Promise<string[]> {
@@ -67,7 +68,24 @@ describe('the live list agrees with the server', () => {
     const b = await ticketNumbered(1234, 'Invoice is wrong');
     const c = await ticketNumbered(51234, 'Invoice is wrong');
     const tickets = await Promise.all([a, b, c].map(summaryOf));
-    const searches = ['123', '#123', '1234', '#1234', ' 1234 ', '0123', '12', '#12', 'invoice 1234', 'INVOICE', 'acme', customer.email.toUpperCase(), 'customer-', '%', '_', 'nothing'];
+    const searches = [
+      '123',
+      '#123',
+      '1234',
+      '#1234',
+      ' 1234 ',
+      '0123',
+      '12',
+      '#12',
+      'invoice 1234',
+      'INVOICE',
+      'acme',
+      customer.email.toUpperCase(),
+      'customer-',
+      '%',
+      '_',
+      'nothing',
+    ];
     for (const search of searches) {
       const found = new Set((await page({ search }, 50)).nodes.map((n) => n.id));
       for (const ticket of tickets) {
@@ -105,7 +123,9 @@ describe('the live list agrees with the server', () => {
 
   it('asks the server for the total when a status list changes on a page it has not loaded', async () => {
     const [oldest] = await newTickets(4);
-    const { countKnown, serverTotal } = await liveListAgrees({ status: 'OPEN' }, 2, () => desk.reply(admin.token, oldest).then(() => oldest));
+    const { countKnown, serverTotal } = await liveListAgrees({ status: 'OPEN' }, 2, () =>
+      desk.reply(admin.token, oldest).then(() => oldest),
+    );
     expect(countKnown).toBe(false);
     expect(serverTotal).toBe(3);
   });

@@ -219,7 +219,13 @@ function customerProbes(probes: number) {
 
 const statsOf = (tickets: ModelTicket[]) => {
   const count = (s: Status) => tickets.filter((t) => t.status === s).length;
-  return { open: count('OPEN'), inProgress: count('IN_PROGRESS'), answered: count('ANSWERED'), closed: count('CLOSED'), total: tickets.length };
+  return {
+    open: count('OPEN'),
+    inProgress: count('IN_PROGRESS'),
+    answered: count('ANSWERED'),
+    closed: count('CLOSED'),
+    total: tickets.length,
+  };
 };
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
@@ -228,12 +234,21 @@ async function checkEverything(model: Model, real: Real, after: string) {
   // The Lex team: every ticket of both tenants, most recently updated first, exactly as modelled.
   const team = data(await raw(ADMIN, TEAM_LIST), `${after}: the team's list`);
   const expectedOrder = byRecency(model.tickets);
-  same(team.supportTickets.nodes.map((n: Ticket) => n.id), expectedOrder.map((t) => t.id), `${after}: supportTickets (ids, most recent first)`);
+  same(
+    team.supportTickets.nodes.map((n: Ticket) => n.id),
+    expectedOrder.map((t) => t.id),
+    `${after}: supportTickets (ids, most recent first)`,
+  );
   expectedOrder.forEach((t, i) => expectTicket(real, team.supportTickets.nodes[i], t, ADMIN, `${after}: supportTickets`));
   const counts = data(await raw(ADMIN, TEAM_COUNTS), `${after}: the team's counts`);
   same(
     { total: counts.supportTickets.totalCount, stats: counts.supportStats, unread: counts.unreadReplyCount, mine: counts.myTickets },
-    { total: model.tickets.length, stats: statsOf(model.tickets), unread: sum(model.tickets.map((t) => t.adminUnread)), mine: { totalCount: 0, nodes: [] } },
+    {
+      total: model.tickets.length,
+      stats: statsOf(model.tickets),
+      unread: sum(model.tickets.map((t) => t.adminUnread)),
+      mine: { totalCount: 0, nodes: [] },
+    },
     `${after}: the team's totals, stats and unread count`,
   );
 
@@ -242,7 +257,11 @@ async function checkEverything(model: Model, real: Real, after: string) {
     const own = byRecency(model.tickets.filter((t) => t.owner === customer));
     const where = `${after}: c${customer}'s myTickets`;
     const { myTickets } = data(await raw(customer, CUSTOMER_LIST), where);
-    same(myTickets.nodes.map((n: Ticket) => n.id), own.map((t) => t.id), `${where} (ids, most recent first)`);
+    same(
+      myTickets.nodes.map((n: Ticket) => n.id),
+      own.map((t) => t.id),
+      `${where} (ids, most recent first)`,
+    );
     own.forEach((t, i) => expectTicket(real, myTickets.nodes[i], t, customer, where));
 
     const foreign = model.tickets.filter((t) => t.owner !== customer).map((t) => t.id);
@@ -253,7 +272,8 @@ async function checkEverything(model: Model, real: Real, after: string) {
         `${after}: c${customer}'s probes`,
       );
       chunk.forEach((id, i) => {
-        if (probed[`p${i}`] !== null) throw new Error(`${after}: c${customer} sees ticket ${id} of another customer: ${JSON.stringify(probed[`p${i}`])}`);
+        if (probed[`p${i}`] !== null)
+          throw new Error(`${after}: c${customer} sees ticket ${id} of another customer: ${JSON.stringify(probed[`p${i}`])}`);
       });
       same(
         { unreadReplyCount: probed.unreadReplyCount, totalCount: probed.myTickets.totalCount },
@@ -264,7 +284,9 @@ async function checkEverything(model: Model, real: Real, after: string) {
   }
 
   // Refused commands wrote nothing: the stored rows are exactly the modelled ones.
-  const [rows] = await server.sql(`SELECT (SELECT count(*) FROM support_tickets)::int AS tickets, (SELECT count(*) FROM support_replies)::int AS replies`);
+  const [rows] = await server.sql(
+    `SELECT (SELECT count(*) FROM support_tickets)::int AS tickets, (SELECT count(*) FROM support_replies)::int AS replies`,
+  );
   same(rows, { tickets: model.tickets.length, replies: sum(model.tickets.map((t) => t.replies.length)) }, `${after}: the stored rows`);
 }
 
@@ -378,7 +400,13 @@ class Reply extends TicketCommand {
     }
     t.touched = ++model.clock;
     same(
-      { ticketId: reply.ticketId, message: reply.message, isAdmin: reply.isAdmin, senderName: reply.senderName, status: reply.ticket.status },
+      {
+        ticketId: reply.ticketId,
+        message: reply.message,
+        isAdmin: reply.isAdmin,
+        senderName: reply.senderName,
+        status: reply.ticket.status,
+      },
       { ticketId: t.id, message: stored, isAdmin: fromAdmin, senderName: real.users[this.actor].name, status: t.status },
       `${what}: the reply`,
     );
@@ -531,7 +559,11 @@ class ReadCounts extends DeskCommand {
     const unread = data(await raw(this.actor, ops.unreadReplyCount), what).unreadReplyCount;
     const stats = await raw(this.actor, ops.supportStats);
     if (this.actor === ADMIN) {
-      same({ unread, stats: data(stats, what).supportStats }, { unread: sum(model.tickets.map((t) => t.adminUnread)), stats: statsOf(model.tickets) }, what);
+      same(
+        { unread, stats: data(stats, what).supportStats },
+        { unread: sum(model.tickets.map((t) => t.adminUnread)), stats: statsOf(model.tickets) },
+        what,
+      );
     } else {
       same(unread, sum(model.tickets.filter((t) => t.owner === this.actor).map((t) => t.customerUnread)), what);
       expectRefused(stats, 'FORBIDDEN', what);
@@ -559,7 +591,13 @@ const pad = fc.constantFrom('', '', ' ', '\n\t ', '\u3000');
 const subject = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 24 }).map((s) => `Subject ${s}`);
 
 const create = fc
-  .tuple(fc.oneof({ weight: 9, arbitrary: customer }, { weight: 1, arbitrary: fc.constant<Actor>(ADMIN) }), subject, fc.constantFrom(...CATEGORIES), text, pad)
+  .tuple(
+    fc.oneof({ weight: 9, arbitrary: customer }, { weight: 1, arbitrary: fc.constant<Actor>(ADMIN) }),
+    subject,
+    fc.constantFrom(...CATEGORIES),
+    text,
+    pad,
+  )
   .map(([a, s, c, m, p]) => new Create(a, s, c, m, p));
 const reply = fc.tuple(anyActor, target, text, pad).map(([a, t, m, p]) => new Reply(a, t, m, p));
 const setStatus = fc.tuple(anyActor, target, fc.constantFrom(...STATUSES)).map(([a, t, s]) => new SetStatus(a, t, s));
@@ -576,9 +614,9 @@ const commands = [
   fc.tuple(anyActor, target).map(([a, t]) => new Close(a, t)),
   fc.tuple(anyActor, target).map(([a, t]) => new MarkRead(a, t)),
   fc.tuple(anyActor, target).map(([a, t]) => new ReadTicket(a, t)),
-  fc.tuple(anyActor, fc.constantFrom('myTickets' as const, 'supportTickets' as const), fc.option(fc.constantFrom(...STATUSES))).map(
-    ([a, r, s]) => new ReadList(a, r, s),
-  ),
+  fc
+    .tuple(anyActor, fc.constantFrom('myTickets' as const, 'supportTickets' as const), fc.option(fc.constantFrom(...STATUSES)))
+    .map(([a, r, s]) => new ReadList(a, r, s)),
   anyActor.map((a) => new ReadCounts(a)),
 ];
 

@@ -30,7 +30,10 @@ type Service = {
   networks?: { default: { ipv4_address: string } };
 };
 
-const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
 const nginxConf = read('deploy/nginx.conf');
 
 /** Values for the variables the compose file requires (`${VAR:?message}`). */
@@ -57,9 +60,10 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(compose.volumes)).toEqual(['postgres-data']);
   });
 
-  it("gives each instance only variables the server reads, with values its configuration accepts", () => {
+  it('gives each instance only variables the server reads, with values its configuration accepts', () => {
     const known = serverVariables();
-    for (const name of ['DATABASE_URL', 'REDIS_URL', 'PORT', 'PUBLIC_ORIGIN', 'NODE_ENV', 'LOG_LEVEL']) expect([name, known.has(name)]).toEqual([name, true]);
+    for (const name of ['DATABASE_URL', 'REDIS_URL', 'PORT', 'PUBLIC_ORIGIN', 'NODE_ENV', 'LOG_LEVEL'])
+      expect([name, known.has(name)]).toEqual([name, true]);
     for (const app of apps) {
       const env = Object.fromEntries(Object.entries(compose.services[app].environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]));
       for (const name of Object.keys(env)) expect([name, known.has(name)]).toEqual([name, true]);
@@ -102,7 +106,10 @@ describe('docker-compose.yml', () => {
     expect(one.DATABASE_URL).toBe(two.DATABASE_URL);
     expect(one.REDIS_URL).toBe(two.REDIS_URL);
     for (const app of apps) {
-      expect(compose.services[app].depends_on).toMatchObject({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+      expect(compose.services[app].depends_on).toMatchObject({
+        postgres: { condition: 'service_healthy' },
+        redis: { condition: 'service_healthy' },
+      });
     }
     // one instance applies the migrations before the other starts
     expect(compose.services.app2.depends_on).toMatchObject({ app1: { condition: 'service_healthy' } });
@@ -129,9 +136,11 @@ function findNginx(): string | undefined {
   const candidates = ['/usr/sbin/nginx', '/usr/bin/nginx'];
   const found = candidates.find((p) => existsSync(p));
   if (found) return found;
-  say('no nginx: installing Debian\'s nginx with apt-get to check deploy/nginx.conf');
+  say("no nginx: installing Debian's nginx with apt-get to check deploy/nginx.conf");
   try {
-    execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx', { stdio: 'inherit' });
+    execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx', {
+      stdio: 'inherit',
+    });
   } catch (error) {
     say(`could not install nginx (${String(error)}): skipping nginx -t`);
     return undefined;
@@ -155,7 +164,12 @@ describe('deploy/nginx.conf', () => {
         // nginx resolves upstream names when it loads its configuration: in a mount namespace of its
         // own, /etc/hosts names the compose services (as Docker's DNS does in the compose network).
         // (Its output goes to a file: nginx opens /dev/stdout, which a socket behind it refuses.)
-        execFileSync('unshare', ['--mount', 'sh', '-c', `mount --bind "${dir}/hosts" /etc/hosts && exec "${nginx}" -t -p "${dir}" -c "${conf}" >"${dir}/out" 2>&1`]);
+        execFileSync('unshare', [
+          '--mount',
+          'sh',
+          '-c',
+          `mount --bind "${dir}/hosts" /etc/hosts && exec "${nginx}" -t -p "${dir}" -c "${conf}" >"${dir}/out" 2>&1`,
+        ]);
         output = readFileSync(path.join(dir, 'out'), 'utf8');
       } catch (error) {
         const out = existsSync(path.join(dir, 'out')) ? readFileSync(path.join(dir, 'out'), 'utf8') : '';
@@ -197,7 +211,9 @@ describe('Dockerfile', () => {
   });
 
   it('keeps the build context small and free of local data', () => {
-    const ignored = read('.dockerignore').split('\n').map((line) => line.trim());
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim());
     expect(ignored).toEqual(expect.arrayContaining(['.git', 'node_modules', 'dist', '.data', '.env']));
   });
 });

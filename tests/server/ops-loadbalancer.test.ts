@@ -59,7 +59,11 @@ function capture() {
   };
 }
 
-const reason = !NGINX ? 'nginx is not installed (tests/server/ops-deploy.test.ts installs it)' : !canUnshare() ? 'no mount namespaces here (unshare --mount)' : undefined;
+const reason = !NGINX
+  ? 'nginx is not installed (tests/server/ops-deploy.test.ts installs it)'
+  : !canUnshare()
+    ? 'no mount namespaces here (unshare --mount)'
+    : undefined;
 if (reason) say(`SKIPPED: ${reason}`);
 
 (reason ? describe.skip : describe)('nginx in front of two instances (deploy/nginx.conf)', () => {
@@ -95,12 +99,20 @@ if (reason) say(`SKIPPED: ${reason}`);
     const out = openSync(path.join(dir, 'nginx.out'), 'w');
     nginx = spawn(
       'unshare',
-      ['--mount', 'sh', '-c', `mount --bind "${dir}/hosts" /etc/hosts && exec "${NGINX}" -p "${dir}" -c "${dir}/nginx.conf" -g 'daemon off;'`],
+      [
+        '--mount',
+        'sh',
+        '-c',
+        `mount --bind "${dir}/hosts" /etc/hosts && exec "${NGINX}" -p "${dir}" -c "${dir}/nginx.conf" -g 'daemon off;'`,
+      ],
       { stdio: ['ignore', out, out] },
     );
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const up = await fetch(`${base}/lb-health`).then((r) => r.ok, () => false);
+      const up = await fetch(`${base}/lb-health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (up) break;
       if (Date.now() > deadline || nginx.exitCode !== null) {
         throw new Error(`nginx did not start:\n${readFileSync(path.join(dir, 'nginx.out'), 'utf8')}`);
@@ -158,9 +170,14 @@ if (reason) say(`SKIPPED: ${reason}`);
       );
       // Answered through each instance directly: the socket lives on one of them, Redis carries the rest.
       for (const [i, server] of [one, two].entries()) {
-        await ok(server, briefOps.replyToTicket, {
-          input: { ticketId: createTicket.id, message: `Answer ${i + 1}` },
-        }, admin.token);
+        await ok(
+          server,
+          briefOps.replyToTicket,
+          {
+            input: { ticketId: createTicket.id, message: `Answer ${i + 1}` },
+          },
+          admin.token,
+        );
         await badge.waitFor(2 + i);
       }
       expect(badge.events.map((e) => e.data?.supportBadge)).toEqual([0, 1, 2]);

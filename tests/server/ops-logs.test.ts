@@ -18,7 +18,12 @@ function capture() {
   return {
     raw,
     destination,
-    lines: (): Line[] => raw.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line)),
+    lines: (): Line[] =>
+      raw
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line)),
   };
 }
 
@@ -36,7 +41,13 @@ async function post(server: TestServer, body: object, headers: Record<string, st
 describe('request and operation logs', () => {
   const log = capture();
   let server: TestServer;
-  const person = { email: 'lena@acme.example', name: 'Lena Log', password: 'correct-horse-battery-9', role: 'customer' as const, tenant: 'Acme' };
+  const person = {
+    email: 'lena@acme.example',
+    name: 'Lena Log',
+    password: 'correct-horse-battery-9',
+    role: 'customer' as const,
+    tenant: 'Acme',
+  };
   const wrongPassword = 'wrong-horse-battery-7';
   const secrets: string[] = [];
 
@@ -47,7 +58,11 @@ describe('request and operation logs', () => {
   afterAll(() => server?.close());
 
   it('a login and a failed login, a cookie and a Bearer token: no secret in any line', async () => {
-    const ok = await post(server, { query: LOGIN, operationName: 'SignIn', variables: { email: person.email, password: person.password } }, { 'x-request-id': 'test-login-1' });
+    const ok = await post(
+      server,
+      { query: LOGIN, operationName: 'SignIn', variables: { email: person.email, password: person.password } },
+      { 'x-request-id': 'test-login-1' },
+    );
     expect(ok.response.headers.get('x-request-id')).toBe('test-login-1');
     const token: string = ok.json.data.login.token;
     const setCookie = ok.response.headers.get('set-cookie') ?? '';
@@ -55,7 +70,11 @@ describe('request and operation logs', () => {
     expect(cookie).toMatch(/^lex_session=./);
     secrets.push(person.password, token, cookie.split('=')[1]);
 
-    const failed = await post(server, { query: LOGIN, operationName: 'SignIn', variables: { email: person.email, password: wrongPassword } });
+    const failed = await post(server, {
+      query: LOGIN,
+      operationName: 'SignIn',
+      variables: { email: person.email, password: wrongPassword },
+    });
     expect(failed.json.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     secrets.push(wrongPassword);
 
@@ -65,7 +84,11 @@ describe('request and operation logs', () => {
     const viaBearer = await post(server, { query: '{ me { name } }' }, { authorization: `Bearer ${token}` });
     expect(viaBearer.json.data.me.name).toBe('Lena Log');
     // a malformed GraphQL body carrying the password must not echo it into the log either
-    await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: `{"query": "${person.password}` });
+    await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: `{"query": "${person.password}`,
+    });
     await post(server, { query: 'mutation Out { logout }', operationName: 'Out' }, { authorization: `Bearer ${token}` });
 
     const text = log.raw.join('');
@@ -129,7 +152,12 @@ describe('request and operation logs', () => {
     const ws = log.lines().filter((line) => line.ws);
     const started = ws.filter((line) => line.msg === 'ws operation');
     expect(started).toEqual([
-      expect.objectContaining({ level: 30, reqId: expect.stringMatching(/^[0-9a-f-]{36}\/.+$/), operation: 'BadgeWatch', type: 'subscription' }),
+      expect.objectContaining({
+        level: 30,
+        reqId: expect.stringMatching(/^[0-9a-f-]{36}\/.+$/),
+        operation: 'BadgeWatch',
+        type: 'subscription',
+      }),
       expect.objectContaining({ operation: 'supportBadge', type: 'subscription' }),
     ]);
     expect(started[0].reqId).not.toBe(started[1].reqId);

@@ -61,7 +61,7 @@ describe('outside production', () => {
     expect((await graphql(server, '{ me { id } }')).data).toEqual({ me: null });
   });
 
-  it('without a playground build, a browser is told to build it, never sent Apollo\'s CDN-loaded landing page', async () => {
+  it("without a playground build, a browser is told to build it, never sent Apollo's CDN-loaded landing page", async () => {
     const unbuilt = await startTestServer({ env: { CLIENT_DIR: path.join(root, 'elsewhere/client') } });
     try {
       const response = await page(unbuilt);
@@ -120,7 +120,9 @@ describe('in production', () => {
     expect(typeQuery.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     const hidden = await graphql(server, 'query { ...F } fragment F on Query { __schema { types { name } } }');
     expect(hidden.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
-    const get = await fetch(`${server.url}?query=${encodeURIComponent(INTROSPECTION)}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const get = await fetch(`${server.url}?query=${encodeURIComponent(INTROSPECTION)}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(((await get.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
 

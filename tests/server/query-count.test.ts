@@ -40,7 +40,11 @@ beforeAll(async () => {
   const customer = (await sessions.authenticate(customerToken))!;
   const admin = (await sessions.authenticate(adminToken))!;
   for (let i = 0; i < 30; i++) {
-    const ticket = await commands.createTicket(customer, { subject: `Question ${i}`, category: TicketCategory.TECHNICAL, message: `First message ${i}` });
+    const ticket = await commands.createTicket(customer, {
+      subject: `Question ${i}`,
+      category: TicketCategory.TECHNICAL,
+      message: `First message ${i}`,
+    });
     await commands.replyToTicket(admin, { ticketId: ticket.id, message: `Answer ${i}` });
     if (i % 3 === 0) await commands.replyToTicket(customer, { ticketId: ticket.id, message: `Thanks ${i}` });
   }

@@ -37,7 +37,11 @@ it('hides another customer’s ticket and replies from a forged, unscoped query'
 
 it('shows the owner and the Lex team the same rows through the same forged query', async () => {
   const count = (user: SignedIn) =>
-    withViewer(server.db, as(user), async (manager) => (await manager.query('SELECT count(*)::int AS n FROM support_replies WHERE ticket_id = $1', [ticketId]))[0].n);
+    withViewer(
+      server.db,
+      as(user),
+      async (manager) => (await manager.query('SELECT count(*)::int AS n FROM support_replies WHERE ticket_id = $1', [ticketId]))[0].n,
+    );
   expect(await count(customer)).toBe(2);
   expect(await count(admin)).toBe(2);
 });
@@ -51,7 +55,9 @@ it('refuses forged writes to another customer’s ticket', async () => {
   });
   await expect(
     withViewer(server.db, as(stranger), (manager) =>
-      manager.query(`INSERT INTO support_replies (ticket_id, message, is_admin, sender_name) VALUES ($1, 'injected', true, 'Lex')`, [ticketId]),
+      manager.query(`INSERT INTO support_replies (ticket_id, message, is_admin, sender_name) VALUES ($1, 'injected', true, 'Lex')`, [
+        ticketId,
+      ]),
     ),
   ).rejects.toThrow(/row-level security/);
   const [ticket] = await server.sql('SELECT subject FROM support_tickets WHERE id = $1', [ticketId]);
@@ -80,7 +86,8 @@ it('works as a login role that owns no table, does not bypass row-level security
 // SQL an attacker got onto the server's own connections (an injection): everything it may try to
 // become someone else, in the stranger's own transaction. Each attempt runs in a transaction of its own.
 describe('forged SQL on the server’s runtime connection', () => {
-  const forged = <T>(sql: string, params: unknown[] = []) => withViewer<T>(server.db, as(stranger), (manager) => manager.query(sql, params));
+  const forged = <T>(sql: string, params: unknown[] = []) =>
+    withViewer<T>(server.db, as(stranger), (manager) => manager.query(sql, params));
 
   it('cannot switch to the tables’ owner', async () => {
     const [{ owner }] = await server.sql(`SELECT tableowner AS owner FROM pg_tables WHERE tablename = 'support_tickets'`);
@@ -113,13 +120,18 @@ describe('forged SQL on the server’s runtime connection', () => {
   });
 
   it('gets nothing from a session key it guesses, nor from one that ended or expired', async () => {
-    const [ended, expired] = [await signIn(server, customer.email, customer.password), await signIn(server, customer.email, customer.password)];
+    const [ended, expired] = [
+      await signIn(server, customer.email, customer.password),
+      await signIn(server, customer.email, customer.password),
+    ];
     await server.sql('DELETE FROM sessions WHERE token_hash = $1', [sessionOf(ended).sessionKey]);
     await server.sql(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = $1`, [sessionOf(expired).sessionKey]);
     for (const key of [sessionOf(ended).sessionKey, sessionOf(expired).sessionKey, customer.id, 'superadmin', '']) {
       expect(await withViewer(server.db, { sessionKey: key }, (manager) => manager.query('SELECT id FROM support_tickets'))).toEqual([]);
     }
     // The customer's live session still reaches the ticket.
-    expect(await withViewer(server.db, as(customer), (manager) => manager.query('SELECT id FROM support_tickets'))).toEqual([{ id: ticketId }]);
+    expect(await withViewer(server.db, as(customer), (manager) => manager.query('SELECT id FROM support_tickets'))).toEqual([
+      { id: ticketId },
+    ]);
   });
 });

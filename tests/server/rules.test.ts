@@ -8,7 +8,11 @@ const later = (a: string, b: string) => new Date(a).getTime() >= new Date(b).get
 describe('the rules of the desk (DESIGN.md §1) over GraphQL', () => {
   it('runs the whole scenario: create → superadmin replies → customer replies → customer closes', async () => {
     // Rule 3: the message is stored as the first reply, in the same transaction.
-    const created = await desk.createTicket(desk.customer.token, { subject: '  Payroll question  ', category: 'CAO_RELATED', message: 'How many leave days?' });
+    const created = await desk.createTicket(desk.customer.token, {
+      subject: '  Payroll question  ',
+      category: 'CAO_RELATED',
+      message: 'How many leave days?',
+    });
     expect(created).toMatchObject({
       subject: 'Payroll question',
       category: 'CAO_RELATED',
@@ -20,7 +24,9 @@ describe('the rules of the desk (DESIGN.md §1) over GraphQL', () => {
       tenant: { name: 'Acme' },
     });
     expect(created.ticketNumber).toBeGreaterThanOrEqual(1000);
-    expect(created.replies).toEqual([expect.objectContaining({ message: 'How many leave days?', isAdmin: false, senderName: desk.customer.name })]);
+    expect(created.replies).toEqual([
+      expect.objectContaining({ message: 'How many leave days?', isAdmin: false, senderName: desk.customer.name }),
+    ]);
     expect(created.createdAt).toBe(created.updatedAt);
     // The Lex team has one customer message to read.
     expect((await desk.ticket(desk.admin.token, created.id))!.unreadCount).toBe(1);

@@ -34,7 +34,15 @@ describe('sign-in brute force', () => {
       const result = await graphql(server, LOGIN, { e: 'victim@acme.example', p: `guess ${i}` });
       codes.push(result.errors![0].extensions!.code);
     }
-    expect(codes).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'RATE_LIMITED']);
+    expect(codes).toEqual([
+      'UNAUTHENTICATED',
+      'UNAUTHENTICATED',
+      'UNAUTHENTICATED',
+      'UNAUTHENTICATED',
+      'UNAUTHENTICATED',
+      'UNAUTHENTICATED',
+      'RATE_LIMITED',
+    ]);
 
     const response = await post(JSON.stringify({ query: LOGIN, variables: { e: 'VICTIM@acme.example', p: 'the right one' } }), {
       'content-type': 'application/json',
@@ -64,7 +72,9 @@ describe('sign-in brute force', () => {
       codes.push(...(result.errors ?? []).map((e) => e.extensions.code));
     }
     expect(codes).toEqual(['RATE_LIMITED']);
-    const [{ n }] = await server.sql(`SELECT count(*)::int AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = 'alias@acme.example'`);
+    const [{ n }] = await server.sql(
+      `SELECT count(*)::int AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = 'alias@acme.example'`,
+    );
     // 100 sign-ins per address per 15 minutes: exactly that many got through, alias by alias.
     expect(n).toBe(100);
   });
@@ -82,7 +92,12 @@ describe('GraphQL abuse', () => {
   it('refuses a depth bomb before running it, and says why', async () => {
     let selection = 'id';
     for (let i = 0; i < 12; i++) selection = `ticket { replies { ${selection} } }`;
-    const result = await graphql(server, `{ supportTicket(id: "00000000-0000-4000-8000-000000000000") { replies { ${selection} } } }`, {}, admin.token);
+    const result = await graphql(
+      server,
+      `{ supportTicket(id: "00000000-0000-4000-8000-000000000000") { replies { ${selection} } } }`,
+      {},
+      admin.token,
+    );
     expect(result.errors![0].message).toMatch(/depth/i);
     expect(result.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
@@ -101,7 +116,9 @@ describe('GraphQL abuse', () => {
   });
 
   it('refuses HTTP batches', async () => {
-    const response = await post(JSON.stringify([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]), { 'content-type': 'application/json' });
+    const response = await post(JSON.stringify([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]), {
+      'content-type': 'application/json',
+    });
     expect(response.status).toBe(400);
   });
 
@@ -118,7 +135,11 @@ describe('cross-site requests', () => {
   it.each([
     ['a form post', 'application/x-www-form-urlencoded', `query=${encodeURIComponent(mutation)}`],
     ['a text/plain post', 'text/plain', JSON.stringify({ query: mutation })],
-    ['a multipart post', 'multipart/form-data; boundary=x', `--x\r\nContent-Disposition: form-data; name="query"\r\n\r\n${mutation}\r\n--x--`],
+    [
+      'a multipart post',
+      'multipart/form-data; boundary=x',
+      `--x\r\nContent-Disposition: form-data; name="query"\r\n\r\n${mutation}\r\n--x--`,
+    ],
   ])('refuses %s carrying the session cookie and changes nothing', async (_name, type, body) => {
     const before = await ticketCount();
     const response = await post(body, { 'content-type': type, cookie: cookie(), origin: 'https://evil.example' });
@@ -138,7 +159,10 @@ describe('cross-site requests', () => {
 
   it('answers CORS preflights for allowed origins only', async () => {
     const preflight = (origin: string) =>
-      fetch(server.url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+      fetch(server.url, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
     expect((await preflight(server.origin)).headers.get('access-control-allow-origin')).toBe(server.origin);
     expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -153,12 +177,16 @@ describe('sockets', () => {
 
   it('limits upgrades per address', async () => {
     const results = await Promise.all(
-      Array.from({ length: 70 }, () => new Promise<number>((resolve) => {
-        const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws');
-        socket.on('unexpected-response', (_req, response) => resolve(response.statusCode ?? 0));
-        socket.on('open', () => (socket.close(), resolve(101)));
-        socket.on('error', () => resolve(0));
-      })),
+      Array.from(
+        { length: 70 },
+        () =>
+          new Promise<number>((resolve) => {
+            const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws');
+            socket.on('unexpected-response', (_req, response) => resolve(response.statusCode ?? 0));
+            socket.on('open', () => (socket.close(), resolve(101)));
+            socket.on('error', () => resolve(0));
+          }),
+      ),
     );
     expect(results.filter((status) => status === 429).length).toBeGreaterThan(0);
     expect(results.filter((status) => status === 101).length).toBeLessThanOrEqual(60);
@@ -169,7 +197,9 @@ describe('writes per customer', () => {
   it('limits new tickets per customer and says when to retry', async () => {
     const busy = await signedInUser(server, 'customer', 'Acme');
     const results = await Promise.all(
-      Array.from({ length: 22 }, (_, i) => graphql(server, ops.createTicket, { input: { subject: `T${i}`, category: 'OTHER', message: 'm' } }, busy.token)),
+      Array.from({ length: 22 }, (_, i) =>
+        graphql(server, ops.createTicket, { input: { subject: `T${i}`, category: 'OTHER', message: 'm' } }, busy.token),
+      ),
     );
     const limited = results.filter((r) => r.errors?.[0].extensions?.code === 'RATE_LIMITED');
     expect(results.filter((r) => r.data?.createTicket)).toHaveLength(20);
@@ -188,7 +218,11 @@ describe('writes per customer', () => {
 
 describe('headers', () => {
   it('sends a Content-Security-Policy without inline scripts, no framing, nosniff; no HSTS outside production', async () => {
-    const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ me { id } }"}' });
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ me { id } }"}',
+    });
     const csp = response.headers.get('content-security-policy')!;
     expect(csp).toMatch(/script-src 'self'(;|$)/);
     expect(csp).toContain("frame-ancestors 'none'");
@@ -201,7 +235,13 @@ describe('sessions behind HTTPS', () => {
   it('use a Secure, __Host- prefixed cookie bound to the host', async () => {
     const https = await startTestServer({ env: { PUBLIC_ORIGIN: 'https://support.lex.example', RATE_LIMIT_SCALE: '1' } });
     try {
-      const user = await createUser(https, { email: 'tls@acme.example', name: 'TLS', password: 'the right one', role: 'customer', tenant: 'Acme' });
+      const user = await createUser(https, {
+        email: 'tls@acme.example',
+        name: 'TLS',
+        password: 'the right one',
+        role: 'customer',
+        tenant: 'Acme',
+      });
       const response = await fetch(https.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -227,7 +267,11 @@ describe('in production', () => {
   afterAll(() => production.close());
 
   it('sends HSTS and refuses introspection to anonymous callers', async () => {
-    const response = await fetch(production.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __schema { types { name } } }"}' });
+    const response = await fetch(production.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ __schema { types { name } } }"}',
+    });
     expect(response.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
     const body = (await response.json()) as any;
     expect(body.data?.__schema).toBeUndefined();

@@ -66,12 +66,22 @@ it("a deployment never hears the other's events", async () => {
   expect(onB[1].events).toEqual([{ data: { supportBadge: 0 } }]);
 });
 
-it("locking an account out on one deployment leaves the same email on the other alone, and every key is prefixed", async () => {
+it('locking an account out on one deployment leaves the same email on the other alone, and every key is prefixed', async () => {
   const email = 'same.person@example.com';
   const password = 'the right password';
   for (const server of [a, b]) await createUser(server, { email, name: 'Same Person', password, role: 'superadmin' });
   const login = (server: TestServer, secret: string) =>
-    graphql(server, `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: email, p: secret });
+    graphql(
+      server,
+      `
+        mutation ($e: String!, $p: String!) {
+          login(email: $e, password: $p) {
+            token
+          }
+        }
+      `,
+      { e: email, p: secret },
+    );
 
   for (let attempt = 0; attempt < 6; attempt++) await login(a, 'wrong password');
   expect((await login(a, password)).errors?.[0].extensions?.code).toBe('RATE_LIMITED');

@@ -25,7 +25,8 @@ async function signIn(email: string, password: string, from: string): Promise<st
   return body.data?.login.token ? 'SIGNED_IN' : body.errors![0].extensions.code;
 }
 
-const account = (email: string) => createUser(server, { email, name: 'Kim Visser', password: 'the right one', role: 'customer', tenant: 'Acme' });
+const account = (email: string) =>
+  createUser(server, { email, name: 'Kim Visser', password: 'the right one', role: 'customer', tenant: 'Acme' });
 
 describe('the per-account lock', () => {
   it('holds for every spelling the database takes for the account: kİm.visser@… is kim.visser@…', async () => {
@@ -42,7 +43,8 @@ describe('the per-account lock', () => {
     expect(await signIn('  KIM.Visser@ACME.example ', 'the right one', '203.0.113.10')).toBe('RATE_LIMITED');
     // …and the other spelling's failures count for the same account too.
     await account('ilse.de.vries@acme.example');
-    for (let i = 0; i < 6; i++) await signIn(i % 2 ? 'İlse.de.vries@acme.example' : 'ilse.de.vries@acme.example', `guess ${i}`, '203.0.113.11');
+    for (let i = 0; i < 6; i++)
+      await signIn(i % 2 ? 'İlse.de.vries@acme.example' : 'ilse.de.vries@acme.example', `guess ${i}`, '203.0.113.11');
     expect(await signIn('ilse.de.vries@acme.example', 'the right one', '203.0.113.11')).toBe('RATE_LIMITED');
   });
 });
@@ -63,7 +65,8 @@ describe('lockout as a weapon', () => {
     const attempts: string[] = [];
     // Five guesses from each of ten addresses: no address reaches its own lock.
     for (let address = 0; address < 10; address++) {
-      for (let i = 0; i < 5; i++) attempts.push(await signIn('spread.target@acme.example', `guess ${address}.${i}`, `192.0.2.${address + 1}`));
+      for (let i = 0; i < 5; i++)
+        attempts.push(await signIn('spread.target@acme.example', `guess ${address}.${i}`, `192.0.2.${address + 1}`));
     }
     expect(attempts).toEqual(Array(50).fill('UNAUTHENTICATED'));
     expect(await signIn('spread.target@acme.example', 'the right one', '192.0.2.200')).toBe('RATE_LIMITED');

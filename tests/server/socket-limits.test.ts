@@ -66,12 +66,17 @@ async function longestStall(work: () => Promise<unknown>): Promise<number> {
 
 describe('frames', () => {
   it(`closes a socket with 1009 for a frame over ${MAX_FRAME_BYTES / 1024} KiB, at connection_init or later`, async () => {
-    const init = await openRawSocket(server, { send: [{ type: 'connection_init', payload: { padding: 'x'.repeat(MAX_FRAME_BYTES) } }] }).done;
+    const init = await openRawSocket(server, { send: [{ type: 'connection_init', payload: { padding: 'x'.repeat(MAX_FRAME_BYTES) } }] })
+      .done;
     expect(init.closed?.code).toBe(1009);
     expect(init.messages).toEqual([]);
 
     const started = performance.now();
-    const megabyte = await rawSocket(customer.token, { id: '1', type: 'subscribe', payload: { query: `{ ${'me { id } '.repeat(100_000)} }` } }).done;
+    const megabyte = await rawSocket(customer.token, {
+      id: '1',
+      type: 'subscribe',
+      payload: { query: `{ ${'me { id } '.repeat(100_000)} }` },
+    }).done;
     expect(megabyte.closed?.code).toBe(1009);
     expect(performance.now() - started).toBeLessThan(2000);
   });
@@ -97,7 +102,10 @@ describe('caps', () => {
     await Promise.all(running.map((subscription) => subscription.waitFor(1)));
     const refused = subscribe(client, SUPPORT_BADGE);
     expect(await refused.ended).toEqual([
-      expect.objectContaining({ message: `At most ${MAX_OPERATIONS_PER_SOCKET} operations may run at once on one socket`, extensions: { code: 'RATE_LIMITED' } }),
+      expect.objectContaining({
+        message: `At most ${MAX_OPERATIONS_PER_SOCKET} operations may run at once on one socket`,
+        extensions: { code: 'RATE_LIMITED' },
+      }),
     ]);
     // One ends, and there is room again.
     running[0].stop();
@@ -136,7 +144,11 @@ describe('loaders', () => {
       await query.waitFor(1);
       expect(reads).toBe(1);
 
-      const conversation = subscribe(connect(customer.token), `subscription ($id: ID) { ticketUpdated(ticketId: $id) { replies { message } } }`, { id: ticket.id });
+      const conversation = subscribe(
+        connect(customer.token),
+        `subscription ($id: ID) { ticketUpdated(ticketId: $id) { replies { message } } }`,
+        { id: ticket.id },
+      );
       await streams.until(topics.ticket(ticket.id), 1);
       await reply(server, admin.token, ticket.id, 'First answer');
       await conversation.waitFor(1);
@@ -177,9 +189,13 @@ describe('ticket ids in any case', () => {
     commands.replyToTicket = (viewer, input) => (received.push(input.ticketId), replyToTicket(viewer, input));
     try {
       await reply(server, customer.token, ticket.id.toUpperCase(), 'Over HTTP');
-      const overSocket = subscribe(connect(customer.token), `mutation ($input: ReplyToTicketInput!) { replyToTicket(input: $input) { id } }`, {
-        input: { ticketId: ticket.id.toUpperCase(), message: 'Over the socket' },
-      });
+      const overSocket = subscribe(
+        connect(customer.token),
+        `mutation ($input: ReplyToTicketInput!) { replyToTicket(input: $input) { id } }`,
+        {
+          input: { ticketId: ticket.id.toUpperCase(), message: 'Over the socket' },
+        },
+      );
       await overSocket.waitFor(1);
     } finally {
       commands.replyToTicket = replyToTicket;

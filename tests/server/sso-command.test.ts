@@ -17,7 +17,9 @@ let server: TestServer;
 beforeAll(async () => {
   buildServer();
   dataDir = mkdtempSync(path.join(tmpdir(), 'lex-sso-'));
-  server = await startTestServer({ sso: { issuer: DEVELOPMENT_SSO_ISSUER, audience: 'lex-support', keys: { kind: 'development', dataDir }, only: false } });
+  server = await startTestServer({
+    sso: { issuer: DEVELOPMENT_SSO_ISSUER, audience: 'lex-support', keys: { kind: 'development', dataDir }, only: false },
+  });
 });
 
 afterAll(async () => {
@@ -35,18 +37,40 @@ function sso(env: Record<string, string>, ...args: string[]) {
 }
 
 it('prints a link that arrives signed in on /support/new, in the tenant given', async () => {
-  const minted = sso({}, '--sub', 'dev-1', '--role', 'customer', '--tenant-id', 't-1', '--tenant-name', 'Bakkerij Dev', '--locale', 'nl', '--return-to', '/support/new');
+  const minted = sso(
+    {},
+    '--sub',
+    'dev-1',
+    '--role',
+    'customer',
+    '--tenant-id',
+    't-1',
+    '--tenant-name',
+    'Bakkerij Dev',
+    '--locale',
+    'nl',
+    '--return-to',
+    '/support/new',
+  );
   expect(minted.code).toBe(0);
   const link = new URL(minted.out);
   expect(link.origin + link.pathname).toBe(`${server.origin}/sso`);
   const result = await arrive(server, link.searchParams.get('token')!, { returnTo: link.searchParams.get('return_to')! });
   expect(result).toMatchObject({ status: 302, location: '/support/new' });
-  expect((await ok(server, ops.me, {}, result.session!)).me).toMatchObject({ email: 'dev-1@lex.example', role: 'CUSTOMER', tenant: { name: 'Bakkerij Dev' } });
+  expect((await ok(server, ops.me, {}, result.session!)).me).toMatchObject({
+    email: 'dev-1@lex.example',
+    role: 'CUSTOMER',
+    tenant: { name: 'Bakkerij Dev' },
+  });
 });
 
 it.each([
   [{ NODE_ENV: 'production' }, ['--sub', 'x', '--role', 'superadmin'], /refused in production/],
-  [{ SSO_ISSUER: 'https://lex.example', SSO_JWKS_URL: 'https://lex.example/jwks.json' }, ['--sub', 'x', '--role', 'superadmin'], /SSO_\* is set/],
+  [
+    { SSO_ISSUER: 'https://lex.example', SSO_JWKS_URL: 'https://lex.example/jwks.json' },
+    ['--sub', 'x', '--role', 'superadmin'],
+    /SSO_\* is set/,
+  ],
   [{}, ['--sub', 'x', '--role', 'customer'], /a customer needs --tenant-id and --tenant-name/],
   [{}, ['--role', 'customer'], /^Usage/],
 ])('refuses with %j %j', (env, args, message) => {

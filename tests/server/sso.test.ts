@@ -18,7 +18,11 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 const counts = async () =>
-  (await server.sql(`SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM tenants)::int AS tenants, (SELECT count(*) FROM sessions)::int AS sessions`))[0];
+  (
+    await server.sql(
+      `SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM tenants)::int AS tenants, (SELECT count(*) FROM sessions)::int AS sessions`,
+    )
+  )[0];
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
 let unique = 0;
@@ -41,7 +45,12 @@ describe('refusals: 401, a page in the language of the browser, nothing written'
 
   const cases: [string, () => Promise<string>, string, string][] = [
     ['expired', () => mint(lex, fresh({ iat: now() - 400, exp: now() - 100 })), 'en', EXPIRED_EN],
-    ['expired (in Dutch)', () => mint(lex, fresh({ iat: now() - 400, exp: now() - 100 })), 'nl-NL,nl;q=0.9,en;q=0.8', 'Deze inloglink is verlopen.'],
+    [
+      'expired (in Dutch)',
+      () => mint(lex, fresh({ iat: now() - 400, exp: now() - 100 })),
+      'nl-NL,nl;q=0.9,en;q=0.8',
+      'Deze inloglink is verlopen.',
+    ],
     ['not yet valid (nbf)', () => mint(lex, fresh({ nbf: now() + 120 })), 'en', INVALID_EN],
     ['without exp', () => mint(lex, fresh({ exp: undefined })), 'en', INVALID_EN],
     ['exp more than 5 minutes ahead', () => mint(lex, fresh({ exp: now() + 3600 })), 'en', INVALID_EN],
@@ -59,7 +68,12 @@ describe('refusals: 401, a page in the language of the browser, nothing written'
       INVALID_EN,
     ],
     ['a customer without tenant_id', () => mint(lex, fresh({ tenant_id: undefined })), 'en', INVALID_EN],
-    ['role superadmin from a key that is not Lex\'s', async () => mint(await lexKey('EdDSA'), fresh({ role: 'superadmin' })), 'en', INVALID_EN],
+    [
+      "role superadmin from a key that is not Lex's",
+      async () => mint(await lexKey('EdDSA'), fresh({ role: 'superadmin' })),
+      'en',
+      INVALID_EN,
+    ],
     ['an unknown role', () => mint(lex, fresh({ role: 'owner' })), 'en', INVALID_EN],
     ['a malformed email', () => mint(lex, fresh({ email: 'not-an-email' })), 'en', INVALID_EN],
     ['a token that is not a JWT', async () => 'hello', 'en', INVALID_EN],
@@ -128,7 +142,8 @@ describe('users and tenants just in time, by Lex ids', () => {
     if (!signedIn) throw new Error('not signed in');
     return signedIn;
   };
-  const userRow = async (id: string) => (await server.sql(`SELECT external_id, email, name, role, tenant_id FROM users WHERE id = $1`, [id]))[0];
+  const userRow = async (id: string) =>
+    (await server.sql(`SELECT external_id, email, name, role, tenant_id FROM users WHERE id = $1`, [id]))[0];
 
   it('a new Lex user arrives signed in, with a new tenant; the cookie is a working session', async () => {
     const claims = fresh({ tenant_name: 'Kapsalon Knip' });
@@ -137,7 +152,12 @@ describe('users and tenants just in time, by Lex ids', () => {
     expect(result.status).toBe(302);
     expect(result.location).toBe('/support/new');
     expect(result.session).toBeTruthy();
-    expect(await me(result.session!)).toMatchObject({ email: claims.email, name: 'Dana de Vries', role: 'CUSTOMER', tenant: { name: 'Kapsalon Knip' } });
+    expect(await me(result.session!)).toMatchObject({
+      email: claims.email,
+      name: 'Dana de Vries',
+      role: 'CUSTOMER',
+      tenant: { name: 'Kapsalon Knip' },
+    });
     expect(await counts()).toEqual({ users: before.users + 1, tenants: before.tenants + 1, sessions: before.sessions + 1 });
     const [tenant] = await server.sql(`SELECT name FROM tenants WHERE external_id = $1`, [claims.tenant_id]);
     expect(tenant.name).toBe('Kapsalon Knip');
@@ -159,7 +179,13 @@ describe('users and tenants just in time, by Lex ids', () => {
     const claims = fresh();
     const first = await me((await arrive(server, await mint(lex, claims))).session!);
     const before = await counts();
-    const changed = { ...claims, jti: `${claims.jti}-2`, email: `renamed-${claims.email}`, name: 'Dana Jansen', tenant_name: 'Bakkerij Jansen' };
+    const changed = {
+      ...claims,
+      jti: `${claims.jti}-2`,
+      email: `renamed-${claims.email}`,
+      name: 'Dana Jansen',
+      tenant_name: 'Bakkerij Jansen',
+    };
     const second = await me((await arrive(server, await mint(lex, changed))).session!);
     expect(second).toMatchObject({ id: first.id, email: changed.email, name: 'Dana Jansen', tenant: { name: 'Bakkerij Jansen' } });
     expect(await counts()).toMatchObject({ users: before.users, tenants: before.tenants });
@@ -177,7 +203,11 @@ describe('users and tenants just in time, by Lex ids', () => {
     expect(await userRow(customer.id)).toMatchObject({ external_id: null, role: 'customer' });
     // Back from the team: a fresh customer account again, the superadmin account kept.
     const back = { ...claims, jti: `${claims.jti}-3` };
-    expect(await me((await arrive(server, await mint(lex, back))).session!)).toMatchObject({ id: admin.id, role: 'CUSTOMER', tenant: { name: claims.tenant_name } });
+    expect(await me((await arrive(server, await mint(lex, back))).session!)).toMatchObject({
+      id: admin.id,
+      role: 'CUSTOMER',
+      tenant: { name: claims.tenant_name },
+    });
   });
 
   it('moved to another company: the old tickets stay with the old tenant and are no longer visible to the user', async () => {
@@ -202,7 +232,13 @@ describe('users and tenants just in time, by Lex ids', () => {
   });
 
   it('never merges through an email: a password account or another Lex user with that email is a conflict', async () => {
-    await createUser(server, { email: 'local@bakkerij.example', name: 'Local', password: 'a-long-password', role: 'customer', tenant: 'Local BV' });
+    await createUser(server, {
+      email: 'local@bakkerij.example',
+      name: 'Local',
+      password: 'a-long-password',
+      role: 'customer',
+      tenant: 'Local BV',
+    });
     const before = await counts();
     const conflict = await arrive(server, await mint(lex, fresh({ email: 'LOCAL@bakkerij.example' })), { language: 'nl' });
     expect(conflict.status).toBe(401);
@@ -221,7 +257,13 @@ describe('users and tenants just in time, by Lex ids', () => {
   });
 
   it('a new Lex company is not merged into a tenant here of the same name: it gets its Lex id after the name', async () => {
-    await createUser(server, { email: 'owner@samename.example', name: 'Owner', password: 'a-long-password', role: 'customer', tenant: 'Same Name BV' });
+    await createUser(server, {
+      email: 'owner@samename.example',
+      name: 'Owner',
+      password: 'a-long-password',
+      role: 'customer',
+      tenant: 'Same Name BV',
+    });
     const claims = fresh({ tenant_name: 'same name bv' });
     const result = await arrive(server, await mint(lex, claims));
     expect((await me(result.session!)).tenant?.name).toBe(`same name bv (Lex ${claims.tenant_id})`);
@@ -232,7 +274,10 @@ describe('users and tenants just in time, by Lex ids', () => {
     const { id } = await me((await arrive(server, await mint(lex, claims))).session!);
     const locale = async () => (await server.sql(`SELECT locale FROM users WHERE id = $1`, [id]))[0].locale;
     expect(await locale()).toBe('nl');
-    for (const [n, claim] of [[2, 'xx-YY'], [3, undefined]] as const) {
+    for (const [n, claim] of [
+      [2, 'xx-YY'],
+      [3, undefined],
+    ] as const) {
       expect((await arrive(server, await mint(lex, { ...claims, jti: `${claims.jti}-${n}`, locale: claim }))).status).toBe(302);
       expect(await locale()).toBe('nl');
     }
@@ -257,12 +302,32 @@ describe('SSO_ONLY', () => {
   it('refuses password sign-in to customers, with a clear error; the Lex team still signs in', async () => {
     const only = await startTestServer({ sso: ssoWithPublicKey(lex, { only: true }), databaseUrl: server.databaseUrl });
     try {
-      await createUser(only, { email: 'pw-customer@example.com', name: 'C', password: 'a-long-password', role: 'customer', tenant: 'Acme' });
+      await createUser(only, {
+        email: 'pw-customer@example.com',
+        name: 'C',
+        password: 'a-long-password',
+        role: 'customer',
+        tenant: 'Acme',
+      });
       await createUser(only, { email: 'pw-admin@example.com', name: 'A', password: 'a-long-password', role: 'superadmin' });
-      const refused = await graphql(only, `mutation { login(email: "pw-customer@example.com", password: "a-long-password") { token } }`);
-      expect(refused.errors?.[0]).toMatchObject({ message: 'Customers sign in from Lex: open Support from within Lex', extensions: { code: 'FORBIDDEN' } });
+      const refused = await graphql(
+        only,
+        `
+          mutation {
+            login(email: "pw-customer@example.com", password: "a-long-password") {
+              token
+            }
+          }
+        `,
+      );
+      expect(refused.errors?.[0]).toMatchObject({
+        message: 'Customers sign in from Lex: open Support from within Lex',
+        extensions: { code: 'FORBIDDEN' },
+      });
       // A wrong password still says only that: SSO_ONLY tells nobody which emails are customers'.
-      expect(await errorCode(only, `mutation { login(email: "pw-customer@example.com", password: "wrong-password") { token } }`)).toBe('UNAUTHENTICATED');
+      expect(await errorCode(only, `mutation { login(email: "pw-customer@example.com", password: "wrong-password") { token } }`)).toBe(
+        'UNAUTHENTICATED',
+      );
       expect(await signIn(only, 'pw-admin@example.com', 'a-long-password')).toBeTruthy();
       expect((await arrive(only, await mint(lex, fresh()))).status).toBe(302);
     } finally {

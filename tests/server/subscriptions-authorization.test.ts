@@ -171,12 +171,14 @@ describe('opening a socket', () => {
 });
 
 describe('the end of a session', () => {
-  it("logout closes every open socket of that session, and only those", async () => {
+  it('logout closes every open socket of that session, and only those', async () => {
     const customer = await signedInUser(server, 'customer');
-    const secondToken = (await ok(server, `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, {
-      e: customer.email,
-      p: customer.password,
-    })).login.token as string;
+    const secondToken = (
+      await ok(server, `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, {
+        e: customer.email,
+        p: customer.password,
+      })
+    ).login.token as string;
     const ticket = await createTicket(server, customer.token);
     const tab1 = subscribe(connect(customer.token), REPLY_ADDED, { ticketId: ticket.id });
     const tab2 = subscribe(connect(customer.token), SUPPORT_BADGE);

@@ -172,7 +172,11 @@ describe('ticketUpdated', () => {
     await subscription.waitFor(4);
     await settle();
     expect(
-      subscription.events.map((event) => [event.data?.ticketUpdated.id, event.data?.ticketUpdated.status, event.data?.ticketUpdated.tenant.name]),
+      subscription.events.map((event) => [
+        event.data?.ticketUpdated.id,
+        event.data?.ticketUpdated.status,
+        event.data?.ticketUpdated.tenant.name,
+      ]),
     ).toEqual([
       [a.id, 'OPEN', 'Acme'],
       [g.id, 'OPEN', 'Globex'],
@@ -295,7 +299,12 @@ describe('a rolled-back write', () => {
       message: 'roll me back',
     });
 
-    const stored = await ok(server, `query ($id: ID!) { supportTicket(id: $id) { status replies { id } } }`, { id: ticket.id }, customer.token);
+    const stored = await ok(
+      server,
+      `query ($id: ID!) { supportTicket(id: $id) { status replies { id } } }`,
+      { id: ticket.id },
+      customer.token,
+    );
     expect(stored.supportTicket).toMatchObject({ status: 'OPEN', replies: [expect.anything()] });
     const [{ count }] = await server.sql(`SELECT count(*)::int AS count FROM support_tickets WHERE subject = 'Rolled back'`);
     expect(count).toBe(0);

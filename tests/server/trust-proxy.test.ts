@@ -8,12 +8,18 @@ jest.setTimeout(60_000);
 /** Opens `count` sockets at once, each claiming another address; the upgrade statuses. */
 function upgrades(server: TestServer, count: number): Promise<number[]> {
   return Promise.all(
-    Array.from({ length: count }, (_, i) => new Promise<number>((resolve) => {
-      const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws', { headers: { 'x-forwarded-for': `198.51.100.${i % 250}, 203.0.113.${i % 250}` } });
-      socket.on('unexpected-response', (_req, response) => resolve(response.statusCode ?? 0));
-      socket.on('open', () => (socket.close(), resolve(101)));
-      socket.on('error', () => resolve(0));
-    })),
+    Array.from(
+      { length: count },
+      (_, i) =>
+        new Promise<number>((resolve) => {
+          const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws', {
+            headers: { 'x-forwarded-for': `198.51.100.${i % 250}, 203.0.113.${i % 250}` },
+          });
+          socket.on('unexpected-response', (_req, response) => resolve(response.statusCode ?? 0));
+          socket.on('open', () => (socket.close(), resolve(101)));
+          socket.on('error', () => resolve(0));
+        }),
+    ),
   );
 }
 

@@ -5,7 +5,17 @@ import { ok, settle, subscribe, wsClient } from '../helpers/graphql';
 import { SignedIn, signedInUser } from '../helpers/accounts';
 import { startTestServer, TestServer } from '../helpers/server';
 import { topics } from '../../server/realtime/topics';
-import { REPLY_ADDED, SUPPORT_BADGE, TICKET_UPDATED, TestRedis, createTicket, markRead, reply, startTestRedis, watchStreams } from './live-helpers';
+import {
+  REPLY_ADDED,
+  SUPPORT_BADGE,
+  TICKET_UPDATED,
+  TestRedis,
+  createTicket,
+  markRead,
+  reply,
+  startTestRedis,
+  watchStreams,
+} from './live-helpers';
 
 jest.setTimeout(20_000);
 

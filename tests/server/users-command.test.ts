@@ -34,9 +34,24 @@ async function query(sql: string, params: unknown[] = []) {
 }
 
 it('adds a customer and creates their tenant when it does not exist yet', () => {
-  const added = users('add', '--email', 'eve@acme.example', '--name', 'Eve', '--password', 'long enough', '--role', 'customer', '--tenant', 'Acme BV');
+  const added = users(
+    'add',
+    '--email',
+    'eve@acme.example',
+    '--name',
+    'Eve',
+    '--password',
+    'long enough',
+    '--role',
+    'customer',
+    '--tenant',
+    'Acme BV',
+  );
   expect(added).toMatchObject({ code: 0, out: 'Added customer eve@acme.example\n' });
-  expect(users('add', '--email', 'finn@acme.example', '--name', 'Finn', '--password', 'long enough', '--role', 'customer', '--tenant', 'acme bv').code).toBe(0);
+  expect(
+    users('add', '--email', 'finn@acme.example', '--name', 'Finn', '--password', 'long enough', '--role', 'customer', '--tenant', 'acme bv')
+      .code,
+  ).toBe(0);
   expect(users('add', '--email', 'root@lex.example', '--name', 'Root', '--password', 'long enough', '--role', 'superadmin').code).toBe(0);
 });
 
@@ -47,8 +62,14 @@ it('keeps one tenant per name and stores no plain password', async () => {
 });
 
 it.each([
-  [['add', '--email', 'EVE@acme.example', '--name', 'Eve 2', '--password', 'long enough', '--role', 'customer', '--tenant', 'Acme BV'], /exists already/],
-  [['add', '--email', 'x@acme.example', '--name', 'X', '--password', 'long enough', '--role', 'admin', '--tenant', 'Acme BV'], /role must be customer or superadmin/],
+  [
+    ['add', '--email', 'EVE@acme.example', '--name', 'Eve 2', '--password', 'long enough', '--role', 'customer', '--tenant', 'Acme BV'],
+    /exists already/,
+  ],
+  [
+    ['add', '--email', 'x@acme.example', '--name', 'X', '--password', 'long enough', '--role', 'admin', '--tenant', 'Acme BV'],
+    /role must be customer or superadmin/,
+  ],
   [['add', '--email', 'y@acme.example', '--name', 'Y', '--password', 'long enough', '--role', 'customer'], /customer needs --tenant/],
   [['add', '--email', 'not-an-email', '--name', 'Z', '--password', 'long enough', '--role', 'superadmin'], /not an email address/],
   [['add', '--email', 'short@acme.example', '--name', 'S', '--password', 'short', '--role', 'superadmin'], /at least 8 characters/],

@@ -34,10 +34,35 @@ function users(input: string, ...args: string[]): Promise<{ code: number | null;
 }
 
 const signsIn = async (email: string, password: string) =>
-  Boolean((await graphql(server, `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: email, p: password })).data?.login);
+  Boolean(
+    (
+      await graphql(
+        server,
+        `
+          mutation ($e: String!, $p: String!) {
+            login(email: $e, password: $p) {
+              token
+            }
+          }
+        `,
+        { e: email, p: password },
+      )
+    ).data?.login,
+  );
 
 it('reads the password of a new user from standard input when --password is left out', async () => {
-  const added = await users('a secret from stdin\n', 'add', '--email', 'stdin@acme.example', '--name', 'Stdin', '--role', 'customer', '--tenant', 'Acme');
+  const added = await users(
+    'a secret from stdin\n',
+    'add',
+    '--email',
+    'stdin@acme.example',
+    '--name',
+    'Stdin',
+    '--role',
+    'customer',
+    '--tenant',
+    'Acme',
+  );
   expect(added).toMatchObject({ code: 0, out: expect.stringMatching(/Added customer stdin@acme\.example/) });
   expect(added.out).not.toMatch(/secret/);
   expect(await signsIn('stdin@acme.example', 'a secret from stdin')).toBe(true);

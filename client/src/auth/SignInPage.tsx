@@ -33,11 +33,7 @@ export function SignInPage() {
       await signIn(email.trim(), password);
     } catch (err) {
       const code = errorCode(err);
-      setError(
-        code === 'UNAUTHENTICATED' || code === 'BAD_USER_INPUT'
-          ? t('signIn.mismatch')
-          : friendlyMessage(err),
-      );
+      setError(code === 'UNAUTHENTICATED' || code === 'BAD_USER_INPUT' ? t('signIn.mismatch') : friendlyMessage(err));
       setBusy(false);
     }
   }

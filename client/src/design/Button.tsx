@@ -11,9 +11,7 @@ interface CommonProps {
 }
 
 function classes({ variant = 'primary', small, block }: Omit<CommonProps, 'children'>, extra?: string) {
-  return ['btn', `btn--${variant}`, small ? 'btn--small' : '', block ? 'btn--block' : '', extra ?? '']
-    .filter(Boolean)
-    .join(' ');
+  return ['btn', `btn--${variant}`, small ? 'btn--small' : '', block ? 'btn--block' : '', extra ?? ''].filter(Boolean).join(' ');
 }
 
 interface ButtonProps extends CommonProps, Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children'> {

@@ -17,10 +17,7 @@ function FieldShell({ id, label, hint, error, counter, children }: FieldShellPro
           {label}
         </label>
         {counter && (
-          <span
-            className={`field__counter${counter.value > counter.max ? ' field__counter--over' : ''}`}
-            aria-hidden="true"
-          >
+          <span className={`field__counter${counter.value > counter.max ? ' field__counter--over' : ''}`} aria-hidden="true">
             {counter.value}/{counter.max}
           </span>
         )}
@@ -59,8 +56,7 @@ interface FieldProps extends Omit<ComponentProps<'input'>, 'id'> {
 /** A labelled text input with hint and inline error. */
 export function Field({ label, hint, error, showCounter, className, ...rest }: FieldProps) {
   const id = useId();
-  const counter =
-    showCounter && rest.maxLength ? { value: String(rest.value ?? '').length, max: rest.maxLength } : undefined;
+  const counter = showCounter && rest.maxLength ? { value: String(rest.value ?? '').length, max: rest.maxLength } : undefined;
   return (
     <FieldShell id={id} label={label} hint={hint} error={error} counter={counter}>
       <input id={id} className={`field__control ${className ?? ''}`} {...described(id, hint, error)} {...rest} />

@@ -12,11 +12,7 @@ export function StatusDot({ status, className }: StatusDotProps) {
   useTranslation(); // speaks the app's language, and changes with it
   const meta = statusMeta(status);
   return (
-    <span
-      className={`status status--${meta.color} ${className ?? ''}`}
-      data-status={status}
-      title={meta.hint}
-    >
+    <span className={`status status--${meta.color} ${className ?? ''}`} data-status={status} title={meta.hint}>
       <span className="status__dot" aria-hidden="true" />
       <span className="status__label">{meta.label}</span>
     </span>

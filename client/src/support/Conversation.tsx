@@ -69,15 +69,27 @@ export function Conversation({ replies, viewerIsAdmin }: ConversationProps) {
 
   return (
     <div className="conversation">
-      {/* A scrolling region must take keyboard focus to be scrolled without a mouse (WCAG 2.1.1). */}
-      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex */}
-      <div className="conversation__scroll" ref={boxRef} onScroll={onScroll} tabIndex={0} aria-label={t('conversation.label')} role="region">
+      <div
+        className="conversation__scroll"
+        ref={boxRef}
+        onScroll={onScroll}
+        // A scrolling region must take keyboard focus to be scrolled without a mouse (WCAG 2.1.1).
+        // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
+        tabIndex={0}
+        aria-label={t('conversation.label')}
+        role="region"
+      >
         {shown.length === 0 ? (
           <p className="conversation__empty">{t('conversation.empty')}</p>
         ) : (
           <ol className="conversation__list">
             {shown.map((r) => (
-              <li key={r.id} className={`conversation__item conversation__item--${r.isAdmin ? 'right' : 'left'}`} data-testid="reply" data-reply-id={r.id}>
+              <li
+                key={r.id}
+                className={`conversation__item conversation__item--${r.isAdmin ? 'right' : 'left'}`}
+                data-testid="reply"
+                data-reply-id={r.id}
+              >
                 <Bubble
                   side={r.isAdmin ? 'right' : 'left'}
                   sender={r.senderName}

@@ -87,7 +87,7 @@ export function NewTicketPage() {
       const byField = fieldErrors(err);
       const { '': general, ...fields } = byField;
       if (Object.keys(fields).length > 0) setErrors(fields);
-      setFormError(Object.keys(fields).length > 0 ? general ?? null : friendlyMessage(err));
+      setFormError(Object.keys(fields).length > 0 ? (general ?? null) : friendlyMessage(err));
     }
   }
 
@@ -104,49 +104,49 @@ export function NewTicketPage() {
       </div>
       <Card as="section">
         <DropZone onFiles={files.add}>
-        <form className="stack" onSubmit={onSubmit} noValidate aria-label={t('newTicket.title')}>
-          {formError && <Alert tone="error">{formError}</Alert>}
-          <Field
-            label={t('newTicket.subject')}
-            name="subject"
-            value={values.subject}
-            maxLength={SUBJECT_MAX}
-            showCounter
-            onChange={(e) => set('subject')(e.target.value)}
-            error={errors.subject || undefined}
-            placeholder={t('newTicket.subjectPlaceholder')}
-            required
-          />
-          <Select
-            label={t('newTicket.category')}
-            name="category"
-            value={values.category}
-            onChange={(e) => set('category')(e.target.value)}
-            options={CATEGORIES.map((c) => ({ value: c, label: categoryLabel(c) }))}
-            placeholder={t('newTicket.categoryPlaceholder')}
-            error={errors.category || undefined}
-            required
-          />
-          <TextAreaField
-            label={t('newTicket.message')}
-            name="message"
-            rows={7}
-            value={values.message}
-            onChange={(e) => set('message')(e.target.value)}
-            error={errors.message || undefined}
-            hint={t('newTicket.messageHint')}
-            required
-          />
-          <AttachmentPicker uploads={files.uploads} onFiles={files.add} onRemove={files.remove} />
-          <div className="form-actions">
-            <Link to="/support" className="btn btn--ghost">
-              {t('common.cancel')}
-            </Link>
-            <Button type="submit" loading={loading}>
-              {t('newTicket.submit')}
-            </Button>
-          </div>
-        </form>
+          <form className="stack" onSubmit={onSubmit} noValidate aria-label={t('newTicket.title')}>
+            {formError && <Alert tone="error">{formError}</Alert>}
+            <Field
+              label={t('newTicket.subject')}
+              name="subject"
+              value={values.subject}
+              maxLength={SUBJECT_MAX}
+              showCounter
+              onChange={(e) => set('subject')(e.target.value)}
+              error={errors.subject || undefined}
+              placeholder={t('newTicket.subjectPlaceholder')}
+              required
+            />
+            <Select
+              label={t('newTicket.category')}
+              name="category"
+              value={values.category}
+              onChange={(e) => set('category')(e.target.value)}
+              options={CATEGORIES.map((c) => ({ value: c, label: categoryLabel(c) }))}
+              placeholder={t('newTicket.categoryPlaceholder')}
+              error={errors.category || undefined}
+              required
+            />
+            <TextAreaField
+              label={t('newTicket.message')}
+              name="message"
+              rows={7}
+              value={values.message}
+              onChange={(e) => set('message')(e.target.value)}
+              error={errors.message || undefined}
+              hint={t('newTicket.messageHint')}
+              required
+            />
+            <AttachmentPicker uploads={files.uploads} onFiles={files.add} onRemove={files.remove} />
+            <div className="form-actions">
+              <Link to="/support" className="btn btn--ghost">
+                {t('common.cancel')}
+              </Link>
+              <Button type="submit" loading={loading}>
+                {t('newTicket.submit')}
+              </Button>
+            </div>
+          </form>
         </DropZone>
       </Card>
     </div>

@@ -104,40 +104,40 @@ export function ReplyForm({ ticket, viewer }: ReplyFormProps) {
 
   return (
     <DropZone onFiles={files.add}>
-    <form className="reply-form" onSubmit={onSubmit} aria-label={t('reply.label')}>
-      <label className="field__label" htmlFor={id}>
-        {t('reply.yourReply')}
-      </label>
-      <textarea
-        id={id}
-        name="reply"
-        className="field__control reply-form__input"
-        rows={3}
-        value={text}
-        onChange={(e) => {
-          setText(e.target.value);
-          if (error) setError(null);
-        }}
-        onKeyDown={onKeyDown}
-        placeholder={t(isAdmin ? 'reply.placeholderAdmin' : 'reply.placeholderCustomer')}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
-      />
-      {error && (
-        <span className="field__error" id={`${id}-error`} role="alert">
-          {error}
-        </span>
-      )}
-      <AttachmentPicker uploads={files.uploads} onFiles={files.add} onRemove={files.remove} />
-      <div className="reply-form__bar">
-        <span className="field__hint" id={`${id}-hint`}>
-          {t(closed ? 'reply.closedHint' : 'reply.shortcut')}
-        </span>
-        <Button type="submit" loading={loading && !text} disabled={!text.trim() || files.busy}>
-          {t('reply.send')}
-        </Button>
-      </div>
-    </form>
+      <form className="reply-form" onSubmit={onSubmit} aria-label={t('reply.label')}>
+        <label className="field__label" htmlFor={id}>
+          {t('reply.yourReply')}
+        </label>
+        <textarea
+          id={id}
+          name="reply"
+          className="field__control reply-form__input"
+          rows={3}
+          value={text}
+          onChange={(e) => {
+            setText(e.target.value);
+            if (error) setError(null);
+          }}
+          onKeyDown={onKeyDown}
+          placeholder={t(isAdmin ? 'reply.placeholderAdmin' : 'reply.placeholderCustomer')}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
+        />
+        {error && (
+          <span className="field__error" id={`${id}-error`} role="alert">
+            {error}
+          </span>
+        )}
+        <AttachmentPicker uploads={files.uploads} onFiles={files.add} onRemove={files.remove} />
+        <div className="reply-form__bar">
+          <span className="field__hint" id={`${id}-hint`}>
+            {t(closed ? 'reply.closedHint' : 'reply.shortcut')}
+          </span>
+          <Button type="submit" loading={loading && !text} disabled={!text.trim() || files.busy}>
+            {t('reply.send')}
+          </Button>
+        </div>
+      </form>
     </DropZone>
   );
 }

@@ -124,8 +124,7 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
     }
   }
 
-  const changeStatus = (status: TicketStatus, done: string) =>
-    run(() => setStatus({ variables: { id: ticket.id, status } }), done);
+  const changeStatus = (status: TicketStatus, done: string) => run(() => setStatus({ variables: { id: ticket.id, status } }), done);
 
   const busy = closeState.loading || statusState.loading;
   const closed = ticket.status === 'CLOSED';
@@ -190,12 +189,7 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
                   variant="secondary"
                   small
                   disabled={busy}
-                  onClick={() =>
-                    void run(
-                      () => closeTicket({ variables: { id: ticket.id } }),
-                      t('ticket.closedNotice'),
-                    )
-                  }
+                  onClick={() => void run(() => closeTicket({ variables: { id: ticket.id } }), t('ticket.closedNotice'))}
                 >
                   {t('ticket.close')}
                 </Button>

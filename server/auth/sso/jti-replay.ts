@@ -16,7 +16,8 @@ export interface JtiReplayGuard {
 }
 
 // Whatever a token's jti holds, its key stays small and printable.
-const keyOf = (jti: string, prefix = '') => `${prefix ? `${prefix}:` : ''}${KEY_PREFIX}${createHash('sha256').update(jti).digest('base64url')}`;
+const keyOf = (jti: string, prefix = '') =>
+  `${prefix ? `${prefix}:` : ''}${KEY_PREFIX}${createHash('sha256').update(jti).digest('base64url')}`;
 
 export function createJtiReplayGuard(redisUrl: string | undefined, redisPrefix = ''): JtiReplayGuard {
   return redisUrl ? new RedisJtiGuard(redisUrl, redisPrefix) : new InProcessJtiGuard();

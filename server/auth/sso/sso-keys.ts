@@ -46,4 +46,3 @@ export function developmentKeyPair(dataDir: string): { privateKey: KeyObject } {
   }
   return { privateKey: createPrivateKey(readFileSync(file, 'utf8')) };
 }
-

@@ -17,14 +17,23 @@ async function main(argv: string[]) {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: Object.fromEntries(['sub', 'role', 'tenant-id', 'tenant-name', 'email', 'name', 'locale', 'return-to'].map((name) => [name, { type: 'string' as const }])),
+    options: Object.fromEntries(
+      ['sub', 'role', 'tenant-id', 'tenant-name', 'email', 'name', 'locale', 'return-to'].map((name) => [
+        name,
+        { type: 'string' as const },
+      ]),
+    ),
   });
   if (positionals[0] !== 'token' || !values.sub || !values.role) throw new UsageError(USAGE);
-  if (values.role === 'customer' && (!values['tenant-id'] || !values['tenant-name'])) throw new UsageError('a customer needs --tenant-id and --tenant-name');
+  if (values.role === 'customer' && (!values['tenant-id'] || !values['tenant-name']))
+    throw new UsageError('a customer needs --tenant-id and --tenant-name');
   const config = loadConfig();
-  if (config.production) throw new UsageError('Development tokens are refused in production (NODE_ENV=production): Lex signs the real ones.');
+  if (config.production)
+    throw new UsageError('Development tokens are refused in production (NODE_ENV=production): Lex signs the real ones.');
   if (config.sso?.keys.kind !== 'development') {
-    throw new UsageError('SSO_* is set, so the server trusts Lex\'s keys only and would refuse a development token. Unset SSO_ISSUER, SSO_PUBLIC_KEY and SSO_JWKS_URL to try the flow.');
+    throw new UsageError(
+      "SSO_* is set, so the server trusts Lex's keys only and would refuse a development token. Unset SSO_ISSUER, SSO_PUBLIC_KEY and SSO_JWKS_URL to try the flow.",
+    );
   }
   const sub = values.sub as string;
   const claims = {

@@ -24,7 +24,10 @@ export function ssoRouter({ sso, secureCookies, log }: SsoRouteDeps): Router {
     res.set('Cache-Control', 'no-store');
     const refuse = (status: number, refusal: SsoRefusal) => {
       log.warn({ reqId: res.locals.requestId, reason: refusal.reason, detail: refusal.detail }, 'sign-in from Lex refused');
-      res.status(status).type('html').send(refusalPage(resolveLocale({ acceptLanguage: req.headers['accept-language'] }), refusal.reason));
+      res
+        .status(status)
+        .type('html')
+        .send(refusalPage(resolveLocale({ acceptLanguage: req.headers['accept-language'] }), refusal.reason));
     };
     if (!sso) return refuse(404, new SsoRefusal('off', 'SSO is not configured'));
     try {

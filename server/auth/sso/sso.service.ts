@@ -146,7 +146,10 @@ export class SsoService {
       let user: SessionUser;
       if (existing) {
         // TypeORM answers an UPDATE with [rows, rowCount].
-        [[user]] = await manager.query(`UPDATE users SET email = $2, name = $3, role = $4, tenant_id = $5, locale = coalesce($6, locale) WHERE external_id = $1 ${returning}`, values);
+        [[user]] = await manager.query(
+          `UPDATE users SET email = $2, name = $3, role = $4, tenant_id = $5, locale = coalesce($6, locale) WHERE external_id = $1 ${returning}`,
+          values,
+        );
       } else {
         [user] = await manager.query(
           `INSERT INTO users (external_id, email, name, role, tenant_id, locale, password_hash) VALUES ($1, $2, $3, $4, $5, coalesce($6, 'en'), $7) ${returning}`,
@@ -164,14 +167,20 @@ export class SsoService {
   private async tenantFor(manager: EntityManager, tenant: { id: string; name: string }): Promise<string> {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('sso:tenant:' || $1, 0))`, [tenant.id]);
     const [known] = await manager.query(`SELECT id FROM tenants WHERE external_id = $1`, [tenant.id]);
-    const [taken] = await manager.query(`SELECT 1 FROM tenants WHERE lower(name) = lower($1) AND id IS DISTINCT FROM $2`, [tenant.name, known?.id ?? null]);
+    const [taken] = await manager.query(`SELECT 1 FROM tenants WHERE lower(name) = lower($1) AND id IS DISTINCT FROM $2`, [
+      tenant.name,
+      known?.id ?? null,
+    ]);
     const suffix = ` (Lex ${tenant.id})`;
     const name = taken ? tenant.name.slice(0, MAX_NAME_LENGTH - suffix.length) + suffix : tenant.name;
     if (known) {
       await manager.query(`UPDATE tenants SET name = $2 WHERE id = $1 AND name <> $2`, [known.id, name]);
       return known.id;
     }
-    const [created] = await manager.query(`INSERT INTO tenants (external_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id`, [tenant.id, name]);
+    const [created] = await manager.query(`INSERT INTO tenants (external_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id`, [
+      tenant.id,
+      name,
+    ]);
     // Another company took the name at this very moment: a second try will find it.
     if (!created) throw new SsoRefusal('unavailable', 'tenant name taken concurrently');
     return created.id;
@@ -189,7 +198,8 @@ function refusalOf(error: unknown): SsoRefusal {
 
 function text(payload: JWTPayload, claim: string, maxLength: number): string {
   const value = payload[claim];
-  if (typeof value !== 'string' || !value.trim() || value.length > maxLength) throw new SsoRefusal('invalid', `claim ${claim} missing or malformed`);
+  if (typeof value !== 'string' || !value.trim() || value.length > maxLength)
+    throw new SsoRefusal('invalid', `claim ${claim} missing or malformed`);
   return value.trim();
 }
 
@@ -207,7 +217,10 @@ function parseClaims(payload: JWTPayload): SsoClaims {
     name: text(payload, 'name', MAX_NAME_LENGTH),
     role,
     // Superadmins belong to no tenant, whatever the token says.
-    tenant: role === Role.CUSTOMER ? { id: text(payload, 'tenant_id', MAX_ID_LENGTH), name: text(payload, 'tenant_name', MAX_NAME_LENGTH) } : null,
+    tenant:
+      role === Role.CUSTOMER
+        ? { id: text(payload, 'tenant_id', MAX_ID_LENGTH), name: text(payload, 'tenant_name', MAX_NAME_LENGTH) }
+        : null,
     locale,
   };
 }

@@ -100,7 +100,13 @@ export class TicketCounts1764200000000 implements MigrationInterface {
       SELECT status, category, 0, count(*), sum(admin_unread_count) FROM support_tickets GROUP BY status, category`);
     await q.query(`REVOKE ALL ON support_ticket_counts FROM ${APP_ROLE}`);
     await q.query(`GRANT SELECT ON support_ticket_counts TO ${APP_ROLE}`);
-    for (const fn of ['support_ticket_counts_add(text, text, bigint, bigint)', 'support_ticket_counts_inserted()', 'support_ticket_counts_deleted()', 'support_ticket_counts_updated()', 'support_ticket_counts_truncated()']) {
+    for (const fn of [
+      'support_ticket_counts_add(text, text, bigint, bigint)',
+      'support_ticket_counts_inserted()',
+      'support_ticket_counts_deleted()',
+      'support_ticket_counts_updated()',
+      'support_ticket_counts_truncated()',
+    ]) {
       await q.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
     }
 

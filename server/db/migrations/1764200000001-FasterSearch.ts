@@ -37,7 +37,9 @@ export class FasterSearch1764200000001 implements MigrationInterface {
   name = 'FasterSearch1764200000001';
 
   public async up(q: QueryRunner): Promise<void> {
-    await q.query(searchFunction(`current_setting('app.role', true) = 'superadmin'`, `nullif(current_setting('app.user_id', true), '')::uuid`));
+    await q.query(
+      searchFunction(`current_setting('app.role', true) = 'superadmin'`, `nullif(current_setting('app.user_id', true), '')::uuid`),
+    );
   }
 
   public async down(q: QueryRunner): Promise<void> {

@@ -26,7 +26,11 @@ const SESSION_RULES = rules('(SELECT lex_viewer_is_team())', '(SELECT lex_viewer
 // What the policies trusted before: settings any SQL on the connection could make.
 const SETTING_TEAM = `current_setting('app.role', true) = 'superadmin'`;
 const SETTING_VIEWER = `nullif(current_setting('app.user_id', true), '')::uuid`;
-const POLICIES = { support_tickets: 'support_tickets_viewer', support_replies: 'support_replies_viewer', client_mutations: 'client_mutations_own' };
+const POLICIES = {
+  support_tickets: 'support_tickets_viewer',
+  support_replies: 'support_replies_viewer',
+  client_mutations: 'client_mutations_own',
+};
 
 /**
  * Row-level security that holds against SQL run on the server's own connections (issue 12): the

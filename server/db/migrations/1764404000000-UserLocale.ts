@@ -5,7 +5,9 @@ export class UserLocale1764404000000 implements MigrationInterface {
   name = 'UserLocale1764404000000';
 
   public async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE users ADD COLUMN locale text NOT NULL DEFAULT 'en' CONSTRAINT users_locale_known CHECK (locale IN ('en', 'nl'))`);
+    await q.query(
+      `ALTER TABLE users ADD COLUMN locale text NOT NULL DEFAULT 'en' CONSTRAINT users_locale_known CHECK (locale IN ('en', 'nl'))`,
+    );
   }
 
   public async down(q: QueryRunner): Promise<void> {
