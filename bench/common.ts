@@ -1,4 +1,5 @@
-// What the benchmark scripts share: command-line numbers, GraphQL over HTTP, batching, waiting.
+// What the benchmark scripts share: command-line numbers, GraphQL over HTTP, batching, waiting, bench databases.
+import { Client as PgClient } from 'pg';
 import type { Operation } from '../tests/helpers/operations';
 
 /** `--name N` from the command line, a positive number, or the fallback. */
@@ -8,6 +9,17 @@ export function option(name: string, fallback: number): number {
   const value = Number(process.argv[index + 1]);
   if (!(value > 0)) throw new Error(`--${name} needs a positive number`);
   return value;
+}
+
+/** One statement on the maintenance database (CREATE or DROP a bench database), on a connection of its own. */
+export async function adminQuery(adminUrl: string, sql: string): Promise<void> {
+  const client = new PgClient({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }
 
 export const log = (line: string) => process.stdout.write(`${line}\n`);

@@ -14,12 +14,12 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { createClient, Client as WsClient } from 'graphql-ws';
-import { Client as PgClient } from 'pg';
+
 import WebSocket from 'ws';
 import { UsersService } from '../server/accounts/users.service';
 import { openDatabases } from '../server/db/data-source';
 import { LOGIN, briefOps, subscriptions } from '../tests/helpers/operations';
-import { gql, option, sleep } from './common';
+import { adminQuery, gql, option, sleep } from './common';
 import { percentile } from './lib/stats';
 import { Server } from './lib/server-child';
 
@@ -33,15 +33,7 @@ const rate = option('rate', 20);
 const subscriberTarget = option('subscribers', 500);
 const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)];
 
-async function admin(sql: string) {
-  const client = new PgClient({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string) => adminQuery(ADMIN_URL, sql);
 
 interface Account {
   id: string;

@@ -9,12 +9,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client as PgClient } from 'pg';
+
 import sharp from 'sharp';
 import { UsersService } from '../server/accounts/users.service';
 import { openDatabases } from '../server/db/data-source';
 import { LOGIN, ops } from '../tests/helpers/operations';
-import { gql, log, option } from './common';
+import { adminQuery, gql, log, option } from './common';
 import { Server } from './lib/server-child';
 import { percentile } from './lib/stats';
 
@@ -24,15 +24,7 @@ const concurrent = option('concurrent', 10);
 const mb = option('mb', 25);
 const thumbnails = option('thumbnails', 200);
 
-async function admin(sql: string) {
-  const client = new PgClient({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string) => adminQuery(ADMIN_URL, sql);
 
 async function upload(origin: string, token: string, name: string, bytes: Buffer): Promise<string> {
   const form = new FormData();
