@@ -42,7 +42,7 @@ export type TicketEvent = 'customerReply' | 'adminReply' | 'close' | 'markInProg
 const { OPEN, IN_PROGRESS, ANSWERED, CLOSED } = TicketStatus;
 
 /**
- * The whole status machine (DESIGN.md §1, rules 5–8): for each event, the status it leads to
+ * The whole status machine (docs/architecture.md §1, rules 5–8): for each event, the status it leads to
  * from each status. A missing entry means the event does not apply to that status.
  */
 const TRANSITIONS: Record<TicketEvent, Partial<Record<TicketStatus, TicketStatus>>> = {

@@ -2,7 +2,7 @@ import { SignedIn, signedInUser } from '../helpers/accounts';
 import { graphql } from '../helpers/graphql';
 import { ops, useDesk } from '../helpers/support-api';
 
-// Every operation × every kind of caller (DESIGN.md §1 rules 1–2). A denied call returns no data
+// Every operation × every kind of caller (docs/architecture.md §1 rules 1–2). A denied call returns no data
 // of the ticket and changes nothing in the database.
 type Actor = 'owner' | 'sameTenant' | 'otherTenant' | 'superadmin' | 'signedOut';
 const ACTORS: Actor[] = ['owner', 'sameTenant', 'otherTenant', 'superadmin', 'signedOut'];

@@ -189,7 +189,7 @@ async function expectWrites(before: { tickets: number; replies: number }, writes
   expect(await rowCounts()).toEqual({ tickets: before.tickets + writes.tickets, replies: before.replies + writes.replies });
 }
 
-// The rules of the contract for text (DESIGN.md §1/§4): 1 to max characters after trimming, no NUL.
+// The rules of the contract for text (docs/architecture.md §1, server/contract.ts): 1 to max characters after trimming, no NUL.
 const textProblem = (text: string, max: number) => text.includes('\0') || !text.trim() || text.trim().length > max;
 /** What PostgreSQL keeps of a string: UTF-8, where a lone surrogate becomes U+FFFD. */
 const stored = (text: string) => Buffer.from(text.trim()).toString();

@@ -48,7 +48,7 @@ export async function eventually(check: () => boolean | Promise<boolean>, what: 
 
 /**
  * Counts the event streams a server has made live, per topic. A subscription's stream is live
- * once `EventBus.stream` resolves (DESIGN.md §2); waiting for it before writing means the test
+ * once `EventBus.stream` resolves (docs/architecture.md §3); waiting for it before writing means the test
  * never races the subscription, without sleeping.
  */
 export function watchStreams(server: Pick<TestServer, 'bus'>) {

@@ -6,7 +6,7 @@ import { Ticket, api, ops } from '../helpers/support-api';
 
 // The model-based test of issue 6: random sequences of create / reply / close / set status / mark
 // read / reads, by three customers of two tenants and a superadmin, against the real API. The model
-// below is written from the rules of DESIGN.md §1 (it does not call the server's status machine);
+// below is written from the rules of docs/architecture.md §1 (it does not call the server's status machine);
 // after every command the whole desk is read back, as every actor sees it, and compared with it:
 // statuses, replies (content, order, ids), unread counts of both sides, the customers' and the
 // team's unread totals, stats, list order and totals, and visibility: a customer never sees another
@@ -64,7 +64,7 @@ interface Model {
   messages: number;
 }
 
-/** What the rules (DESIGN.md §1, 5–8) say a status becomes, or an error code for a refused change. */
+/** What the rules (docs/architecture.md §1, 5–8) say a status becomes, or an error code for a refused change. */
 const rules = {
   customerReply: (s: Status): Status => (s === 'ANSWERED' || s === 'CLOSED' ? 'OPEN' : s),
   adminReply: (_s: Status): Status => 'ANSWERED',

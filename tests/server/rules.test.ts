@@ -5,7 +5,7 @@ const desk = useDesk();
 
 const later = (a: string, b: string) => new Date(a).getTime() >= new Date(b).getTime();
 
-describe('the rules of the desk (DESIGN.md §1) over GraphQL', () => {
+describe('the rules of the desk (docs/architecture.md §1) over GraphQL', () => {
   it('runs the whole scenario: create → superadmin replies → customer replies → customer closes', async () => {
     // Rule 3: the message is stored as the first reply, in the same transaction.
     const created = await desk.createTicket(desk.customer.token, {

@@ -2,7 +2,7 @@ import { TicketEvent, TicketStatus, nextStatus } from '../../server/support/tick
 
 const { OPEN, IN_PROGRESS, ANSWERED, CLOSED } = TicketStatus;
 
-// Every status × every event, as DESIGN.md §1 rules 5–8 state them; undefined: does not apply.
+// Every status × every event, as docs/architecture.md §1 rules 5–8 state them; undefined: does not apply.
 const table: [TicketStatus, TicketEvent, TicketStatus | undefined][] = [
   [OPEN, 'customerReply', OPEN],
   [IN_PROGRESS, 'customerReply', IN_PROGRESS],
