@@ -3,6 +3,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Client as WsClient } from 'graphql-ws';
 import Redis from 'ioredis';
 import { Client as PgClient } from 'pg';
+import { defaultRedisPrefix } from '../../server/config';
 import { briefOps, subscriptions } from '../../tests/helpers/operations';
 import { gql, inBatches, log, sleep, waitUntil } from '../common';
 import { createSessions, userIds } from '../lib/accounts';
@@ -119,7 +120,9 @@ export async function livePart(databaseUrl: string, instances: Instance[], plan:
   try {
     await waitUntil(() => badgeCount.every((c) => c >= 1), 'every customer badge to arrive', 120_000);
     await waitUntil(async () => {
-      const counts = (await redis.call('PUBSUB', 'NUMSUB', ...tickets.map((id) => `ticket:${id}`))) as (string | number)[];
+      // The instances name their channels under the deployment's REDIS_PREFIX (the database's name).
+      const prefix = defaultRedisPrefix(databaseUrl);
+      const counts = (await redis.call('PUBSUB', 'NUMSUB', ...tickets.map((id) => `${prefix}:ticket:${id}`))) as (string | number)[];
       return counts.filter((_, i) => i % 2 === 1).every((c) => Number(c) >= 1);
     }, 'every ticket channel to be subscribed');
     // Warm-up: one reply per ticket, so every ticket is answered before the measurement starts.
