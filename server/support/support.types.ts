@@ -57,6 +57,8 @@ export class SupportStats {
   @Field(() => Int, { description: 'Tickets waiting for their customer.' }) answered: number;
   @Field(() => Int, { description: 'Solved tickets.' }) closed: number;
   @Field(() => Int, { description: 'All tickets.' }) total: number;
+  @Field(() => Int, { description: 'Tickets assigned to the viewer that are not closed (the "Mine" view).' }) mine: number;
+  @Field(() => Int, { description: 'Tickets assigned to nobody that are not closed (the "Unassigned" view).' }) unassigned: number;
 }
 
 @InputType({ description: 'Narrows the list of tickets; conditions combine with AND.' })

@@ -38,9 +38,21 @@ export class TicketCounts {
 
   async stats(viewer: Viewer): Promise<SupportStats> {
     if (!isSuperadmin(viewer)) throw forbidden();
-    const rows: { status: TicketStatus; count: number }[] = await withViewer(this.db, viewer, (manager) =>
-      manager.query(`SELECT status, sum(tickets)::int AS count FROM support_ticket_counts GROUP BY status`),
-    );
+    const { rows, assigned } = await withViewer(this.db, viewer, async (manager) => ({
+      rows: (await manager.query(`SELECT status, sum(tickets)::int AS count FROM support_ticket_counts GROUP BY status`)) as {
+        status: TicketStatus;
+        count: number;
+      }[],
+      // Not closed, per assignee: trigger-kept like the counts above (migration AssignmentCounts).
+      assigned: (
+        await manager.query(
+          `SELECT coalesce(sum(tickets) FILTER (WHERE assignee_id = $1), 0)::int AS mine,
+                  coalesce(sum(tickets) FILTER (WHERE assignee_id IS NULL), 0)::int AS unassigned
+             FROM support_assignment_counts WHERE assignee_id = $1 OR assignee_id IS NULL`,
+          [viewer.id],
+        )
+      )[0] as { mine: number; unassigned: number },
+    }));
     const count = (status: TicketStatus) => rows.find((r) => r.status === status)?.count ?? 0;
     return {
       open: count(TicketStatus.OPEN),
@@ -48,6 +60,7 @@ export class TicketCounts {
       answered: count(TicketStatus.ANSWERED),
       closed: count(TicketStatus.CLOSED),
       total: rows.reduce((sum, r) => sum + r.count, 0),
+      ...assigned,
     };
   }
 

@@ -133,9 +133,9 @@ export const ops = {
     PageArguments & { filter?: SupportTicketFilter }
   >(`query ($filter: SupportTicketFilter, $first: Int, $after: String) {
     supportTickets(filter: $filter, first: $first, after: $after) { ${PAGE_INFO} nodes { id ticketNumber subject status userName tenant { name } } } }`),
-  supportStats: operation<{ supportStats: { open: number; inProgress: number; answered: number; closed: number; total: number } }>(
-    `{ supportStats { open inProgress answered closed total } }`,
-  ),
+  supportStats: operation<{
+    supportStats: { open: number; inProgress: number; answered: number; closed: number; total: number; mine: number; unassigned: number };
+  }>(`{ supportStats { open inProgress answered closed total mine unassigned } }`),
   unreadReplyCount: operation<{ unreadReplyCount: number }>(`{ unreadReplyCount }`),
   teamMembers: operation<{ teamMembers: TeamMember[] }>(`{ teamMembers { id name role } }`),
   assignTicket: operation<

@@ -87,6 +87,51 @@ it('lists "Mine" and "Unassigned" with their counts, page by page', async () => 
   expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'assigneeId' });
 });
 
+it('counts "Mine" and "Unassigned" in the stats: tickets not closed, as a full count finds them', async () => {
+  const countsOf = async (user: SignedIn) => {
+    const { mine, unassigned } = await desk.stats(user.token);
+    const [full] = await desk.server.sql(
+      `SELECT count(*) FILTER (WHERE assignee_id = $1)::int AS mine, count(*) FILTER (WHERE assignee_id IS NULL)::int AS unassigned
+         FROM support_tickets WHERE status <> 'closed'`,
+      [user.id],
+    );
+    expect({ mine, unassigned }).toEqual(full);
+    return { mine, unassigned };
+  };
+  const counts = async () => ({ admin: await countsOf(desk.admin), colleague: await countsOf(colleague) });
+  const start = await counts();
+  /** The stats now, as changes from the start: the admin's "Mine", the colleague's, and "Unassigned" (the same for both). */
+  const expectChange = async (adminMine: number, colleagueMine: number, unassigned: number) =>
+    expect(await counts()).toEqual({
+      admin: { mine: start.admin.mine + adminMine, unassigned: start.admin.unassigned + unassigned },
+      colleague: { mine: start.colleague.mine + colleagueMine, unassigned: start.colleague.unassigned + unassigned },
+    });
+
+  const ticket = await newTicket();
+  await expectChange(0, 0, 1);
+  await assign(desk.admin.token, ticket.id, desk.admin.id);
+  await expectChange(1, 0, 0);
+  await assign(desk.admin.token, ticket.id, colleague.id);
+  await expectChange(0, 1, 0);
+  await desk.setStatus(desk.admin.token, ticket.id, 'CLOSED');
+  await expectChange(0, 0, 0);
+  // assigning a closed ticket counts nowhere; reopening counts it again
+  await assign(desk.admin.token, ticket.id, desk.admin.id);
+  await expectChange(0, 0, 0);
+  await desk.setStatus(desk.admin.token, ticket.id, 'OPEN');
+  await expectChange(1, 0, 0);
+  await assign(desk.admin.token, ticket.id, null);
+  await expectChange(0, 0, 1);
+  // the first public reply assigns; a removed assignee's tickets become unassigned
+  const leaver = await signedInUser(desk.server, 'superadmin');
+  await desk.reply(leaver.token, ticket.id, 'On it');
+  await expectChange(0, 0, 0);
+  await desk.server.sql('DELETE FROM users WHERE id = $1', [leaver.id]);
+  await expectChange(0, 0, 1);
+  await desk.server.sql('DELETE FROM support_tickets WHERE id = $1', [ticket.id]);
+  await expectChange(0, 0, 0);
+});
+
 it('lists the team members, for the team only', async () => {
   const members = (await ok(desk.server, ops.teamMembers, {}, desk.admin.token)).teamMembers;
   expect(members.map((m) => m.id)).toEqual(expect.arrayContaining([desk.admin.id, colleague.id]));

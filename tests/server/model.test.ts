@@ -205,7 +205,7 @@ function expectTicket(real: Real, view: Ticket | null | undefined, t: ModelTicke
 // Each sweep is two requests per actor: a list with the tickets' conversations costs most of what
 // one operation may.
 const TEAM_LIST = `{ supportTickets(first: 50) { nodes { ${LISTED} } } }`;
-const TEAM_COUNTS = `{ supportTickets(first: 1) { totalCount } supportStats { open inProgress answered closed total } unreadReplyCount myTickets(first: 100) { totalCount nodes { id } } }`;
+const TEAM_COUNTS = `{ supportTickets(first: 1) { totalCount } supportStats { open inProgress answered closed total mine unassigned } unreadReplyCount myTickets(first: 100) { totalCount nodes { id } } }`;
 const CUSTOMER_LIST = `{ myTickets(first: 50) { nodes { ${LISTED} } } }`;
 
 /** At most this many other customers' tickets are probed per request (graphql-armor allows 15 aliases). */
@@ -219,12 +219,17 @@ function customerProbes(probes: number) {
 
 const statsOf = (tickets: ModelTicket[]) => {
   const count = (s: Status) => tickets.filter((t) => t.status === s).length;
+  // The team's only member owns every ticket it answered in public (its first public reply assigns it).
+  const notClosed = tickets.filter((t) => t.status !== 'CLOSED');
+  const owned = notClosed.filter((t) => t.replies.some((r) => r.isAdmin)).length;
   return {
     open: count('OPEN'),
     inProgress: count('IN_PROGRESS'),
     answered: count('ANSWERED'),
     closed: count('CLOSED'),
     total: tickets.length,
+    mine: owned,
+    unassigned: notClosed.length - owned,
   };
 };
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);

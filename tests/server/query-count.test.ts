@@ -122,7 +122,7 @@ describe('SQL statements per GraphQL request', () => {
     expect(unread.data.unreadReplyCount).toBe(expected);
   });
 
-  test('the trigger-kept counts equal a full count after concurrent writes of every kind', async () => {
+  test('the trigger-kept counts equal a full count after concurrent writes of every kind, assignments included', async () => {
     const { sessions, commands } = server.app.services;
     const customer = (await sessions.authenticate(customerToken))!;
     const admin = (await sessions.authenticate(adminToken))!;
@@ -134,6 +134,7 @@ describe('SQL statements per GraphQL request', () => {
         commands.replyToTicket(customer, { ticketId, message: 'concurrent question' }),
         i % 3 === 0 ? commands.closeTicket(customer, ticketId) : commands.setTicketStatus(admin, ticketId, TicketStatus.IN_PROGRESS),
         i % 4 === 0 ? commands.markTicketRead(admin, ticketId) : Promise.resolve(),
+        commands.assignTicket(admin, ticketId, i % 2 === 0 ? null : admin.id),
       ]),
     );
     const owner = new Client({ connectionString: server.databaseUrl });
@@ -148,6 +149,13 @@ describe('SQL statements per GraphQL request', () => {
           GROUP BY 1, 2 HAVING sum(tickets) <> 0 OR sum(admin_unread) <> 0 ORDER BY 1, 2`,
       );
       expect(kept.rows).toEqual(real.rows);
+      const assigned = await owner.query(
+        `SELECT assignee_id, count(*)::int AS n FROM support_tickets WHERE status <> 'closed' GROUP BY 1 ORDER BY 1`,
+      );
+      const keptAssigned = await owner.query(
+        `SELECT assignee_id, sum(tickets)::int AS n FROM support_assignment_counts GROUP BY 1 HAVING sum(tickets) <> 0 ORDER BY 1`,
+      );
+      expect(keptAssigned.rows).toEqual(assigned.rows);
     } finally {
       await owner.end();
     }
