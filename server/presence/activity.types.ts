@@ -10,6 +10,9 @@ export class ActivityPerson {
 
   @Field({ description: 'True for a Lex team member.' })
   isAdmin: boolean;
+
+  @Field({ description: 'True while they type an internal note; never true in what a customer sees.' })
+  internal: boolean;
 }
 
 @ObjectType({ description: 'Who is on a ticket page now, as the subscriber may see it.' })

@@ -11,13 +11,17 @@ import { ActivityPerson, TicketActivity } from './activity.types';
 export const VIEWING_MS = 30_000;
 export const TYPING_MS = 6_000;
 
-const person = ({ id, name, isAdmin }: ActivityEntry): ActivityPerson => ({ id, name, isAdmin });
-
 /**
  * What a subscriber may know of a ticket page (docs/architecture.md §8): the Lex team sees everyone
- * viewing and typing; a customer sees only team members typing a public reply.
+ * viewing and typing, notes included; a customer sees only team members typing a public reply.
  */
 export function activitySeenBy(viewer: Viewer, ticketId: string, entries: ActivityEntry[], now: number): TicketActivity {
+  const person = ({ id, name, isAdmin, internal, typingUntil }: ActivityEntry): ActivityPerson => ({
+    id,
+    name,
+    isAdmin,
+    internal: internal && typingUntil > now,
+  });
   const typing = entries.filter((entry) => entry.typingUntil > now);
   if (isSuperadmin(viewer)) return { ticketId, viewers: entries.map(person), typing: typing.map(person) };
   return { ticketId, viewers: [], typing: typing.filter((entry) => entry.isAdmin && !entry.internal).map(person) };

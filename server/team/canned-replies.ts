@@ -6,13 +6,7 @@ import { withViewer } from '../db/viewer-transaction';
 import { badInput, forbidden, notFound } from '../errors';
 import { isUuid, requireText } from '../support/support-input';
 import { CannedReply } from './canned-reply.entity';
-
-const KNOWN = new Set<string>(CANNED_REPLY_VARIABLES);
-
-/** The `{{…}}` names in a body that the composer could not fill in. */
-export function unknownVariables(body: string): string[] {
-  return [...body.matchAll(/\{\{\s*(.*?)\s*\}\}/g)].map((match) => match[1]).filter((name) => !KNOWN.has(name));
-}
+import { unknownVariables } from './canned-variables';
 
 /** The Lex team's canned replies (docs/architecture.md §8); row-level security keeps them the team's. */
 export class CannedReplies {

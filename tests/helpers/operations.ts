@@ -167,15 +167,21 @@ export const cannedReplyOps = {
 /** A ticket page's presence: what it reports and what it hears. */
 export interface TicketActivity {
   ticketId: string;
-  viewers: { id: string; name: string; isAdmin: boolean }[];
-  typing: { id: string; name: string; isAdmin: boolean }[];
+  viewers: ActivityPerson[];
+  typing: ActivityPerson[];
+}
+export interface ActivityPerson {
+  id: string;
+  name: string;
+  isAdmin: boolean;
+  internal: boolean;
 }
 export const activityOps = {
   report: operation<{ reportTicketActivity: boolean }, { ticketId: string; typing: boolean; internal?: boolean }>(
     `mutation ($ticketId: ID!, $typing: Boolean!, $internal: Boolean) { reportTicketActivity(ticketId: $ticketId, typing: $typing, internal: $internal) }`,
   ),
   watch: operation<{ ticketActivity: TicketActivity }, { ticketId: string }>(
-    `subscription ($ticketId: ID!) { ticketActivity(ticketId: $ticketId) { ticketId viewers { id name isAdmin } typing { id name isAdmin } } }`,
+    `subscription ($ticketId: ID!) { ticketActivity(ticketId: $ticketId) { ticketId viewers { id name isAdmin internal } typing { id name isAdmin internal } } }`,
   ),
 };
 

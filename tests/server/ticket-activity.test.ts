@@ -50,6 +50,7 @@ it('the team sees every viewer and typist; the customer only the team typing a p
   await report(desk.admin, ticket.id, true, true); // typing a note: nothing for the customer
   await team.subscription.waitFor(4);
   expect(team.names('typing')).toEqual([desk.admin.name]);
+  expect(team.last().typing[0].internal).toBe(true);
   await settle(200);
   expect(customer.subscription.events).toHaveLength(1);
 
@@ -58,11 +59,13 @@ it('the team sees every viewer and typist; the customer only the team typing a p
   expect(customer.last()).toEqual({
     ticketId: ticket.id,
     viewers: [],
-    typing: [{ id: desk.admin.id, name: desk.admin.name, isAdmin: true }],
+    typing: [{ id: desk.admin.id, name: desk.admin.name, isAdmin: true, internal: false }],
   });
+  await team.subscription.waitFor(5); // the note became a reply
+  expect(team.last().typing).toEqual([{ id: desk.admin.id, name: desk.admin.name, isAdmin: true, internal: false }]);
 
-  await report(desk.customer, ticket.id, true); // (the team's view did not change when the note became a reply)
-  await team.subscription.waitFor(5);
+  await report(desk.customer, ticket.id, true);
+  await team.subscription.waitFor(6);
   expect(team.names('typing')).toEqual([desk.admin.name, desk.customer.name].sort());
   await report(desk.admin, ticket.id, false);
   await customer.subscription.waitFor(3);
