@@ -14,6 +14,7 @@ import { TicketPage } from './support/TicketPage';
 // Customers never download the admin dashboard.
 const AdminDashboardPage = lazy(() => import('./admin/AdminDashboardPage'));
 const AdminTicketPage = lazy(() => import('./admin/AdminTicketPage'));
+const CannedRepliesPage = lazy(() => import('./team/CannedRepliesPage'));
 
 function Splash() {
   const { t } = useTranslation();
@@ -55,6 +56,7 @@ export function App() {
             <Route path="/" element={<Navigate to="/admin/support" replace />} />
             <Route path="/admin" element={<Navigate to="/admin/support" replace />} />
             <Route path="/admin/support" element={<AdminDashboardPage />} />
+            <Route path="/admin/support/canned-replies" element={<CannedRepliesPage />} />
             <Route path="/admin/support/:id" element={<AdminTicketPage />} />
             <Route path="/support" element={<Navigate to="/admin/support" replace />} />
             <Route path="/support/:id" element={<ToAdminTicket />} />

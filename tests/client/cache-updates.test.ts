@@ -92,7 +92,14 @@ describe('replyAdded events in the cache', () => {
               data: {
                 replyToTicket: {
                   ...confirmed,
-                  ticket: { __typename: 'SupportTicket', id: 't1', status: 'OPEN', updatedAt: confirmed.createdAt, closedAt: null },
+                  ticket: {
+                    __typename: 'SupportTicket',
+                    id: 't1',
+                    status: 'OPEN',
+                    updatedAt: confirmed.createdAt,
+                    closedAt: null,
+                    assignee: null,
+                  },
                 },
               },
             });
@@ -109,7 +116,7 @@ describe('replyAdded events in the cache', () => {
           ...confirmed,
           id: `${OPTIMISTIC_PREFIX}1`,
           createdAt: '2025-03-01T09:19:59.500Z',
-          ticket: { __typename: 'SupportTicket', id: 't1', status: 'OPEN', updatedAt: r1.createdAt, closedAt: null },
+          ticket: { __typename: 'SupportTicket', id: 't1', status: 'OPEN', updatedAt: r1.createdAt, closedAt: null, assignee: null },
         },
       },
       update(c, { data }) {

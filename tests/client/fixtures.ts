@@ -6,6 +6,7 @@ export function reply(over: Partial<ReplyFieldsFragment> & { id: string; created
     ticketId: 't1',
     message: `message ${over.id}`,
     isAdmin: false,
+    isInternal: false,
     senderName: 'Cora Customer',
     attachments: [],
     ...over,
@@ -26,6 +27,7 @@ export function summary(over: Partial<TicketSummaryFragment> & { id: string }): 
     userEmail: 'cora@acme.test',
     unreadCount: 0,
     tenant: { __typename: 'Tenant', id: 'acme', name: 'Acme BV' },
+    assignee: null,
     lastReply: null,
     ...over,
   };

@@ -32,9 +32,17 @@ describe('ReplyForm retries', () => {
               ticketId: 't1',
               message: operation.variables.input.message,
               isAdmin: false,
+              isInternal: false,
               senderName: 'Ann',
               createdAt: new Date().toISOString(),
-              ticket: { __typename: 'SupportTicket', id: 't1', status: 'OPEN', updatedAt: new Date().toISOString(), closedAt: null },
+              ticket: {
+                __typename: 'SupportTicket',
+                id: 't1',
+                status: 'OPEN',
+                updatedAt: new Date().toISOString(),
+                closedAt: null,
+                assignee: null,
+              },
             },
           },
         });

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery, useSubscription } from '@apollo/client/react';
 import { useTranslation } from 'react-i18next';
-import { Alert, Button, Card, EmptyState, RelativeTime, Select, StatusDot } from '../design';
+import { Alert, Button, ButtonLink, Card, EmptyState, RelativeTime, Select, StatusDot } from '../design';
 import {
   SupportStatsDocument,
   SupportTicketsDocument,
@@ -11,18 +11,30 @@ import {
   type TicketStatus,
   type TicketSummaryFragment,
 } from '../gql/graphql';
+import { useViewer } from '../auth/session';
 import { friendlyMessage } from '../lib/errors';
 import { useTitle } from '../lib/useTitle';
 import { applyTicketToSupportTickets, PAGE_SIZE } from '../support/cache-updates';
 import { ListSkeleton } from '../support/MyTicketsPage';
+import { CANNED_REPLIES_PATH } from '../team/canned';
 import { CATEGORIES, categoryLabel, isCategory, isStatus, STATUSES, statusMeta, ticketNumber } from '../support/status';
 
-/** The filter as the URL holds it (?status=OPEN&category=BILLING&q=…), so views can be shared. */
-export function filterFromParams(params: URLSearchParams): SupportTicketFilter {
+export type View = 'mine' | 'unassigned';
+const VIEWS: readonly View[] = ['mine', 'unassigned'];
+const isView = (value: string | null): value is View => (VIEWS as readonly string[]).includes(value ?? '');
+
+/**
+ * The filter as the URL holds it (?view=mine&status=OPEN&category=BILLING&q=…), so views can be
+ * shared; "Mine" is the tickets of whoever opens the link.
+ */
+export function filterFromParams(params: URLSearchParams, viewerId: string): SupportTicketFilter {
+  const view = params.get('view');
   const status = params.get('status');
   const category = params.get('category');
   const q = params.get('q')?.trim();
   const filter: SupportTicketFilter = {};
+  if (view === 'mine') filter.assigneeId = viewerId;
+  if (view === 'unassigned') filter.unassigned = true;
   if (isStatus(status)) filter.status = status;
   if (isCategory(category)) filter.category = category;
   // "#1234" means ticket 1234
@@ -40,8 +52,10 @@ const STAT_CARDS: { key: 'open' | 'inProgress' | 'answered' | 'closed'; status: 
 export default function AdminDashboardPage() {
   const { t } = useTranslation();
   useTitle(t('admin.docTitle'));
+  const viewer = useViewer();
   const [params, setParams] = useSearchParams();
-  const filter = useMemo(() => filterFromParams(params), [params]);
+  const filter = useMemo(() => filterFromParams(params, viewer.id), [params, viewer.id]);
+  const view = params.get('view');
   const [search, setSearch] = useState(params.get('q') ?? '');
   const [loadingMore, setLoadingMore] = useState(false);
 
@@ -90,7 +104,11 @@ export default function AdminDashboardPage() {
   // while a new filter loads, the previous rows stay (dimmed) instead of a skeleton flash
   const conn = list.data?.supportTickets ?? list.previousData?.supportTickets;
   const refreshing = !list.data && list.loading;
-  const filtered = Boolean(filter.status || filter.category || filter.search);
+  const filtered = Boolean(filter.status || filter.category || filter.search || isView(view));
+
+  // an empty view says what it is; any other filter, that nothing matches
+  const onlyView = isView(view) && !filter.status && !filter.category && !filter.search;
+  const emptyKey = onlyView ? (view === 'mine' ? 'admin.noMine' : 'admin.noUnassigned') : filtered ? 'admin.noMatch' : 'admin.noTickets';
 
   async function loadMore() {
     if (!conn?.pageInfo.endCursor) return;
@@ -109,6 +127,9 @@ export default function AdminDashboardPage() {
           <h1 className="page-title">{t('admin.title')}</h1>
           <p className="page-subtitle">{t('admin.subtitle')}</p>
         </div>
+        <ButtonLink to={CANNED_REPLIES_PATH} variant="secondary" small>
+          {t('admin.cannedReplies')}
+        </ButtonLink>
       </div>
 
       <section aria-label={t('admin.stats')} className="stats">
@@ -133,6 +154,30 @@ export default function AdminDashboardPage() {
       </section>
 
       <Card as="section" padded={false} className="tickets-panel" aria-label={t('admin.tickets')}>
+        <div className="views" role="group" aria-label={t('admin.views')}>
+          {([null, ...VIEWS] as const).map((v) => {
+            const active = v === null ? !isView(view) : view === v;
+            const count = v === null ? undefined : stats.data?.supportStats[v];
+            return (
+              <button
+                key={v ?? 'all'}
+                type="button"
+                className={`view${active ? ' view--active' : ''}`}
+                aria-pressed={active}
+                onClick={() => update('view', v ?? '')}
+                data-testid={`view-${v ?? 'all'}`}
+              >
+                {t(v === null ? 'admin.viewAll' : v === 'mine' ? 'admin.viewMine' : 'admin.viewUnassigned')}
+                {v !== null && (
+                  <span className="view__count" title={t('admin.notClosed')}>
+                    {count ?? '–'}
+                    <span className="sr-only"> {t('admin.notClosed')}</span>
+                  </span>
+                )}
+              </button>
+            );
+          })}
+        </div>
         <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
           <div className="filters__search field">
             <label className="field__label" htmlFor="ticket-search">
@@ -178,7 +223,7 @@ export default function AdminDashboardPage() {
         )}
         {conn && conn.nodes.length === 0 && (
           <EmptyState
-            title={t(filtered ? 'admin.noMatch' : 'admin.noTickets')}
+            title={t(emptyKey)}
             action={
               filtered ? (
                 <Button
@@ -193,7 +238,7 @@ export default function AdminDashboardPage() {
               ) : undefined
             }
           >
-            {t(filtered ? 'admin.noMatchBody' : 'admin.noTicketsBody')}
+            {t(`${emptyKey}Body`)}
           </EmptyState>
         )}
         {conn && conn.nodes.length > 0 && (
@@ -210,10 +255,11 @@ export default function AdminDashboardPage() {
                 <span role="columnheader">{t('admin.columnCustomer')}</span>
                 <span role="columnheader">{t('admin.columnSubject')}</span>
                 <span role="columnheader">{t('admin.columnStatus')}</span>
+                <span role="columnheader">{t('admin.columnAssignee')}</span>
                 <span role="columnheader">{t('admin.columnUpdated')}</span>
               </div>
               {conn.nodes.map((t) => (
-                <TicketRow key={t.id} ticket={t} />
+                <TicketRow key={t.id} ticket={t} viewerId={viewer.id} />
               ))}
             </div>
             <div className="tickets-panel__foot">
@@ -233,7 +279,9 @@ export default function AdminDashboardPage() {
   );
 }
 
-function TicketRow({ ticket }: { ticket: TicketSummaryFragment }) {
+function TicketRow({ ticket, viewerId }: { ticket: TicketSummaryFragment; viewerId: string }) {
+  const { t } = useTranslation();
+  const { assignee } = ticket;
   return (
     <Link
       to={`/admin/support/${ticket.id}`}
@@ -254,6 +302,10 @@ function TicketRow({ ticket }: { ticket: TicketSummaryFragment }) {
       </span>
       <span role="cell" className="ticket-row__status">
         <StatusDot status={ticket.status} />
+      </span>
+      <span role="cell" className={`ticket-row__assignee${assignee ? '' : ' ticket-row__assignee--none'}`} data-testid="row-assignee">
+        <span className="ticket-row__assignee-label">{t('admin.columnAssignee')}: </span>
+        {assignee ? (assignee.id === viewerId ? t('admin.assigneeYou') : assignee.name) : t('assign.unassigned')}
       </span>
       <span role="cell" className="ticket-row__time">
         <RelativeTime iso={ticket.updatedAt} />

@@ -7,19 +7,22 @@ interface BubbleProps {
   team?: string;
   time: ReactNode;
   pending?: boolean;
+  /** The label of an internal note ("Internal note"): the bubble turns amber and says so. */
+  note?: string;
   /** Plain text: rendered as text, never as markup. */
   message: string;
   /** Shown under the text: the message's files. */
   files?: ReactNode;
 }
 
-export function Bubble({ side, sender, team, time, pending, message, files }: BubbleProps) {
+export function Bubble({ side, sender, team, time, pending, note, message, files }: BubbleProps) {
   const { t } = useTranslation();
   return (
-    <div className={`bubble bubble--${side}${pending ? ' bubble--pending' : ''}`}>
+    <div className={`bubble bubble--${side}${pending ? ' bubble--pending' : ''}${note ? ' bubble--note' : ''}`}>
       <div className="bubble__meta">
+        {note && <span className="note-tag">{note}</span>}
         <span className="bubble__sender">{sender}</span>
-        {team && <span className="bubble__team">{team}</span>}
+        {team && !note && <span className="bubble__team">{team}</span>}
         <span className="bubble__time">{pending ? t('common.sending') : time}</span>
       </div>
       <div className="bubble__body">

@@ -1,5 +1,6 @@
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { i18n, intlLocale } from '../i18n';
+import { MAX_CANNED_TITLE_LENGTH } from '../../../server/contract';
 import { MESSAGE_MAX, SUBJECT_MAX } from '../support/status';
 
 export type ErrorCode =
@@ -32,7 +33,12 @@ export function errorCode(error: unknown): ErrorCode | string | undefined {
 }
 
 // The server's limits, named in the messages about the fields they apply to.
-const FIELD_LIMITS: Record<string, number> = { subject: SUBJECT_MAX, message: MESSAGE_MAX };
+const FIELD_LIMITS: Record<string, number> = {
+  subject: SUBJECT_MAX,
+  message: MESSAGE_MAX,
+  title: MAX_CANNED_TITLE_LENGTH,
+  body: MESSAGE_MAX,
+};
 
 /**
  * The message for a refused input field, in the app's language: the server's codes and field names

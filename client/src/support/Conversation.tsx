@@ -89,11 +89,13 @@ export function Conversation({ replies, viewerIsAdmin }: ConversationProps) {
                 className={`conversation__item conversation__item--${r.isAdmin ? 'right' : 'left'}`}
                 data-testid="reply"
                 data-reply-id={r.id}
+                data-internal={r.isInternal || undefined}
               >
                 <Bubble
                   side={r.isAdmin ? 'right' : 'left'}
                   sender={r.senderName}
                   team={r.isAdmin ? t('common.lexTeam') : undefined}
+                  note={r.isInternal ? t('conversation.note') : undefined}
                   pending={isOptimistic(r)}
                   message={r.message}
                   files={<ReplyAttachments attachments={r.attachments} />}

@@ -19,6 +19,9 @@ import { formatDateTime } from '../lib/time';
 import { useTitle } from '../lib/useTitle';
 import { useAnnounce } from '../shell/announcer';
 import { NotFoundPage } from '../shell/NotFoundPage';
+import { PresenceBar } from '../presence/PresenceBar';
+import { useTicketPresence } from '../presence/useTicketPresence';
+import { AssigneePicker } from '../team/AssigneePicker';
 import { addReplyToTicket } from './cache-updates';
 import { Conversation } from './Conversation';
 import { ReplyForm } from './ReplyForm';
@@ -65,7 +68,7 @@ export function TicketPage({ admin }: { admin: boolean }) {
       </div>
     );
   }
-  return <TicketView ticket={ticket} admin={admin} home={home} />;
+  return <TicketView key={ticket.id} ticket={ticket} admin={admin} home={home} />;
 }
 
 function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; admin: boolean; home: string }) {
@@ -81,6 +84,7 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
   const [markRead] = useMutation(MarkTicketReadDocument);
   const [closeTicket, closeState] = useMutation(CloseTicketDocument);
   const [setStatus, statusState] = useMutation(SetTicketStatusDocument);
+  const presence = useTicketPresence(ticket.id, viewer.id);
 
   // Opening a ticket marks it read; so does a new reply from the other side while it is open.
   const lastOtherReplyId = useMemo(() => {
@@ -197,6 +201,7 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
             )}
           </div>
         </div>
+        {admin && <AssigneePicker ticketId={ticket.id} assignee={ticket.assignee} viewer={viewer} />}
         <dl className="ticket-meta">
           <div className="ticket-meta__item">
             <dt>{t('ticket.status')}</dt>
@@ -243,7 +248,8 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
 
       <Card as="section" padded={false} className="ticket-chat" aria-label={t('ticket.chat')}>
         <Conversation replies={ticket.replies} viewerIsAdmin={viewerIsAdmin} />
-        <ReplyForm ticket={ticket} viewer={viewer} />
+        <PresenceBar loaded={presence.loaded} viewers={presence.viewers} typing={presence.typing} team={viewerIsAdmin} />
+        <ReplyForm ticket={ticket} viewer={viewer} replies={ticket.replies} presence={presence} />
       </Card>
     </div>
   );

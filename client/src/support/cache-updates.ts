@@ -17,7 +17,8 @@ export const PAGE_SIZE = 25;
 /**
  * A reply (from the replyAdded subscription, a mutation result or an optimistic one) joins its
  * ticket's conversation, if that conversation is loaded; the `SupportTicket.replies` type policy
- * (apollo.ts) places it once, in order. The ticket's update time and last reply move along.
+ * (apollo.ts) places it once, in order. The ticket's last reply moves along, and its update time
+ * unless the reply is an internal note.
  */
 export function addReplyToTicket(cache: ApolloCache, reply: ReplyFieldsFragment): void {
   const id = cache.identify({ __typename: 'SupportTicket', id: reply.ticketId });
@@ -30,7 +31,8 @@ export function addReplyToTicket(cache: ApolloCache, reply: ReplyFieldsFragment)
     data: {
       __typename: 'SupportTicket',
       replies: [reply],
-      updatedAt: reply.createdAt > ticket.updatedAt ? reply.createdAt : ticket.updatedAt,
+      // an internal note is not conversation activity: it does not move the ticket (docs/architecture.md §8)
+      updatedAt: !reply.isInternal && reply.createdAt > ticket.updatedAt ? reply.createdAt : ticket.updatedAt,
       lastReply: latest
         ? { __typename: 'SupportReply', id: reply.id, isAdmin: reply.isAdmin, senderName: reply.senderName, createdAt: reply.createdAt }
         : ticket.lastReply,

@@ -16,12 +16,17 @@ export interface TicketLike {
   userName: string;
   userEmail: string;
   tenant: { name: string };
+  assignee?: { id: string } | null;
 }
 
 export interface ListFilter {
   status?: TicketStatus | null;
   category?: TicketCategory | null;
   search?: string | null;
+  /** The "Mine" view: tickets assigned to this team member. */
+  assigneeId?: string | null;
+  /** The "Unassigned" view (true), or assigned tickets only (false). */
+  unassigned?: boolean | null;
 }
 
 export interface ConnectionLike<T> {
@@ -43,12 +48,14 @@ const TICKET_NUMBER_SEARCH = /^#?(\d{1,9})$/;
 /**
  * Whether the server would list `ticket` under `filter`. The server's search (trimmed) matches the
  * ticket number exactly, or the text anywhere in the subject, customer name or email, or company,
- * ignoring case.
+ * ignoring case; the views match by assignee.
  */
 export function ticketMatchesFilter(ticket: TicketLike, filter: ListFilter | null | undefined): boolean {
   if (!filter) return true;
   if (filter.status && ticket.status !== filter.status) return false;
   if (filter.category && ticket.category !== filter.category) return false;
+  if (filter.assigneeId && ticket.assignee?.id !== filter.assigneeId) return false;
+  if (filter.unassigned != null && !ticket.assignee !== filter.unassigned) return false;
   const search = filter.search?.trim();
   if (!search) return true;
   const number = TICKET_NUMBER_SEARCH.exec(search);
@@ -93,8 +100,9 @@ export function upsertTicket<T extends TicketLike & { createdAt?: string }, C ex
   let counted: boolean | null;
   if (loaded) counted = true;
   else if (!morePages || (justCreated(ticket) && withinLoaded)) counted = false;
-  // Only the status of a ticket changes after its creation: without a status filter, it matched before as it matches now.
-  else if (!filter?.status) counted = matches;
+  // Only the status and the assignee of a ticket change after its creation: without a filter on
+  // either, it matched before as it matches now.
+  else if (!filter?.status && !filter?.assigneeId && filter?.unassigned == null) counted = matches;
   else counted = null;
 
   const totalCount = counted === null ? conn.totalCount : Math.max(0, conn.totalCount + Number(matches) - Number(counted));
