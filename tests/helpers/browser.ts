@@ -1,7 +1,7 @@
 import { execFileSync, execSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 const ROOT = path.resolve(__dirname, '../..');
 const say = (line: string) => process.stdout.write(`[e2e] ${line}\n`);
@@ -29,4 +29,55 @@ export function ensureBuilt(part: 'client' | 'playground'): void {
   if (existsSync(path.join(ROOT, 'dist', part, 'index.html'))) return;
   say(`no dist/${part}: building it (npm run build:${part})`);
   execFileSync('npm', ['run', `build:${part}`], { cwd: ROOT, stdio: 'inherit' });
+}
+
+/** Signs a page in through the sign-in form and waits for the app. */
+export async function signInPage(page: Page, origin: string, email: string, password: string, timeout = 15_000): Promise<void> {
+  await page.goto(`${origin}/`);
+  await page.getByLabel('Email').waitFor({ timeout });
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: /Sign out|Uitloggen/ }).waitFor({ timeout });
+}
+
+/** Full-page screenshots at 1280 and 375 px wide, as `<dir>/<name>-<width>.png`; the page keeps its size. */
+export async function screenshots(page: Page, dir: string, name: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const size = page.viewportSize() ?? { width: 1280, height: 900 };
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: width === 375 ? 812 : 900 });
+    // from the top: a full-page shot of a scrolled page draws the sticky top bar in the middle
+    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: path.join(dir, `${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize(size);
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/** axe-core's WCAG 2.1 A and AA violations on the page as it is now, outside the elements `exclude` selects. */
+export async function axeViolations(page: Page, exclude: string[] = []): Promise<AxeViolation[]> {
+  // Evaluated rather than added as a <script>: the app's CSP (script-src 'self') refuses inline scripts.
+  await page.evaluate(readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+  return page.evaluate(async (excluded) => {
+    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } })
+      .axe;
+    const document = (globalThis as unknown as { document: unknown }).document;
+    const result = await axe.run(excluded.length ? { include: [document], exclude: excluded.map((selector) => [selector]) } : document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations.map(({ id, impact, help, nodes }) => ({
+      id,
+      impact,
+      help,
+      nodes: nodes.map(({ target, failureSummary }) => ({ target, failureSummary })),
+    }));
+  }, exclude);
 }

@@ -266,7 +266,7 @@ export const en = {
     showing: 'Showing {{shown}} of {{total}}',
     cannedReplies: 'Canned replies',
     views: 'Views',
-    viewAll: 'All tickets',
+    viewAll: 'All',
     viewMine: 'Mine',
     viewUnassigned: 'Unassigned',
     notClosed: 'not closed',

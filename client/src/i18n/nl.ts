@@ -268,7 +268,7 @@ export const nl: Catalog = {
     showing: '{{shown}} van {{total}}',
     cannedReplies: 'Standaardantwoorden',
     views: 'Weergaven',
-    viewAll: 'Alle tickets',
+    viewAll: 'Alle',
     viewMine: 'Van mij',
     viewUnassigned: 'Niet toegewezen',
     notClosed: 'niet gesloten',

@@ -185,14 +185,12 @@ export function ReplyForm({ ticket, viewer, replies = [], presence }: ReplyFormP
     });
   }
 
+  const fillCanned = (body: string) =>
+    fillCannedReply(body, { customerName: ticket.userName ?? '', ticketNumber: ticket.ticketNumber ?? 0, agentName: viewer.name });
+
   function chooseCanned(body: string) {
     if (!picker) return;
-    const filled = fillCannedReply(body, {
-      customerName: ticket.userName ?? '',
-      ticketNumber: ticket.ticketNumber ?? 0,
-      agentName: viewer.name,
-    });
-    const inserted = insertAtSlash(text, picker.slashAt, filled);
+    const inserted = insertAtSlash(text, picker.slashAt, fillCanned(body));
     setPicker(null);
     setText(inserted.text);
     presence?.reporter.keystroke(note);
@@ -235,6 +233,7 @@ export function ReplyForm({ ticket, viewer, replies = [], presence }: ReplyFormP
           {picker && (
             <CannedReplyPicker
               onChoose={(canned) => chooseCanned(canned.body)}
+              fill={fillCanned}
               onClose={(refocus) => {
                 const at = picker.slashAt + 1;
                 setPicker(null);

@@ -8,6 +8,8 @@ import { CANNED_REPLIES_PATH, matchCannedReplies } from './canned';
 
 interface CannedReplyPickerProps {
   onChoose: (reply: CannedReplyFieldsFragment) => void;
+  /** The body as it would be inserted here (variables filled in), for the preview. */
+  fill: (body: string) => string;
   /** Escape (`refocus`: back to the composer) or focus leaving the picker; the `/` stays as typed. */
   onClose: (refocus: boolean) => void;
 }
@@ -16,7 +18,7 @@ interface CannedReplyPickerProps {
  * The picker typing `/` opens in the team's composer: a search box (an ARIA combobox) over the list
  * of canned replies (a listbox). Arrows move, Enter inserts, Escape closes.
  */
-export function CannedReplyPicker({ onChoose, onClose }: CannedReplyPickerProps) {
+export function CannedReplyPicker({ onChoose, fill, onClose }: CannedReplyPickerProps) {
   const { t } = useTranslation();
   const id = useId();
   const { data, error, loading } = useQuery(CannedRepliesDocument);
@@ -95,7 +97,7 @@ export function CannedReplyPicker({ onChoose, onClose }: CannedReplyPickerProps)
             onClick={() => onChoose(reply)}
           >
             <span className="canned-picker__title">{reply.title}</span>
-            <span className="canned-picker__preview">{reply.body}</span>
+            <span className="canned-picker__preview">{fill(reply.body)}</span>
           </li>
         ))}
       </ul>
