@@ -5,12 +5,14 @@ import { TestServer, startTestServer } from '../helpers/server';
 import { Ticket, api, ops } from '../helpers/support-api';
 
 // The model-based test of issue 6: random sequences of create / reply / close / set status / mark
-// read / reads, by three customers of two tenants and a superadmin, against the real API. The model
-// below is written from the rules of docs/architecture.md §1 (it does not call the server's status machine);
-// after every command the whole desk is read back, as every actor sees it, and compared with it:
-// statuses, replies (content, order, ids), unread counts of both sides, the customers' and the
-// team's unread totals, stats, list order and totals, and visibility: a customer never sees another
-// customer's ticket, a tenant-mate's included, by any route.
+// read / reads, and of the team desk's assign / internal note, by three customers of two tenants and
+// two Lex team members, against the real API. The model below is written from the rules of
+// docs/architecture.md §1 and §8 (it does not call the server's status machine); after every command
+// the whole desk is read back, as every actor sees it, and compared with it: statuses, replies
+// (content, order, ids), unread counts of both sides, the customers' and the team's unread totals,
+// stats, list order and totals, assignees and the "Mine" and "Unassigned" lists, and visibility: a
+// customer never sees another customer's ticket, a tenant-mate's included, by any route, and never
+// an internal note or an assignee (replies, lastReply, unread counts, list order, search).
 //
 // One server for the file; each run starts from an empty desk (the tables' owner truncates the
 // tickets), so the model's expectations are absolute, not deltas. MODEL_RUNS scales the run count.
@@ -28,18 +30,23 @@ type Status = 'OPEN' | 'IN_PROGRESS' | 'ANSWERED' | 'CLOSED';
 const STATUSES: readonly Status[] = ['OPEN', 'IN_PROGRESS', 'ANSWERED', 'CLOSED'];
 const CATEGORIES = ['TECHNICAL', 'LEX_QUESTION', 'BILLING', 'CAO_RELATED', 'OTHER'] as const;
 
-/** Actors 0–2 are customers (0 and 1 share a tenant), 3 is the superadmin. */
-type Actor = 0 | 1 | 2 | 3;
-const ADMIN: Actor = 3;
+/** Actors 0–2 are customers (0 and 1 share a tenant), 3 and 4 are superadmins (the Lex team); 3 reads the desk back. */
+type Actor = 0 | 1 | 2 | 3 | 4;
+type TeamMember = 3 | 4;
+const ADMIN: TeamMember = 3;
+const COLLEAGUE: TeamMember = 4;
 const CUSTOMERS: Actor[] = [0, 1, 2];
 const TENANT_OF = ['Alpha Legal', 'Alpha Legal', 'Beta Payroll'];
-const actorName = (actor: Actor) => (actor === ADMIN ? 'admin' : `c${actor}`);
+const isTeam = (actor: Actor): actor is TeamMember => actor === ADMIN || actor === COLLEAGUE;
+const actorName = (actor: Actor) => (actor === ADMIN ? 'admin' : actor === COLLEAGUE ? 'colleague' : `c${actor}`);
 
 interface ModelReply {
   /** Learned from the mutation that wrote it; from then on the reply must keep it. */
   id: string;
   message: string;
   isAdmin: boolean;
+  /** An internal note: the Lex team's only. */
+  isInternal: boolean;
   sender: Actor;
 }
 
@@ -54,8 +61,10 @@ interface ModelTicket {
   customerUnread: number;
   /** Replies from the customer the Lex team has not read. */
   adminUnread: number;
-  /** Logical time of the last change that moves updated_at (creation, a reply, a status change). */
+  /** Logical time of the last change that moves updated_at (creation, a public reply, a status change). */
   touched: number;
+  /** The team member the ticket is assigned to (docs/architecture.md §8). */
+  assignee: TeamMember | null;
 }
 
 interface Model {
@@ -88,7 +97,9 @@ function resolve(model: Model, actor: Actor, target: Target): ModelTicket | { gh
 
 const isGhost = (t: ModelTicket | { ghost: string }): t is { ghost: string } => 'ghost' in t;
 /** Whether the actor may see the ticket at all (rules 1 and 2). */
-const visibleTo = (actor: Actor, t: ModelTicket | { ghost: string }) => !isGhost(t) && (actor === ADMIN || t.owner === actor);
+const visibleTo = (actor: Actor, t: ModelTicket | { ghost: string }) => !isGhost(t) && (isTeam(actor) || t.owner === actor);
+/** The conversation as the viewer reads it: the team all of it, a customer no note. */
+const repliesSeenBy = (viewer: Actor, t: ModelTicket) => (isTeam(viewer) ? t.replies : t.replies.filter((r) => !r.isInternal));
 const idOf = (t: ModelTicket | { ghost: string }) => (isGhost(t) ? t.ghost : t.id);
 const label = (model: Model, t: ModelTicket | { ghost: string }) => (isGhost(t) ? 'ghost' : `t${model.tickets.indexOf(t)}`);
 
@@ -141,19 +152,23 @@ function expectRefused(answer: GraphQLResponse, code: string, what: string, fiel
 const byRecency = (tickets: ModelTicket[]) => [...tickets].sort((a, b) => b.touched - a.touched);
 
 /**
- * The fields of a ticket in the sweeps' lists: all of TICKET but `tenant` and `lastReply`, which are
- * checked wherever a single ticket is read (every mutation's answer and supportTicket). A run has at
- * most MAX_COMMANDS tickets of at most MAX_COMMANDS + 1 replies: pages of 50 tickets of 45 replies
- * hold them all and stay within the cost limit (1 + 50 + 50 × 45 objects of 2,500).
+ * The fields of a ticket in the sweeps' lists: all of TICKET but `tenant`, which is checked wherever
+ * a single ticket is read (every mutation's answer and supportTicket), with the assignee and which
+ * replies are notes. A run has at most MAX_COMMANDS tickets of at most MAX_COMMANDS + 1 replies and
+ * notes: pages of 50 tickets of 45 replies hold them all and stay within the cost limit
+ * (1 + 50 × (1 + 1 + 1 + 45) objects of 2,500).
  */
 const LISTED = `id subject category status createdAt updatedAt closedAt userName userEmail unreadCount
-  replies(last: 45) { id message isAdmin senderName createdAt }`;
+  assignee { id } lastReply { id message isAdmin } replies(last: 45) { id message isAdmin isInternal senderName createdAt }`;
 
 /** One ticket as `viewer` sees it, against the model (`tenant` and `lastReply` when asked for). */
 function expectTicket(real: Real, view: Ticket | null | undefined, t: ModelTicket, viewer: Actor, where: string) {
   if (!view) throw new Error(`${where}: ${actorName(viewer)} cannot see ticket ${t.id}`);
   const owner = real.users[t.owner];
-  const last = t.replies[t.replies.length - 1];
+  const seen = repliesSeenBy(viewer, t);
+  const last = seen[seen.length - 1];
+  // Whether a reply is a note, where the view says it.
+  const noteFlag = (isInternal: boolean) => ('isInternal' in (view.replies[0] ?? {}) ? { isInternal } : {});
   const expected: Record<string, unknown> = {
     id: t.id,
     subject: t.subject,
@@ -161,8 +176,14 @@ function expectTicket(real: Real, view: Ticket | null | undefined, t: ModelTicke
     status: t.status,
     userName: owner.name,
     userEmail: owner.email,
-    unreadCount: viewer === ADMIN ? t.adminUnread : t.customerUnread,
-    replies: t.replies.map((r) => ({ id: r.id, message: r.message, isAdmin: r.isAdmin, senderName: real.users[r.sender].name })),
+    unreadCount: isTeam(viewer) ? t.adminUnread : t.customerUnread,
+    replies: seen.map((r) => ({
+      id: r.id,
+      message: r.message,
+      isAdmin: r.isAdmin,
+      senderName: real.users[r.sender].name,
+      ...noteFlag(r.isInternal),
+    })),
   };
   const actual: Record<string, unknown> = {
     id: view.id,
@@ -172,7 +193,13 @@ function expectTicket(real: Real, view: Ticket | null | undefined, t: ModelTicke
     userName: view.userName,
     userEmail: view.userEmail,
     unreadCount: view.unreadCount,
-    replies: view.replies.map(({ id, message, isAdmin, senderName }) => ({ id, message, isAdmin, senderName })),
+    replies: view.replies.map(({ id, message, isAdmin, senderName, isInternal }) => ({
+      id,
+      message,
+      isAdmin,
+      senderName,
+      ...noteFlag(isInternal),
+    })),
   };
   if ('tenant' in view) {
     expected.tenant = { name: TENANT_OF[t.owner] };
@@ -182,6 +209,11 @@ function expectTicket(real: Real, view: Ticket | null | undefined, t: ModelTicke
     expected.lastReply = { id: last.id, message: last.message, isAdmin: last.isAdmin };
     actual.lastReply = view.lastReply;
   }
+  if ('assignee' in view) {
+    // The team sees who owns the ticket; a customer never does.
+    expected.assignee = isTeam(viewer) && t.assignee !== null ? { id: real.users[t.assignee].id } : null;
+    actual.assignee = (view as { assignee?: unknown }).assignee;
+  }
   try {
     expect(actual).toEqual(expected);
     // Closed exactly when closed (rule 7); times in order.
@@ -189,7 +221,8 @@ function expectTicket(real: Real, view: Ticket | null | undefined, t: ModelTicke
     const times = view.replies.map((r) => Date.parse(r.createdAt));
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(Date.parse(view.updatedAt)).toBeGreaterThanOrEqual(Date.parse(view.createdAt));
-    // Rule 4: every reply and status change moves updated_at; nothing else (a no-op, a read, a refusal) does.
+    // Rule 4: every public reply and status change moves updated_at; nothing else (a no-op, a read, a
+    // refusal, a note, an assignment) does.
     const before = real.seen.get(t.id);
     if (before && before.touched === t.touched) {
       expect({ updatedAt: view.updatedAt, closedAt: view.closedAt }).toEqual({ updatedAt: before.updatedAt, closedAt: before.closedAt });
@@ -205,7 +238,12 @@ function expectTicket(real: Real, view: Ticket | null | undefined, t: ModelTicke
 // Each sweep is two requests per actor: a list with the tickets' conversations costs most of what
 // one operation may.
 const TEAM_LIST = `{ supportTickets(first: 50) { nodes { ${LISTED} } } }`;
-const TEAM_COUNTS = `{ supportTickets(first: 1) { totalCount } supportStats { open inProgress answered closed total mine unassigned } unreadReplyCount myTickets(first: 100) { totalCount nodes { id } } }`;
+const TEAM_COUNTS = `query ($admin: ID!, $colleague: ID!) {
+  supportTickets(first: 1) { totalCount } supportStats { open inProgress answered closed total mine unassigned } unreadReplyCount
+  myTickets(first: 100) { totalCount nodes { id } }
+  mine: supportTickets(first: 50, filter: { assigneeId: $admin }) { totalCount nodes { id } }
+  theirs: supportTickets(first: 50, filter: { assigneeId: $colleague }) { totalCount nodes { id } }
+  unassigned: supportTickets(first: 50, filter: { unassigned: true }) { totalCount nodes { id } } }`;
 const CUSTOMER_LIST = `{ myTickets(first: 50) { nodes { ${LISTED} } } }`;
 
 /** At most this many other customers' tickets are probed per request (graphql-armor allows 15 aliases). */
@@ -217,19 +255,18 @@ function customerProbes(probes: number) {
   return `query${probes ? ` (${variables})` : ''} { unreadReplyCount myTickets(first: 1) { totalCount } ${fields} }`;
 }
 
-const statsOf = (tickets: ModelTicket[]) => {
+/** supportStats as `viewer` reads them: "Mine" and "Unassigned" count the tickets that are not closed. */
+const statsOf = (tickets: ModelTicket[], viewer: TeamMember) => {
   const count = (s: Status) => tickets.filter((t) => t.status === s).length;
-  // The team's only member owns every ticket it answered in public (its first public reply assigns it).
   const notClosed = tickets.filter((t) => t.status !== 'CLOSED');
-  const owned = notClosed.filter((t) => t.replies.some((r) => r.isAdmin)).length;
   return {
     open: count('OPEN'),
     inProgress: count('IN_PROGRESS'),
     answered: count('ANSWERED'),
     closed: count('CLOSED'),
     total: tickets.length,
-    mine: owned,
-    unassigned: notClosed.length - owned,
+    mine: notClosed.filter((t) => t.assignee === viewer).length,
+    unassigned: notClosed.filter((t) => t.assignee === null).length,
   };
 };
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
@@ -245,16 +282,31 @@ async function checkEverything(model: Model, real: Real, after: string) {
     `${after}: supportTickets (ids, most recent first)`,
   );
   expectedOrder.forEach((t, i) => expectTicket(real, team.supportTickets.nodes[i], t, ADMIN, `${after}: supportTickets`));
-  const counts = data(await raw(ADMIN, TEAM_COUNTS), `${after}: the team's counts`);
+  const counts = data(
+    await raw(ADMIN, TEAM_COUNTS, { admin: real.users[ADMIN].id, colleague: real.users[COLLEAGUE].id }),
+    `${after}: the team's counts`,
+  );
+  const listOf = (tickets: ModelTicket[]) => ({ totalCount: tickets.length, nodes: tickets.map((t) => ({ id: t.id })) });
   same(
-    { total: counts.supportTickets.totalCount, stats: counts.supportStats, unread: counts.unreadReplyCount, mine: counts.myTickets },
+    {
+      total: counts.supportTickets.totalCount,
+      stats: counts.supportStats,
+      unread: counts.unreadReplyCount,
+      myTickets: counts.myTickets,
+      mine: counts.mine,
+      theirs: counts.theirs,
+      unassigned: counts.unassigned,
+    },
     {
       total: model.tickets.length,
-      stats: statsOf(model.tickets),
+      stats: statsOf(model.tickets, ADMIN),
       unread: sum(model.tickets.map((t) => t.adminUnread)),
-      mine: { totalCount: 0, nodes: [] },
+      myTickets: listOf([]), // the team has no tickets of its own
+      mine: listOf(expectedOrder.filter((t) => t.assignee === ADMIN)),
+      theirs: listOf(expectedOrder.filter((t) => t.assignee === COLLEAGUE)),
+      unassigned: listOf(expectedOrder.filter((t) => t.assignee === null)),
     },
-    `${after}: the team's totals, stats and unread count`,
+    `${after}: the team's totals, stats, unread count and the Mine and Unassigned lists`,
   );
 
   // Each customer: their own tickets only, and none of anyone else's, a tenant-mate's included.
@@ -346,7 +398,7 @@ class Create extends DeskCommand {
     const subject = `${this.pad}${this.subject}${this.pad}`;
     const answer = await raw(this.actor, ops.createTicket, { input: { subject, category: this.category, message: sent } });
     const what = `${actorName(this.actor)} creates`;
-    if (this.actor === ADMIN) {
+    if (isTeam(this.actor)) {
       return expectRefused(answer, 'FORBIDDEN', what);
     }
     const created = data<{ createTicket: Ticket }>(answer, what).createTicket;
@@ -357,10 +409,11 @@ class Create extends DeskCommand {
       subject: subject.trim(),
       category: this.category,
       status: 'OPEN',
-      replies: [{ id: created.replies[0]?.id, message: stored, isAdmin: false, sender: this.actor }],
+      replies: [{ id: created.replies[0]?.id, message: stored, isAdmin: false, isInternal: false, sender: this.actor }],
       customerUnread: 0,
       adminUnread: 1, // the team has not read the first message yet
       touched: model.clock,
+      assignee: null,
     };
     model.tickets.push(ticket);
     expectTicket(real, created, ticket, this.actor, what);
@@ -392,13 +445,15 @@ class Reply extends TicketCommand {
       return expectRefused(answer, 'NOT_FOUND', what);
     }
     const reply = data(answer, what).replyToTicket;
-    const fromAdmin = this.actor === ADMIN;
+    const fromAdmin = isTeam(this.actor);
     t.status = fromAdmin ? rules.adminReply(t.status) : rules.customerReply(t.status);
-    t.replies.push({ id: reply.id, message: stored, isAdmin: fromAdmin, sender: this.actor });
+    t.replies.push({ id: reply.id, message: stored, isAdmin: fromAdmin, isInternal: false, sender: this.actor });
     // Writing means having read; the other side has one more to read.
-    if (fromAdmin) {
+    if (isTeam(this.actor)) {
       t.customerUnread += 1;
       t.adminUnread = 0;
+      // An unassigned ticket is the first public replier's (docs/architecture.md §8).
+      t.assignee ??= this.actor;
     } else {
       t.adminUnread += 1;
       t.customerUnread = 0;
@@ -409,10 +464,11 @@ class Reply extends TicketCommand {
         ticketId: reply.ticketId,
         message: reply.message,
         isAdmin: reply.isAdmin,
+        isInternal: reply.isInternal,
         senderName: reply.senderName,
         status: reply.ticket.status,
       },
-      { ticketId: t.id, message: stored, isAdmin: fromAdmin, senderName: real.users[this.actor].name, status: t.status },
+      { ticketId: t.id, message: stored, isAdmin: fromAdmin, isInternal: false, senderName: real.users[this.actor].name, status: t.status },
       `${what}: the reply`,
     );
     return `${what} → ${t.status}`;
@@ -455,7 +511,7 @@ class SetStatus extends TicketCommand {
     const t = resolve(model, this.actor, this.target);
     const what = this.describe(model, t, `sets ${this.status} on`);
     const answer = await raw(this.actor, ops.setTicketStatus, { id: idOf(t), status: this.status });
-    if (this.actor !== ADMIN) {
+    if (!isTeam(this.actor)) {
       return expectRefused(answer, 'FORBIDDEN', what); // whosever ticket it is, the customer's own included
     }
     if (this.status === 'ANSWERED') {
@@ -488,7 +544,7 @@ class MarkRead extends TicketCommand {
     if (!visibleTo(this.actor, t) || isGhost(t)) {
       return expectRefused(answer, 'NOT_FOUND', what);
     }
-    if (this.actor === ADMIN) t.adminUnread = 0;
+    if (isTeam(this.actor)) t.adminUnread = 0;
     else t.customerUnread = 0;
     expectTicket(real, data(answer, what).markTicketRead, t, this.actor, what);
     return `${what} → ${t.status}`;
@@ -497,6 +553,112 @@ class MarkRead extends TicketCommand {
     return `markRead(${actorName(this.actor)}, ${this.targetText()})`;
   }
 }
+
+/**
+ * An internal note (docs/architecture.md §8): the team's only, refused to customers before the ticket
+ * is looked at. It changes no status, no unread count and not updated_at; its customer finds it by
+ * no route: the sweep after it reads replies, lastReply, counts and order, and here a page before it
+ * and a search for the word only it holds.
+ */
+class Note extends TicketCommand {
+  constructor(
+    actor: Actor,
+    target: Target,
+    readonly text: string,
+    readonly pad: string,
+  ) {
+    super(actor, target);
+  }
+  async act(model: Model) {
+    const t = resolve(model, this.actor, this.target);
+    const what = this.describe(model, t, 'notes on');
+    const word = `qzxnote${model.messages + 1}`; // a word that stands only in this note
+    const { sent, stored } = nextMessage(model, `${this.text} ${word}`, this.pad);
+    const answer = await raw(this.actor, ops.replyToTicket, { input: { ticketId: idOf(t), message: sent, internal: true } });
+    if (!isTeam(this.actor)) {
+      return expectRefused(answer, 'FORBIDDEN', what); // whosever ticket it is, or none
+    }
+    if (isGhost(t)) {
+      return expectRefused(answer, 'NOT_FOUND', what);
+    }
+    const note = data(answer, what).replyToTicket;
+    t.replies.push({ id: note.id, message: stored, isAdmin: true, isInternal: true, sender: this.actor });
+    same(
+      { message: note.message, isAdmin: note.isAdmin, isInternal: note.isInternal, status: note.ticket.status },
+      { message: stored, isAdmin: true, isInternal: true, status: t.status },
+      `${what}: the note`,
+    );
+    const owner = t.owner;
+    const before = data(
+      await raw(owner, `query ($id: ID!, $before: ID) { supportTicket(id: $id) { replies(before: $before) { id } } }`, {
+        id: t.id,
+        before: note.id,
+      }),
+      `${what}: ${actorName(owner)}'s page before the note`,
+    );
+    same(before.supportTicket.replies, [], `${what}: ${actorName(owner)}'s page before the note`);
+    // Search reads tickets' own fields: the note's word finds nothing for the team, and customers may not search.
+    const search = { filter: { search: word }, first: 50 };
+    same(data(await raw(ADMIN, ops.supportTickets, search), what).supportTickets.totalCount, 0, `${what}: the team's search for the note`);
+    expectRefused(await raw(owner, ops.supportTickets, search), 'FORBIDDEN', `${what}: ${actorName(owner)}'s search`);
+    return `${what} (${t.status})`;
+  }
+  toString() {
+    return `note(${actorName(this.actor)}, ${this.targetText()}, ${JSON.stringify(this.text)}, pad ${JSON.stringify(this.pad)})`;
+  }
+}
+
+/** Whom an assignment names: a team member, nobody, a customer or an id that is no one's. */
+type AssignTo = TeamMember | null | 'customer' | 'nobody';
+
+/**
+ * assignTicket (docs/architecture.md §8): the team's only; the assignee must be a team member (else
+ * BAD_USER_INPUT naming assigneeId, before the ticket is looked at). Moves no updated_at; the
+ * customer never sees an assignee (the sweep reads it as every actor).
+ */
+class Assign extends TicketCommand {
+  constructor(
+    actor: Actor,
+    target: Target,
+    readonly to: AssignTo,
+  ) {
+    super(actor, target);
+  }
+  async act(model: Model, real: Real) {
+    const t = resolve(model, this.actor, this.target);
+    const what = this.describe(
+      model,
+      t,
+      `assigns ${this.to === null ? 'nobody' : typeof this.to === 'number' ? actorName(this.to) : this.to} to`,
+    );
+    const assigneeId =
+      this.to === null ? null : this.to === 'customer' ? real.users[0].id : this.to === 'nobody' ? NOBODY : real.users[this.to].id;
+    const answer = await raw(this.actor, ops.assignTicket, { id: idOf(t), assigneeId });
+    if (!isTeam(this.actor)) {
+      return expectRefused(answer, 'FORBIDDEN', what);
+    }
+    if (this.to === 'customer' || this.to === 'nobody') {
+      return expectRefused(answer, 'BAD_USER_INPUT', what, 'assigneeId');
+    }
+    if (isGhost(t)) {
+      return expectRefused(answer, 'NOT_FOUND', what);
+    }
+    t.assignee = this.to;
+    const assigned = data(answer, what).assignTicket;
+    same(
+      { id: assigned.id, assignee: assigned.assignee?.id ?? null, updatedAt: assigned.updatedAt },
+      { id: t.id, assignee: assigneeId, updatedAt: real.seen.get(t.id)?.updatedAt },
+      `${what}: the answer`,
+    );
+    return `${what} t${model.tickets.indexOf(t)}`;
+  }
+  toString() {
+    return `assign(${actorName(this.actor)}, ${this.targetText()}, ${this.to === null ? 'null' : typeof this.to === 'number' ? actorName(this.to) : this.to})`;
+  }
+}
+
+/** A well-formed id of no user. */
+const NOBODY = '00000000-0000-4000-8000-000000000000';
 
 /** supportTicket(id): the ticket for its owner and the team, null for anyone else (as for an unknown id). */
 class ReadTicket extends TicketCommand {
@@ -532,7 +694,7 @@ class ReadList extends DeskCommand {
     const what = `${actorName(this.actor)} lists ${this.route}(${this.status ?? 'all'})`;
     const variables = this.route === 'myTickets' ? { status: this.status, first: 100 } : { filter: { status: this.status }, first: 100 };
     const answer = await raw(this.actor, this.route === 'myTickets' ? ops.myTickets : ops.supportTickets, variables);
-    if (this.route === 'supportTickets' && this.actor !== ADMIN) {
+    if (this.route === 'supportTickets' && !isTeam(this.actor)) {
       return expectRefused(answer, 'FORBIDDEN', what);
     }
     const list = data(answer, what)[this.route];
@@ -563,10 +725,10 @@ class ReadCounts extends DeskCommand {
     const what = `${actorName(this.actor)} reads the counts`;
     const unread = data(await raw(this.actor, ops.unreadReplyCount), what).unreadReplyCount;
     const stats = await raw(this.actor, ops.supportStats);
-    if (this.actor === ADMIN) {
+    if (isTeam(this.actor)) {
       same(
         { unread, stats: data(stats, what).supportStats },
-        { unread: sum(model.tickets.map((t) => t.adminUnread)), stats: statsOf(model.tickets) },
+        { unread: sum(model.tickets.map((t) => t.adminUnread)), stats: statsOf(model.tickets, this.actor) },
         what,
       );
     } else {
@@ -583,8 +745,8 @@ class ReadCounts extends DeskCommand {
 // ---------------------------------------------------------------------------------------------
 // Arbitraries
 
-/** The superadmin acts about as often as all customers together. */
-const anyActor = fc.constantFrom<Actor>(0, 1, 2, 3, 3, 3);
+/** The Lex team acts about as often as all customers together. */
+const anyActor = fc.constantFrom<Actor>(0, 1, 2, 3, 3, 4);
 const customer = fc.constantFrom<Actor>(0, 1, 2);
 const target: fc.Arbitrary<Target> = fc.oneof(
   { weight: 12, arbitrary: fc.record({ kind: fc.constant('known' as const), pick: fc.nat(), preferOwn: fc.boolean() }) },
@@ -597,7 +759,7 @@ const subject = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 24 }).map
 
 const create = fc
   .tuple(
-    fc.oneof({ weight: 9, arbitrary: customer }, { weight: 1, arbitrary: fc.constant<Actor>(ADMIN) }),
+    fc.oneof({ weight: 9, arbitrary: customer }, { weight: 1, arbitrary: fc.constantFrom<Actor>(ADMIN, COLLEAGUE) }),
     subject,
     fc.constantFrom(...CATEGORIES),
     text,
@@ -606,6 +768,9 @@ const create = fc
   .map(([a, s, c, m, p]) => new Create(a, s, c, m, p));
 const reply = fc.tuple(anyActor, target, text, pad).map(([a, t, m, p]) => new Reply(a, t, m, p));
 const setStatus = fc.tuple(anyActor, target, fc.constantFrom(...STATUSES)).map(([a, t, s]) => new SetStatus(a, t, s));
+const note = fc.tuple(anyActor, target, text, pad).map(([a, t, m, p]) => new Note(a, t, m, p));
+const assignTo = fc.constantFrom<AssignTo>(ADMIN, ADMIN, COLLEAGUE, COLLEAGUE, null, null, 'customer', 'nobody');
+const assign = fc.tuple(anyActor, target, assignTo).map(([a, t, to]) => new Assign(a, t, to));
 
 // Writes are drawn about twice as often as reads (which the sweep after each command repeats anyway).
 const commands = [
@@ -616,6 +781,10 @@ const commands = [
   reply,
   setStatus,
   setStatus,
+  note,
+  note,
+  assign,
+  assign,
   fc.tuple(anyActor, target).map(([a, t]) => new Close(a, t)),
   fc.tuple(anyActor, target).map(([a, t]) => new MarkRead(a, t)),
   fc.tuple(anyActor, target).map(([a, t]) => new ReadTicket(a, t)),
@@ -633,7 +802,7 @@ beforeAll(async () => {
   // One after another: the first customer of a tenant creates it, the second joins it.
   users = [];
   for (const tenant of TENANT_OF) users.push(await signedInUser(server, 'customer', tenant));
-  users.push(await signedInUser(server, 'superadmin'));
+  users.push(await signedInUser(server, 'superadmin'), await signedInUser(server, 'superadmin'));
   const rows = await server.sql<{ id: string; tenant_id: string | null }>(`SELECT id, tenant_id FROM users`);
   const tenantIdOf = (user: SignedIn) => rows.find((row) => row.id === user.id)?.tenant_id;
   expect(tenantIdOf(users[0])).toBe(tenantIdOf(users[1]));
