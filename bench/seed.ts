@@ -10,7 +10,8 @@
  * load (their definitions are kept in `bench_seed_indexes`) and rebuilt at the end.
  *
  * Skew: tenant sizes and tickets per customer follow power laws (a few big tenants), and most
- * tickets are closed; open work is recent. All bench accounts share the password BENCH_PASSWORD.
+ * tickets are closed; open work is recent. Answered tickets are assigned to a handful of agents, and
+ * some carry internal notes (the team desk). All bench accounts share the password BENCH_PASSWORD.
  *
  * Environment: BENCH_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_DATABASE (default lex_bench).
@@ -296,6 +297,14 @@ function steps(size: SeedSize, passwordHash: string) {
     ],
   });
   list.push({
+    name: 'agents',
+    sql: [
+      `CREATE TABLE bench_agents AS
+       SELECT substring(email FROM '[0-9]+')::int AS n, id, name FROM users WHERE email LIKE 'agent%@lex.bench.example'`,
+      `ALTER TABLE bench_agents ADD PRIMARY KEY (n)`,
+    ],
+  });
+  list.push({
     name: 'drop-indexes',
     sql: [
       `CREATE TABLE IF NOT EXISTS bench_seed_indexes (name text PRIMARY KEY, definition text NOT NULL)`,
@@ -354,6 +363,35 @@ function steps(size: SeedSize, passwordHash: string) {
                         CASE WHEN ticket_number % 20000 = 0 THEN 50 ELSE 1 + (ticket_number * 37) % 9 END AS n
                    FROM support_tickets WHERE ticket_number >= ${1000 + lo} AND ticket_number < ${1000 + hi}) t
           CROSS JOIN LATERAL generate_series(1, t.n) k`,
+      ],
+    });
+  }
+  // The team desk (docs/architecture.md §8): a ticket is assigned to whoever sent its first public
+  // reply, so every ticket the team answered has an assignee and the 1 in 9 that only hold the
+  // customer's message are unassigned. Six of the eight agents share the work unevenly (agent1 a
+  // third, agent6 a twelfth); agent7 and agent8 own nothing. About one ticket in seven carries an
+  // internal note, one in seventy three of them.
+  for (let lo = 0; lo < size.tickets; lo += CHUNK) {
+    const range = `ticket_number >= ${1000 + lo} AND ticket_number < ${1000 + lo + CHUNK}`;
+    list.push({
+      name: `assign ${lo + 1}-${Math.min(lo + CHUNK, size.tickets)}`,
+      sql: [
+        `UPDATE support_tickets t SET assignee_id = a.id
+           FROM bench_agents a
+          WHERE ${range} AND (t.ticket_number % 9 <> 0 OR t.ticket_number % 20000 = 0)
+            AND a.n = (ARRAY[1, 1, 1, 1, 2, 2, 2, 3, 3, 4, 5, 6])[1 + (t.ticket_number::int8 * 7919) % 12]`,
+      ],
+    });
+    list.push({
+      name: `notes ${lo + 1}-${Math.min(lo + CHUNK, size.tickets)}`,
+      sql: [
+        `INSERT INTO support_replies (ticket_id, message, is_admin, is_internal, sender_name, created_at)
+         SELECT t.id, 'Internal note ' || k || ': checked ' || lower(t.subject) || ' with payroll engineering before answering.',
+                true, true, coalesce(a.name, 'Lex Agent 1'), t.created_at + (t.updated_at - t.created_at) * (k::float8 / 4)
+           FROM support_tickets t
+           LEFT JOIN bench_agents a ON a.id = t.assignee_id
+          CROSS JOIN LATERAL generate_series(1, CASE WHEN t.ticket_number % 70 = 3 THEN 3 ELSE 1 END) k
+          WHERE ${range} AND t.ticket_number % 7 = 3`,
       ],
     });
   }
