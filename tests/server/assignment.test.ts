@@ -1,10 +1,10 @@
 // Assignment (docs/architecture.md §8): who on the Lex team owns a ticket, told to the team only.
 import { randomUUID } from 'node:crypto';
-import { Client as WsClient } from 'graphql-ws';
 import { topics } from '../../server/realtime/topics';
 import { SignedIn, signedInUser } from '../helpers/accounts';
-import { graphql, ok, settle, subscribe, wsClient } from '../helpers/graphql';
+import { graphql, ok, settle, subscribe } from '../helpers/graphql';
 import { briefOps, ops, subscriptions } from '../helpers/operations';
+import { useSockets } from '../helpers/sockets';
 import { useDesk } from '../helpers/support-api';
 import { watchStreams } from './live-helpers';
 
@@ -139,16 +139,8 @@ it('lists the team members, for the team only', async () => {
 });
 
 describe('live', () => {
-  let clients: WsClient[] = [];
-  afterEach(async () => {
-    await Promise.all(clients.map((client) => client.dispose()));
-    clients = [];
-  });
-  const connect = (user: SignedIn) => {
-    const client = wsClient(desk.server, user.token);
-    clients.push(client);
-    return client;
-  };
+  const sockets = useSockets();
+  const connect = (user: SignedIn) => sockets.client(desk.server, user.token);
 
   it('tells the team of an assignment, and the customer nothing', async () => {
     const streams = watchStreams(desk.server);

@@ -1,7 +1,6 @@
 // Internal notes (docs/architecture.md §8): the Lex team's words about a ticket, which its customer
 // must never reach by any path — queries, counts, order, live events, search, or SQL on the app's connection.
 import { createHash, randomUUID } from 'node:crypto';
-import { Client as WsClient } from 'graphql-ws';
 import { EntityManager } from 'typeorm';
 import { withViewer } from '../../server/db/viewer-transaction';
 import { TicketEmailOutbox } from '../../server/email/notifications';
@@ -9,8 +8,9 @@ import { SupportReply } from '../../server/support/reply.entity';
 import { SupportTicket } from '../../server/support/ticket.entity';
 import { topics } from '../../server/realtime/topics';
 import { SignedIn } from '../helpers/accounts';
-import { graphql, ok, settle, subscribe, wsClient } from '../helpers/graphql';
+import { graphql, ok, settle, subscribe } from '../helpers/graphql';
 import { briefOps, subscriptions } from '../helpers/operations';
+import { useSockets } from '../helpers/sockets';
 import { useDesk } from '../helpers/support-api';
 import { watchStreams } from './live-helpers';
 
@@ -103,16 +103,8 @@ it('a retried note (same client mutation id) returns the first and stores one', 
 });
 
 describe('live', () => {
-  let clients: WsClient[] = [];
-  afterEach(async () => {
-    await Promise.all(clients.map((client) => client.dispose()));
-    clients = [];
-  });
-  const connect = (user: SignedIn) => {
-    const client = wsClient(desk.server, user.token);
-    clients.push(client);
-    return client;
-  };
+  const sockets = useSockets();
+  const connect = (user: SignedIn) => sockets.client(desk.server, user.token);
 
   it('tells the Lex team of a note and the customer of nothing: no reply, no ticket change, no badge', async () => {
     const streams = watchStreams(desk.server);

@@ -425,7 +425,8 @@ class Create extends DeskCommand {
   }
 }
 
-class Reply extends TicketCommand {
+/** A command that writes a message on a ticket: a reply or a note. */
+abstract class MessageCommand extends TicketCommand {
   constructor(
     actor: Actor,
     target: Target,
@@ -434,6 +435,14 @@ class Reply extends TicketCommand {
   ) {
     super(actor, target);
   }
+  protected abstract readonly kind: string;
+  toString() {
+    return `${this.kind}(${actorName(this.actor)}, ${this.targetText()}, ${JSON.stringify(this.text)}, pad ${JSON.stringify(this.pad)})`;
+  }
+}
+
+class Reply extends MessageCommand {
+  protected readonly kind = 'reply';
   async act(model: Model, real: Real) {
     const t = resolve(model, this.actor, this.target);
     const what = this.describe(model, t, 'replies to');
@@ -472,9 +481,6 @@ class Reply extends TicketCommand {
       `${what}: the reply`,
     );
     return `${what} → ${t.status}`;
-  }
-  toString() {
-    return `reply(${actorName(this.actor)}, ${this.targetText()}, ${JSON.stringify(this.text)}, pad ${JSON.stringify(this.pad)})`;
   }
 }
 
@@ -560,15 +566,8 @@ class MarkRead extends TicketCommand {
  * no route: the sweep after it reads replies, lastReply, counts and order, and here a page before it
  * and a search for the word only it holds.
  */
-class Note extends TicketCommand {
-  constructor(
-    actor: Actor,
-    target: Target,
-    readonly text: string,
-    readonly pad: string,
-  ) {
-    super(actor, target);
-  }
+class Note extends MessageCommand {
+  protected readonly kind = 'note';
   async act(model: Model) {
     const t = resolve(model, this.actor, this.target);
     const what = this.describe(model, t, 'notes on');
@@ -603,9 +602,6 @@ class Note extends TicketCommand {
     expectRefused(await raw(owner, ops.supportTickets, search), 'FORBIDDEN', `${what}: ${actorName(owner)}'s search`);
     return `${what} (${t.status})`;
   }
-  toString() {
-    return `note(${actorName(this.actor)}, ${this.targetText()}, ${JSON.stringify(this.text)}, pad ${JSON.stringify(this.pad)})`;
-  }
 }
 
 /** Whom an assignment names: a team member, nobody, a customer or an id that is no one's. */
@@ -626,11 +622,7 @@ class Assign extends TicketCommand {
   }
   async act(model: Model, real: Real) {
     const t = resolve(model, this.actor, this.target);
-    const what = this.describe(
-      model,
-      t,
-      `assigns ${this.to === null ? 'nobody' : typeof this.to === 'number' ? actorName(this.to) : this.to} to`,
-    );
+    const what = this.describe(model, t, `assigns ${this.whom()} to`);
     const assigneeId =
       this.to === null ? null : this.to === 'customer' ? real.users[0].id : this.to === 'nobody' ? NOBODY : real.users[this.to].id;
     const answer = await raw(this.actor, ops.assignTicket, { id: idOf(t), assigneeId });
@@ -652,8 +644,11 @@ class Assign extends TicketCommand {
     );
     return `${what} t${model.tickets.indexOf(t)}`;
   }
+  private whom() {
+    return this.to === null ? 'null' : typeof this.to === 'number' ? actorName(this.to) : this.to;
+  }
   toString() {
-    return `assign(${actorName(this.actor)}, ${this.targetText()}, ${this.to === null ? 'null' : typeof this.to === 'number' ? actorName(this.to) : this.to})`;
+    return `assign(${actorName(this.actor)}, ${this.targetText()}, ${this.whom()})`;
   }
 }
 

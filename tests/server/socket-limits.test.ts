@@ -1,11 +1,9 @@
 // What one socket may ask of the server: frame size, tokens per operation, operations per socket,
 // sockets per account, and the loaders an operation shares.
-import { Client as WsClient } from 'graphql-ws';
-import WebSocket from 'ws';
 import { SignedIn, signedInUser } from '../helpers/accounts';
-import { subscribe, wsClient } from '../helpers/graphql';
-import { openRawSocket } from '../helpers/raw-socket';
+import { subscribe } from '../helpers/graphql';
 import { startTestServer, TestServer } from '../helpers/server';
+import { useSockets } from '../helpers/sockets';
 import { MAX_FRAME_BYTES, MAX_OPERATIONS_PER_SOCKET, MAX_SOCKETS_PER_USER } from '../../server/realtime/websocket';
 import { topics } from '../../server/realtime/topics';
 import { REPLY_ADDED, SUPPORT_BADGE, createTicket, eventually, reply, watchStreams } from './live-helpers';
@@ -16,8 +14,7 @@ let server: TestServer;
 let streams: ReturnType<typeof watchStreams>;
 let customer: SignedIn;
 let admin: SignedIn;
-let clients: WsClient[] = [];
-let sockets: WebSocket[] = [];
+const sockets = useSockets();
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -26,26 +23,11 @@ beforeAll(async () => {
   admin = await signedInUser(server, 'superadmin');
 });
 
-afterEach(async () => {
-  await Promise.all(clients.map((client) => client.dispose()));
-  for (const socket of sockets) socket.terminate();
-  clients = [];
-  sockets = [];
-});
-
 afterAll(() => server?.close());
 
-function connect(token: string) {
-  const client = wsClient(server, token);
-  clients.push(client);
-  return client;
-}
-
-function rawSocket(token: string, ...messages: object[]) {
-  const raw = openRawSocket(server, { send: [{ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }, ...messages] });
-  sockets.push(raw.socket);
-  return raw;
-}
+const connect = (token: string) => sockets.client(server, token);
+const rawSocket = (token: string, ...messages: object[]) =>
+  sockets.raw(server, { send: [{ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }, ...messages] });
 
 /** The longest the event loop went without running a timer while `work` ran. */
 async function longestStall(work: () => Promise<unknown>): Promise<number> {
@@ -66,8 +48,7 @@ async function longestStall(work: () => Promise<unknown>): Promise<number> {
 
 describe('frames', () => {
   it(`closes a socket with 1009 for a frame over ${MAX_FRAME_BYTES / 1024} KiB, at connection_init or later`, async () => {
-    const init = await openRawSocket(server, { send: [{ type: 'connection_init', payload: { padding: 'x'.repeat(MAX_FRAME_BYTES) } }] })
-      .done;
+    const init = await sockets.raw(server, { send: [{ type: 'connection_init', payload: { padding: 'x'.repeat(MAX_FRAME_BYTES) } }] }).done;
     expect(init.closed?.code).toBe(1009);
     expect(init.messages).toEqual([]);
 

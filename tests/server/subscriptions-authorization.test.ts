@@ -1,10 +1,9 @@
 // Who may open a socket and listen to what: every refusal is a refusal, and nothing leaks after it.
-import { Client as WsClient } from 'graphql-ws';
-import WebSocket from 'ws';
-import { ok, settle, subscribe, wsClient } from '../helpers/graphql';
-import { RawSocketOptions, openRawSocket } from '../helpers/raw-socket';
+import { ok, settle, subscribe } from '../helpers/graphql';
+import { RawSocketOptions } from '../helpers/raw-socket';
 import { SignedIn, signedInUser } from '../helpers/accounts';
 import { startTestServer, TestServer } from '../helpers/server';
+import { useSockets } from '../helpers/sockets';
 import { topics } from '../../server/realtime/topics';
 import { REPLY_ADDED, SUPPORT_BADGE, TICKET_UPDATED, createTicket, eventually, reply, setStatus, watchStreams } from './live-helpers';
 
@@ -15,8 +14,7 @@ let streams: ReturnType<typeof watchStreams>;
 let admin: SignedIn;
 let owner: SignedIn;
 let ticketId: string;
-let clients: WsClient[] = [];
-let sockets: WebSocket[] = [];
+const sockets = useSockets();
 
 beforeAll(async () => {
   server = await startTestServer({ redis: true });
@@ -26,20 +24,9 @@ beforeAll(async () => {
   ticketId = (await createTicket(server, owner.token)).id;
 });
 
-afterEach(async () => {
-  await Promise.all(clients.map((client) => client.dispose()));
-  for (const socket of sockets) socket.terminate();
-  clients = [];
-  sockets = [];
-});
-
 afterAll(() => server?.close());
 
-function connect(token?: string, origin?: string): WsClient {
-  const client = wsClient(server, token, { origin });
-  clients.push(client);
-  return client;
-}
+const connect = (token?: string, origin?: string) => sockets.client(server, token, { origin });
 
 /** Writes that would reach every topic of the owner's ticket, if anyone were listening. */
 async function writeToTicket() {
@@ -48,11 +35,7 @@ async function writeToTicket() {
   await reply(server, owner.token, ticketId, 'Owner again');
 }
 
-function rawSocket(options: RawSocketOptions) {
-  const raw = openRawSocket(server, options);
-  sockets.push(raw.socket);
-  return raw;
-}
+const rawSocket = (options: RawSocketOptions) => sockets.raw(server, options);
 
 const subscribeMessage = (id: string, query: string, variables: Record<string, unknown> = {}) => ({
   id,

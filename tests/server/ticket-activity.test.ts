@@ -1,10 +1,10 @@
 // Who is viewing and typing on a ticket page (docs/architecture.md §8), in process (no Redis).
 import { randomUUID } from 'node:crypto';
-import { Client as WsClient } from 'graphql-ws';
 import { topics } from '../../server/realtime/topics';
 import { SignedIn, signedInUser } from '../helpers/accounts';
-import { graphql, settle, subscribe, wsClient } from '../helpers/graphql';
+import { graphql, settle, subscribe } from '../helpers/graphql';
 import { activityOps, type TicketActivity } from '../helpers/operations';
+import { useSockets } from '../helpers/sockets';
 import { useDesk } from '../helpers/support-api';
 import { watchStreams } from './live-helpers';
 
@@ -12,20 +12,14 @@ jest.setTimeout(20_000);
 // Real limits, so that the flood below meets the one the desk runs with.
 const desk = useDesk({ env: { RATE_LIMIT_SCALE: '1' } });
 
-let clients: WsClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.map((client) => client.dispose()));
-  clients = [];
-});
+const sockets = useSockets();
 
 const report = (user: SignedIn | undefined, ticketId: string, typing: boolean, internal?: boolean) =>
   graphql(desk.server, activityOps.report, { ticketId, typing, ...(internal === undefined ? {} : { internal }) }, user?.token);
 
 async function watch(user: SignedIn, ticketId: string) {
   const streams = watchStreams(desk.server);
-  const client = wsClient(desk.server, user.token);
-  clients.push(client);
-  const subscription = subscribe(client, activityOps.watch, { ticketId });
+  const subscription = subscribe(sockets.client(desk.server, user.token), activityOps.watch, { ticketId });
   await streams.until(topics.ticketActivity(ticketId), 1);
   await subscription.waitFor(1);
   return {
@@ -103,9 +97,7 @@ describe('who may report and watch', () => {
     const result = await report(user, ticketId, true);
     expect(result.errors?.[0].extensions?.code).toBe(code);
     if (!user) return;
-    const client = wsClient(desk.server, user.token);
-    clients.push(client);
-    const subscription = subscribe(client, activityOps.watch, { ticketId });
+    const subscription = subscribe(sockets.client(desk.server, user.token), activityOps.watch, { ticketId });
     await subscription.ended;
     expect(subscription.events).toEqual([{ errors: [expect.objectContaining({ extensions: { code } })] }]);
   });
