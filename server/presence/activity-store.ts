@@ -19,6 +19,8 @@ export interface ActivityStore {
   put(ticketId: string, entry: ActivityEntry, now: number): Promise<ActivityEntry | undefined>;
   /** The entries that have not expired. */
   read(ticketId: string, now: number): Promise<ActivityEntry[]>;
+  /** Whether the person has an entry on the ticket that has not expired. */
+  has(ticketId: string, personId: string, now: number): Promise<boolean>;
   close(): void;
 }
 
@@ -57,6 +59,11 @@ class RedisActivityStore implements ActivityStore {
     return live(all, now);
   }
 
+  async has(ticketId: string, personId: string, now: number) {
+    const value = await this.redis.hget(this.keyOf(ticketId), personId);
+    return value !== null && (JSON.parse(value) as ActivityEntry).seenUntil > now;
+  }
+
   private keyOf(ticketId: string) {
     return `${this.prefix}activity:${ticketId}`;
   }
@@ -83,6 +90,10 @@ class MemoryActivityStore implements ActivityStore {
     for (const [id, entry] of people) if (entry.seenUntil <= now) people.delete(id);
     if (!people.size) this.tickets.delete(ticketId);
     return live([...people.values()], now);
+  }
+
+  async has(ticketId: string, personId: string, now: number) {
+    return (this.tickets.get(ticketId)?.get(personId)?.seenUntil ?? 0) > now;
   }
 
   close() {}

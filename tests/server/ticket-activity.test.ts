@@ -1,5 +1,6 @@
 // Who is viewing and typing on a ticket page (docs/architecture.md §8), in process (no Redis).
 import { randomUUID } from 'node:crypto';
+import { SqlCapture } from '../../bench/sql-capture';
 import { topics } from '../../server/realtime/topics';
 import { SignedIn, signedInUser } from '../helpers/accounts';
 import { graphql, settle, subscribe } from '../helpers/graphql';
@@ -83,6 +84,21 @@ it('a heartbeat that changes nothing publishes nothing and sends nothing', async
   }
   expect(published).toEqual([topics.ticketActivity(ticket.id)]);
   expect(team.subscription.events).toHaveLength(2);
+});
+
+it("reads the ticket on a page's first report only; another customer is refused while the page is there", async () => {
+  const ticket = await desk.createTicket(desk.customer.token);
+  const logger = desk.server.db.logger;
+  const capture = SqlCapture.install(desk.server.db);
+  try {
+    const first = await capture.during(() => report(desk.customer, ticket.id, false));
+    const heartbeat = await capture.during(() => report(desk.customer, ticket.id, true));
+    expect(first.statements.length).toBeGreaterThan(0);
+    expect(heartbeat).toEqual({ result: { data: { reportTicketActivity: true } }, statements: [] });
+  } finally {
+    Object.assign(desk.server.db, { logger });
+  }
+  expect((await report(desk.otherCustomer, ticket.id, false)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
 });
 
 describe('who may report and watch', () => {
