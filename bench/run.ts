@@ -1,12 +1,13 @@
 /**
- * `npm run bench [-- --quick] [--only reads,write,live,connections]`: the performance harness of
+ * `npm run bench [-- --quick] [--only reads,write,live,presence,connections]`: the performance harness of
  * issue 8. Prints a table and writes bench/results/latest.json (the figures of the issue) and
  * bench/results/latest-detail.json (plans, per-part details).
  *
  * Full run: the dataset of `npm run bench:seed` (1M tickets, database lex_bench; seeded first when
  * it is missing — the seed is resumable), 16 writers for 20 s, 2,000 + 5 live subscribers at
- * 200 replies/s for 30 s, 10,000 idle connections. `--quick`: the same parts, reduced (a 20,000-ticket
- * database lex_bench_quick, 3 s writes, 200 subscribers at 100/s for 5 s, 1,000 connections).
+ * 200 replies/s for 30 s, 2,000 open ticket pages reporting presence every 10 s, 10,000 idle
+ * connections. `--quick`: the same parts, reduced (a 20,000-ticket database lex_bench_quick, 3 s
+ * writes, 200 subscribers at 100/s for 5 s, 200 ticket pages, 1,000 connections).
  *
  * Servers are child processes (`node dist/server/main.js`, NODE_ENV=production) so that their RSS
  * is their own; the read path runs one in-process server whose SQL is captured and EXPLAINed.
@@ -30,6 +31,7 @@ import { FULL, QUICK } from './lib/plan';
 import { round } from './lib/stats';
 import { connectionsPart } from './parts/connections';
 import { livePart } from './parts/live';
+import { presencePart } from './parts/presence';
 import { readsPart } from './parts/reads';
 import { writePart } from './parts/writes';
 import { benchDatabaseUrl, seed } from './seed';
@@ -54,6 +56,7 @@ async function removeBenchWrites(databaseUrl: string) {
     );
     const replies = await db.query(`DELETE FROM support_replies WHERE message LIKE 'raw reply %'`);
     await db.query(`DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE email LIKE '%bench.example')`);
+    await db.query(`DELETE FROM users WHERE email LIKE 'presence-agent%@lex.bench.example'`); // left by an interrupted presence part
     if (tickets.rowCount || replies.rowCount) {
       await db.query(`VACUUM (ANALYZE) support_tickets`);
       await db.query(`VACUUM (ANALYZE) support_replies`);
@@ -117,7 +120,7 @@ async function main() {
     detail.reads = reads.detail;
     seqScan = reads.seqScanFound;
   }
-  if (runs('write') || runs('live')) {
+  if (runs('write') || runs('live') || runs('presence')) {
     const instances = [await startInstance(databaseUrl), await startInstance(databaseUrl)];
     try {
       if (runs('write')) {
@@ -129,6 +132,11 @@ async function main() {
         const live = await livePart(databaseUrl, instances, plan);
         result.live = live.figures;
         detail.live = live.detail;
+      }
+      if (runs('presence')) {
+        const presence = await presencePart(databaseUrl, instances, plan);
+        result.presence = presence.figures;
+        detail.presence = presence.detail;
       }
     } finally {
       await Promise.all(instances.map(stopInstance));
@@ -142,7 +150,14 @@ async function main() {
   detail.loadAfter = os.loadavg();
   detail.seconds = round((performance.now() - started) / 1000, 1);
 
-  const ordered = { machine: result.machine, write: result.write, live: result.live, reads: result.reads, connections: result.connections };
+  const ordered = {
+    machine: result.machine,
+    write: result.write,
+    live: result.live,
+    presence: result.presence,
+    reads: result.reads,
+    connections: result.connections,
+  };
   printTable(ordered);
   const dir = path.join(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
@@ -174,6 +189,18 @@ function printTable(r: any) {
     rows.push(['live instances / subscribers / events/s', `${r.live.instances} / ${r.live.subscribers} / ${r.live.events_per_s}`, '']);
     rows.push(['live p50 / p99', `${r.live.p50_ms} / ${r.live.p99_ms} ms`, `p99 ≤ 25 ${check(r.live.p99_ms <= 25)}`]);
     rows.push(['live received / expected', `${r.live.received} / ${r.live.expected}`, `= ${check(r.live.received === r.live.expected)}`]);
+  }
+  if (r.presence) {
+    const p = r.presence;
+    rows.push(['presence instances / pages / reports/s', `${p.instances} / ${p.pages} / ${p.reports_per_s}`, '']);
+    rows.push(['presence p50 / p95 / p99', `${p.p50_ms} / ${p.p95_ms} / ${p.p99_ms} ms`, `p99 ≤ 50 ${check(p.p99_ms <= 50)}`]);
+    rows.push(['presence events missing', `${p.missed_events} of ${p.expected_events}`, `= 0 ${check(p.missed_events === 0)}`]);
+    rows.push([
+      'presence expiry median / max; missed',
+      `${p.expiry_p50_s} / ${p.expiry_max_s} s; ${p.missed_expiries} of ${p.expected_expiries}`,
+      `none > 35 s ${check(p.missed_expiries === 0)}`,
+    ]);
+    rows.push(['presence servers CPU idle / heartbeats', `${p.cpu_idle_core_pct} / ${p.cpu_heartbeats_core_pct} % of a core`, '']);
   }
   if (r.reads) {
     const d = r.reads.dataset;

@@ -11,6 +11,12 @@ export interface Plan {
   liveSeconds: number;
   connections: number;
   readIterations: number;
+  /** Open ticket pages of the presence part, typing probes per second, and how long probes and closing pages are measured. */
+  presencePages: number;
+  presenceProbeRate: number;
+  presenceSeconds: number;
+  /** How long the heartbeats' CPU is measured. */
+  presenceCpuSeconds: number;
 }
 
 export const FULL: Plan = {
@@ -22,6 +28,10 @@ export const FULL: Plan = {
   liveSeconds: 30,
   connections: 10_000,
   readIterations: 60,
+  presencePages: 2000,
+  presenceProbeRate: 20,
+  presenceSeconds: 45,
+  presenceCpuSeconds: 20,
 };
 export const QUICK: Plan = {
   scale: 0.02,
@@ -32,6 +42,10 @@ export const QUICK: Plan = {
   liveSeconds: 5,
   connections: 1000,
   readIterations: 15,
+  presencePages: 200,
+  presenceProbeRate: 5,
+  presenceSeconds: 40,
+  presenceCpuSeconds: 10,
 };
 
 /** Writers of the write path, and requests at a time when the parts set up. */

@@ -62,10 +62,11 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
       ])
     ).rows.map((r) => r.relname);
     log(`  tables checked for sequential scans (≥ ${BIG_TABLE_ROWS.toLocaleString('en')} rows): ${bigTables.join(', ')}`);
-    const [adminId] = await userIds(pg, ['agent7@lex.bench.example']);
+    // agent7 owns no ticket; agent1 owns the most (a third of the answered ones, bench/seed.ts).
+    const [adminId, busiestAgentId] = await userIds(pg, ['agent7@lex.bench.example', 'agent1@lex.bench.example']);
     // The customer with the most tickets (the first of the power law), and one who has unread replies.
     const [customerId] = await userIds(pg, ['customer1@bench.example']);
-    const [adminToken, customerToken] = await createSessions(pg, [adminId, customerId]);
+    const [adminToken, customerToken, busiestAgentToken] = await createSessions(pg, [adminId, customerId, busiestAgentId]);
     const fifty = (await pg.query(`SELECT t.id FROM support_tickets t WHERE t.ticket_number % 20000 = 0 ORDER BY t.ticket_number LIMIT 1`))
       .rows[0].id;
     const someNumber =
@@ -79,10 +80,17 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
     ).rows[0].name as string;
     const page = `nodes { id ticketNumber subject status category updatedAt userName tenant { id name } lastReply { id createdAt } unreadCount } pageInfo { hasNextPage endCursor } totalCount`;
     const list = `query ($f: SupportTicketFilter, $after: String) { supportTickets(filter: $f, first: 25, after: $after) { ${page} } }`;
-    const firstPage = await gql(url, list, {}, adminToken);
-    const cursor = firstPage.supportTickets.pageInfo.endCursor;
+    const nextPage = async (f: object, token: string) => ({
+      f,
+      after: (await gql(url, list, { f }, token)).supportTickets.pageInfo.endCursor,
+    });
+    const cursor = (await nextPage({}, adminToken)).after;
+    // The dashboard's "Mine" (the busiest agent's own) and "Unassigned" views.
+    const mine = { assigneeId: busiestAgentId };
+    const unassigned = { unassigned: true };
 
-    type Q = { name: string; run: () => Promise<unknown> };
+    /** A read, and the session it runs as (the Lex team's agent7 when not said). */
+    type Q = { name: string; run: () => Promise<unknown>; viewer?: string };
     const http = (query: string, variables: Record<string, unknown>, token: string) => () => gql(url, query, variables, token);
     const adminWs = wsClient(`ws://127.0.0.1:${port}/graphql`, adminToken);
     const firstBadge = () =>
@@ -103,8 +111,16 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
       { name: 'search_subject', run: http(list, { f: { search: 'parental leave for interns' } }, adminToken) },
       { name: 'search_company', run: http(list, { f: { search: company } }, adminToken) },
       { name: 'next_page', run: http(list, { after: cursor }, adminToken) },
+      { name: 'mine_first_page', run: http(list, { f: mine }, busiestAgentToken), viewer: busiestAgentToken },
+      {
+        name: 'mine_next_page',
+        run: http(list, await nextPage(mine, busiestAgentToken), busiestAgentToken),
+        viewer: busiestAgentToken,
+      },
+      { name: 'unassigned_first_page', run: http(list, { f: unassigned }, adminToken) },
+      { name: 'unassigned_next_page', run: http(list, await nextPage(unassigned, adminToken), adminToken) },
       { name: 'support_stats', run: http(ops.supportStats, {}, adminToken) },
-      { name: 'my_tickets', run: http(`{ myTickets(first: 25) { ${page} } }`, {}, customerToken) },
+      { name: 'my_tickets', run: http(`{ myTickets(first: 25) { ${page} } }`, {}, customerToken), viewer: customerToken },
       {
         name: 'ticket_50_replies',
         run: http(
@@ -113,7 +129,7 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
           adminToken,
         ),
       },
-      { name: 'unread_reply_count', run: http(ops.unreadReplyCount, {}, customerToken) },
+      { name: 'unread_reply_count', run: http(ops.unreadReplyCount, {}, customerToken), viewer: customerToken },
       { name: 'superadmin_badge', run: firstBadge },
     ];
 
@@ -125,7 +141,7 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
       capture.enabled = true;
       const { result, statements } = await capture.during(q.run);
       capture.enabled = false;
-      const viewerToken = q.name === 'my_tickets' || q.name === 'unread_reply_count' ? customerToken : adminToken;
+      const viewerToken = q.viewer ?? adminToken;
       const plans: (PlanCheck & { sql: string })[] = [];
       for (const s of statements) {
         if (isBookkeeping(s.sql) || !/^\s*(SELECT|WITH)/i.test(s.sql)) continue;
