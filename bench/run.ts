@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--only reads,write,live,presence,connections]`: the performance harness of
+ * `npm run bench [-- --quick] [--only reads,write,live,presence,connections] [--presence-pages N]`: the performance harness of
  * issue 8. Prints a table and writes bench/results/latest.json (the figures of the issue) and
  * bench/results/latest-detail.json (plans, per-part details).
  *
@@ -25,7 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { Client as PgClient } from 'pg';
-import { log } from './common';
+import { log, option } from './common';
 import { REDIS_URL, ROOT, startInstance, stopInstance } from './lib/instances';
 import { FULL, QUICK } from './lib/plan';
 import { round } from './lib/stats';
@@ -39,7 +39,9 @@ import { benchDatabaseUrl, seed } from './seed';
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.indexOf('--only') >= 0 ? process.argv[process.argv.indexOf('--only') + 1].split(',') : null;
 const runs = (part: string) => !onlyArg || onlyArg.includes(part);
-const plan = quick ? QUICK : FULL;
+// `--presence-pages N`: the presence part with another number of open pages (where it breaks).
+const base = quick ? QUICK : FULL;
+const plan = { ...base, presencePages: option('presence-pages', base.presencePages) };
 
 /**
  * Removes what the write and live parts add (their tickets with replies, the bench sessions), so that
