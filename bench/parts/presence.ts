@@ -7,7 +7,7 @@ import { Client as PgClient } from 'pg';
 import { defaultRedisPrefix } from '../../server/config';
 import { activityOps, type TicketActivity } from '../../tests/helpers/operations';
 import { gql, inBatches, log, sleep, waitUntil } from '../common';
-import { createSessions } from '../lib/accounts';
+import { createSessions, userIds } from '../lib/accounts';
 import { type Instance, REDIS_URL, wsClient } from '../lib/instances';
 import { CONCURRENCY, type Plan } from '../lib/plan';
 import { percentile, round } from '../lib/stats';
@@ -109,11 +109,10 @@ export async function presencePart(databaseUrl: string, instances: Instance[], p
        ON CONFLICT DO NOTHING`,
       [accounts, hash],
     );
-    const teamIds = (
-      await db.query(`SELECT id, email FROM users WHERE email = ANY($1)`, [Array.from({ length: accounts }, (_, n) => TEAM_EMAIL(n + 1))])
-    ).rows;
-    const byEmail = new Map(teamIds.map((r) => [r.email, r.id as string]));
-    const teamIdList = Array.from({ length: accounts }, (_, n) => byEmail.get(TEAM_EMAIL(n + 1))!);
+    const teamIdList = await userIds(
+      db,
+      Array.from({ length: accounts }, (_, n) => TEAM_EMAIL(n + 1)),
+    );
     const teamTokens = await createSessions(db, teamIdList);
     const placed = [0, 0];
     owned.forEach((ticket, t) => {
@@ -270,7 +269,7 @@ export async function presencePart(databaseUrl: string, instances: Instance[], p
     if (deadline > 0) await waitUntil(() => !expectations.some((e) => e.kind === 'gone'), 'every expiry', deadline).catch(() => undefined);
     loop.disable();
     const driverUsed = process.cpuUsage(driverCpu);
-    const window = {
+    const measured = {
       seconds: round((now() - windowStart) / 1000, 1),
       driverCorePct: round((driverUsed.user + driverUsed.system) / 10 / (now() - windowStart), 1),
       driverEventLoopDelayMs: { p50: round(loop.percentile(50) / 1e6), p99: round(loop.percentile(99) / 1e6), max: round(loop.max / 1e6) },
@@ -308,9 +307,9 @@ export async function presencePart(databaseUrl: string, instances: Instance[], p
     );
     log(`  heartbeats cost ${figures.cpu_ms_per_report} ms of server CPU each; ${reportErrors} report errors`);
     log(
-      `  the driver (this process) used ${window.driverCorePct} % of a core in the window; its event-loop delay p99 ${window.driverEventLoopDelayMs.p99} ms`,
+      `  the driver (this process) used ${measured.driverCorePct} % of a core in the window; its event-loop delay p99 ${measured.driverEventLoopDelayMs.p99} ms`,
     );
-    return { figures, detail: { idle, heartbeats, window, leavers: closing.length, accounts, probes: total } };
+    return { figures, detail: { idle, heartbeats, window: measured, leavers: closing.length, accounts, probes: total } };
   } finally {
     for (const page of pages) clearInterval(page.heartbeat);
     redis.disconnect();
