@@ -26,6 +26,7 @@ import { Assignment1764407000001 } from './migrations/1764407000001-Assignment';
 import { CannedReplies1764407000002 } from './migrations/1764407000002-CannedReplies';
 import { Attachments1764408000000 } from './migrations/1764408000000-Attachments';
 import { AssignmentCounts1764409000000 } from './migrations/1764409000000-AssignmentCounts';
+import { AssignmentCountsClosed1764410000000 } from './migrations/1764410000000-AssignmentCountsClosed';
 import { Attachment } from '../attachments/attachment.entity';
 
 export const entities = [Tenant, User, Session, SupportTicket, SupportReply, Attachment, CannedReply];
@@ -46,6 +47,7 @@ export const migrations = [
   CannedReplies1764407000002,
   Attachments1764408000000,
   AssignmentCounts1764409000000,
+  AssignmentCountsClosed1764410000000,
 ];
 
 export function createDataSource(url: string, { poolSize = 10 } = {}): DataSource {

@@ -22,6 +22,20 @@ export async function countAllTickets(
   return row.n as number;
 }
 
+/**
+ * The totals of the "Mine" (`assigneeId`) and "Unassigned" (`unassigned`) lists, closed tickets
+ * included, from the trigger-kept `support_assignment_counts` (migration AssignmentCountsClosed).
+ * For the Lex team, who see every ticket.
+ */
+export async function countAssignedTickets(manager: EntityManager, filter: { assigneeId?: string | null; unassigned?: boolean | null }) {
+  const [row] = await manager.query(
+    `SELECT coalesce(sum(tickets), 0)::int AS n FROM support_assignment_counts
+      WHERE ($1::uuid IS NULL OR assignee_id = $1) AND ($2::boolean IS NULL OR (assignee_id IS NULL) = $2)`,
+    [filter.assigneeId ?? null, filter.unassigned ?? null],
+  );
+  return row.n as number;
+}
+
 /** The navigation badge's number, and when it was counted (`asOf` orders badges sent live). */
 export interface Badge {
   count: number;
@@ -48,7 +62,7 @@ export class TicketCounts {
         await manager.query(
           `SELECT coalesce(sum(tickets) FILTER (WHERE assignee_id = $1), 0)::int AS mine,
                   coalesce(sum(tickets) FILTER (WHERE assignee_id IS NULL), 0)::int AS unassigned
-             FROM support_assignment_counts WHERE assignee_id = $1 OR assignee_id IS NULL`,
+             FROM support_assignment_counts WHERE NOT closed AND (assignee_id = $1 OR assignee_id IS NULL)`,
           [viewer.id],
         )
       )[0] as { mine: number; unassigned: number },

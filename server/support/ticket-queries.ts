@@ -7,7 +7,7 @@ import { SupportReply } from './reply.entity';
 import { RepliesPage, decodeCursor, encodeCursor, isUuid, refuseNul, requirePageSize, requireRepliesPage } from './support-input';
 import { SupportTicketConnection, SupportTicketFilter } from './support.types';
 import { SupportTicket } from './ticket.entity';
-import { countAllTickets } from './ticket-counts';
+import { countAllTickets, countAssignedTickets } from './ticket-counts';
 
 export interface ListOptions {
   filter?: SupportTicketFilter | null;
@@ -59,14 +59,18 @@ export class TicketQueries {
       const search = filter?.search && refuseNul('search', filter.search).trim();
       const found = search ? await this.applySearch(manager, query, search) : null;
 
-      // The Lex team's unsearched lists count from the trigger-kept counts, not by reading every ticket;
-      // a search with no other condition counts the matches it found (the viewer's, each once).
+      // The Lex team's unsearched lists count from the trigger-kept counts, not by reading every ticket
+      // (per status and category, or per assignee); a search with no other condition counts the
+      // matches it found (the viewer's, each once).
+      const noOtherCondition = !mine && !search && !filter?.status && !filter?.category;
       const totalCount =
         found && !found.byNumber && !filter?.status && !filter?.category && !mine && !byAssignee
           ? found.ids.length
           : isSuperadmin(viewer) && !mine && !search && !byAssignee
             ? await countAllTickets(manager, filter ?? {})
-            : await query.clone().getCount();
+            : isSuperadmin(viewer) && noOtherCondition && byAssignee
+              ? await countAssignedTickets(manager, filter!)
+              : await query.clone().getCount();
       if (cursor) query.andWhere('(t.updated_at, t.id) < (:cursorAt, :cursorId)', { cursorAt: cursor.updatedAt, cursorId: cursor.id });
       const rows = await query
         .orderBy('t.updated_at', 'DESC')

@@ -1,5 +1,6 @@
 // Assignment (docs/architecture.md §8): who on the Lex team owns a ticket, told to the team only.
 import { randomUUID } from 'node:crypto';
+import { SqlCapture } from '../../bench/sql-capture';
 import { topics } from '../../server/realtime/topics';
 import { SignedIn, signedInUser } from '../helpers/accounts';
 import { graphql, ok, settle, subscribe } from '../helpers/graphql';
@@ -130,6 +131,23 @@ it('counts "Mine" and "Unassigned" in the stats: tickets not closed, as a full c
   await expectChange(0, 0, 1);
   await desk.server.sql('DELETE FROM support_tickets WHERE id = $1', [ticket.id]);
   await expectChange(0, 0, 0);
+});
+
+it("reads the lists' totals from the kept counts, closed tickets included, not by counting tickets", async () => {
+  const [open, closed] = [await newTicket(), await newTicket()];
+  for (const t of [open, closed]) await assign(desk.admin.token, t.id, colleague.id);
+  await desk.close(desk.admin.token, closed.id);
+  const logger = desk.server.db.logger;
+  const capture = SqlCapture.install(desk.server.db);
+  try {
+    const counted = await capture.during(() => desk.supportTickets(desk.admin.token, { filter: { assigneeId: colleague.id }, first: 1 }));
+    const [{ n }] = await desk.server.sql('SELECT count(*)::int AS n FROM support_tickets WHERE assignee_id = $1', [colleague.id]);
+    expect(counted.result.totalCount).toBe(n);
+    const counts = counted.statements.map((s) => s.sql).filter((sql) => /\bcount\(/i.test(sql));
+    expect(counts.filter((sql) => /FROM "?support_tickets"?/i.test(sql))).toEqual([]);
+  } finally {
+    Object.assign(desk.server.db, { logger });
+  }
 });
 
 it('lists the team members, for the team only', async () => {

@@ -7,6 +7,7 @@ import { ops } from '../helpers/operations';
 import { openDesk } from '../helpers/support-api';
 import { TicketCategory, TicketStatus } from '../../server/support/ticket-status';
 import type { TestServer } from '../helpers/server';
+import { signedInUser } from '../helpers/accounts';
 
 // Conversations in pages of 5: the cost rule prices `$first` at its maximum of 100 tickets.
 const PAGE = `totalCount pageInfo { hasNextPage endCursor }
@@ -149,11 +150,15 @@ describe('SQL statements per GraphQL request', () => {
           GROUP BY 1, 2 HAVING sum(tickets) <> 0 OR sum(admin_unread) <> 0 ORDER BY 1, 2`,
       );
       expect(kept.rows).toEqual(real.rows);
+      // Per assignee, closed or not: after the assignments above, and a team member removed (SET NULL).
+      const leaver = await signedInUser(server, 'superadmin');
+      await owner.query(`UPDATE support_tickets SET assignee_id = $1 WHERE id = ANY($2)`, [leaver.id, ids.slice(2, 5)]);
+      await owner.query(`DELETE FROM users WHERE id = $1`, [leaver.id]);
       const assigned = await owner.query(
-        `SELECT assignee_id, count(*)::int AS n FROM support_tickets WHERE status <> 'closed' GROUP BY 1 ORDER BY 1`,
+        `SELECT assignee_id, status = 'closed' AS closed, count(*)::int AS n FROM support_tickets GROUP BY 1, 2 ORDER BY 1, 2`,
       );
       const keptAssigned = await owner.query(
-        `SELECT assignee_id, sum(tickets)::int AS n FROM support_assignment_counts GROUP BY 1 HAVING sum(tickets) <> 0 ORDER BY 1`,
+        `SELECT assignee_id, closed, sum(tickets)::int AS n FROM support_assignment_counts GROUP BY 1, 2 HAVING sum(tickets) <> 0 ORDER BY 1, 2`,
       );
       expect(keptAssigned.rows).toEqual(assigned.rows);
     } finally {
