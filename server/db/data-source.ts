@@ -27,6 +27,7 @@ import { CannedReplies1764407000002 } from './migrations/1764407000002-CannedRep
 import { Attachments1764408000000 } from './migrations/1764408000000-Attachments';
 import { AssignmentCounts1764409000000 } from './migrations/1764409000000-AssignmentCounts';
 import { AssignmentCountsClosed1764410000000 } from './migrations/1764410000000-AssignmentCountsClosed';
+import { AssignmentCountsRowSecurity1764410000001 } from './migrations/1764410000001-AssignmentCountsRowSecurity';
 import { Attachment } from '../attachments/attachment.entity';
 
 export const entities = [Tenant, User, Session, SupportTicket, SupportReply, Attachment, CannedReply];
@@ -48,6 +49,7 @@ export const migrations = [
   Attachments1764408000000,
   AssignmentCounts1764409000000,
   AssignmentCountsClosed1764410000000,
+  AssignmentCountsRowSecurity1764410000001,
 ];
 
 export function createDataSource(url: string, { poolSize = 10 } = {}): DataSource {

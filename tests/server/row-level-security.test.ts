@@ -103,9 +103,10 @@ describe('forged SQL on the server’s runtime connection', () => {
         replies: await manager.query('SELECT id FROM support_replies'),
         search: await manager.query(`SELECT * FROM support_ticket_ids_matching('%')`),
         counts: await manager.query('SELECT * FROM support_ticket_counts'),
+        assignmentCounts: await manager.query('SELECT * FROM support_assignment_counts'),
       };
     });
-    expect(seen).toEqual({ tickets: [], replies: [], search: [], counts: [] });
+    expect(seen).toEqual({ tickets: [], replies: [], search: [], counts: [], assignmentCounts: [] });
   });
 
   it('cannot read the keys of other sessions, nor mint a session of its own', async () => {
