@@ -229,6 +229,7 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
         await audience.idle();
         // Jobs in hand finish; the ones waiting stay in the queue for the other instances.
         await email.close();
+        attachments.close();
       })()),
   };
 }

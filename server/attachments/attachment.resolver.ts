@@ -19,7 +19,7 @@ export class AttachmentResolver {
     description: 'A small WebP preview (at most 320 px wide) of an image; null for other files.',
   })
   thumbnailUrl(@Root() attachment: Attachment): string | null {
-    return attachment.thumbnailKey ? `/attachments/${attachment.id}/thumbnail` : null;
+    return attachment.thumbnailKey ? `/thumbnails/${attachment.id}` : null;
   }
 }
 

@@ -94,7 +94,9 @@ export function attachmentsRouter({ attachments, authenticate, rateLimits, maxBy
       if (part === 'file') res.setHeader('Content-Length', String(attachment.size));
       await pipeline(body, res).catch((error) => log.warn({ err: error, attachment: attachment.id }, 'attachment download ended early'));
     };
-  router.get('/attachments/:id/thumbnail', download('thumbnail'));
+  // Thumbnails under a path of their own: under /attachments/:id/ any name (a file called
+  // "thumbnail") would be taken for one.
+  router.get('/thumbnails/:id', download('thumbnail'));
   router.get('/attachments/:id/:name', download('file'));
   return router;
 }

@@ -170,4 +170,9 @@ export class AttachmentService {
       return rows.length;
     });
   }
+
+  /** At shutdown, after the last request and job. */
+  close(): void {
+    this.storage.close();
+  }
 }

@@ -42,7 +42,8 @@ export class S3Storage implements AttachmentStorage {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
-  close() {
+  /** Closes the client's keep-alive sockets, which would otherwise hold the process open. */
+  close(): void {
     this.client.destroy();
   }
 }

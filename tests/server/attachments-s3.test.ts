@@ -7,8 +7,10 @@ import { text as readText } from 'node:stream/consumers';
 import S3rver from 's3rver';
 import sharp from 'sharp';
 import { S3Storage } from '../../server/attachments/s3-storage';
+import { signedInUser } from '../helpers/accounts';
 import { ok } from '../helpers/graphql';
 import { ops } from '../helpers/operations';
+import { startTestServer } from '../helpers/server';
 import { useDesk } from '../helpers/support-api';
 import { download, upload, uploaded } from '../helpers/uploads';
 
@@ -110,4 +112,39 @@ it('reads back what it stored as text too', async () => {
   const id = await uploaded(desk.server, desk.customer.token, { name: 'a.txt', bytes: Buffer.from('hello s3') });
   const body = await new S3Storage({ kind: 's3', bucket: BUCKET, endpoint, region: 'us-east-1', forcePathStyle: true }).get(id);
   expect(await readText(body!)).toBe('hello s3');
+});
+
+it('lets go of its connections to the store when it shuts down', async () => {
+  // A store of its own, so that only this server's connections are counted.
+  const dir = await mkdtemp(path.join(tmpdir(), 'lex-s3rver-'));
+  const store = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    directory: dir,
+    silent: true,
+    configureBuckets: [{ name: BUCKET, configs: [] }],
+  });
+  const { port } = await store.run();
+  const connections = () =>
+    new Promise<number>((resolve, reject) =>
+      (store as unknown as { httpServer: import('node:http').Server }).httpServer.getConnections((error, n) =>
+        error ? reject(error) : resolve(n),
+      ),
+    );
+  try {
+    const server = await startTestServer({
+      env: {
+        STORAGE_URL: `s3://${BUCKET}?endpoint=${encodeURIComponent(`http://127.0.0.1:${port}`)}&region=us-east-1&forcePathStyle=true`,
+      },
+    });
+    const { token } = await signedInUser(server, 'customer');
+    await uploaded(server, token, { name: 'a.txt', bytes: Buffer.from('kept alive') });
+    expect(await connections()).toBeGreaterThan(0);
+    await server.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await connections()).toBe(0);
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 });

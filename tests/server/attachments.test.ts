@@ -196,7 +196,7 @@ describe('images', () => {
     const id = await uploaded(desk.server, desk.customer.token, { name: 'IMG_0001.jpg', bytes: photo });
     const ticket = await ticketWith(desk.customer, [id]);
     const [attachment] = await attachmentsOf(desk.customer.token, ticket.id);
-    expect(attachment).toMatchObject({ contentType: 'image/jpeg', thumbnailUrl: `/attachments/${id}/thumbnail` });
+    expect(attachment).toMatchObject({ contentType: 'image/jpeg', thumbnailUrl: `/thumbnails/${id}` });
 
     const served = Buffer.from(await (await download(desk.server, attachment.url, desk.customer.token)).arrayBuffer());
     const metadata = await sharp(served).metadata();
@@ -322,7 +322,8 @@ describe('downloads', () => {
     for (const url of [
       '/attachments/00000000-0000-4000-8000-000000000000/x.txt',
       '/attachments/nope/x.txt',
-      '/attachments/00000000-0000-4000-8000-000000000000/thumbnail',
+      '/thumbnails/00000000-0000-4000-8000-000000000000',
+      '/thumbnails/nope',
     ]) {
       const response = await download(desk.server, url, desk.customer.token);
       expect([response.status, await response.json()]).toEqual([
@@ -330,6 +331,19 @@ describe('downloads', () => {
         { errors: [{ message: 'Attachment not found', extensions: { code: 'NOT_FOUND' } }] },
       ]);
     }
+  });
+
+  it('serves a file named "thumbnail" as itself, and an image of that name apart from its thumbnail', async () => {
+    const textId = await uploaded(desk.server, desk.customer.token, { name: 'thumbnail', bytes: text('not a picture') });
+    const imageId = await uploaded(desk.server, desk.customer.token, { name: 'thumbnail', bytes: await png() });
+    const ticket = await ticketWith(desk.customer, [textId, imageId]);
+    const [t, i] = await attachmentsOf(desk.customer.token, ticket.id);
+    expect([t.url, i.url]).toEqual([`/attachments/${textId}/thumbnail`, `/attachments/${imageId}/thumbnail`]);
+    expect(await (await download(desk.server, t.url, desk.customer.token)).text()).toBe('not a picture');
+    const original = Buffer.from(await (await download(desk.server, i.url, desk.customer.token)).arrayBuffer());
+    expect(await sharp(original).metadata()).toMatchObject({ format: 'png', width: 800 });
+    const preview = Buffer.from(await (await download(desk.server, i.thumbnailUrl!, desk.customer.token)).arrayBuffer());
+    expect(await sharp(preview).metadata()).toMatchObject({ format: 'webp', width: 320 });
   });
 
   it('sends other files as downloads and images inline, never to be sniffed or run', async () => {
