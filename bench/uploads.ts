@@ -86,7 +86,7 @@ async function main() {
     const ttfb: number[] = [];
     for (let i = 0; i < thumbnails; i++) {
       const t0 = performance.now();
-      const response = await fetch(`${origin}/attachments/${imageId}/thumbnail`, { headers: { authorization: `Bearer ${token}` } });
+      const response = await fetch(`${origin}/thumbnails/${imageId}`, { headers: { authorization: `Bearer ${token}` } });
       ttfb.push(performance.now() - t0);
       if (response.status !== 200) throw new Error(`thumbnail answered ${response.status}`);
       await response.arrayBuffer();
