@@ -12,7 +12,7 @@ import { DataSource } from 'typeorm';
 import { attachmentsRouter } from './attachments/attachments.route';
 import { AttachmentService } from './attachments/attachments.service';
 import { createStorage } from './attachments/storage';
-import { sweepUnattachedUploads } from './attachments/sweep';
+import { defineAttachmentJobs } from './attachments/cleanup-job';
 import { SessionService } from './auth/session.service';
 import { sessionToken } from './auth/session-cookie';
 import { createJtiReplayGuard } from './auth/sso/jti-replay';
@@ -21,7 +21,8 @@ import { ssoRouter } from './auth/sso/sso.route';
 import { SsoService } from './auth/sso/sso.service';
 import { AttachmentsConfig, Config, parseEmailConfig } from './config';
 import { DEFAULT_ATTACHMENT_MAX_MB } from './contract';
-import { Email, JobsOptions } from './email/email';
+import { Email } from './email/email';
+import { JobTasks, JobsOptions, startJobWorker } from './jobs/job-queue';
 import { NotificationPreferences } from './email/notification-preferences';
 import { Context, Services, createLoaders } from './context';
 import { Logger } from './logger';
@@ -55,7 +56,7 @@ export interface AppDeps {
   system: DataSource;
   bus: EventBus;
   log: Logger;
-  /** Run a job worker in this instance (sending emails); without it, jobs wait for an instance that does. */
+  /** Run a job worker in this instance (emails, clean-ups); without it, jobs wait for an instance that does. */
   jobs?: JobsOptions;
 }
 
@@ -77,7 +78,8 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   const counts = new TicketCounts(db, system);
   const audience = new SupportAudience(bus, tickets, counts, (message, error) => log.error({ err: error }, message));
   const emailConfig = config.email ?? parseEmailConfig({}, config.publicOrigins[0] ?? 'http://localhost', config.production);
-  const email = new Email({ config: emailConfig, production: config.production, system, log });
+  const tasks = new JobTasks();
+  const email = new Email({ config: emailConfig, production: config.production, system, log, tasks });
   const team = new TeamMembers(system);
   const commands = new TicketCommands(db, audience, email.outbox, team);
   const cannedReplies = new CannedReplies(db);
@@ -88,7 +90,7 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
     receivingDir: path.join('.data', 'uploads'),
   };
   const attachments = new AttachmentService(db, system, createStorage(attachmentsConfig.storage));
-  const stopSweep = sweepUnattachedUploads(attachments, log);
+  defineAttachmentJobs(tasks, attachments);
   const services: Services = {
     db,
     system,
@@ -172,7 +174,7 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
     ],
   });
   await apollo.start();
-  if (jobs) await email.startWorker(jobs);
+  const worker = jobs && (await startJobWorker({ ...jobs, tasks, log }));
   await email.listenInbound(commands, sessions);
 
   app.use(
@@ -222,12 +224,12 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
         // Requests in flight finish (idle keep-alive connections are closed), then Apollo stops.
         await apollo.stop();
         rateLimits.close();
-        stopSweep();
         activity.close();
         jtiReplays?.close();
         // The events of the writes that just committed go out before the caller closes Redis.
         await audience.idle();
         // Jobs in hand finish; the ones waiting stay in the queue for the other instances.
+        await worker?.stop();
         await email.close();
         attachments.close();
       })()),

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { DataSource } from 'typeorm';
 import { EmailConfig } from '../config';
-import { JobTasks, JobWorker, startJobWorker } from '../jobs/job-queue';
+import { JobTasks } from '../jobs/job-queue';
 import { Logger } from '../logger';
 import { SessionService } from '../auth/session.service';
 import { TicketCommands } from '../support/ticket-commands';
@@ -16,13 +16,8 @@ export interface EmailDeps {
   /** The owner's connections: the jobs, tokens and pages act for no session. */
   system: DataSource;
   log: Logger;
-}
-
-export interface JobsOptions {
-  /** The database owner's URL: this instance runs a worker (every instance may). */
-  ownerUrl: string;
-  concurrency?: number;
-  pollIntervalMs?: number;
+  /** The instance's jobs, which the sending jobs join. */
+  tasks: JobTasks;
 }
 
 /**
@@ -32,8 +27,6 @@ export interface JobsOptions {
 export class Email {
   readonly outbox: TicketEmailOutbox;
   readonly mailer: Mailer;
-  readonly tasks = new JobTasks();
-  private worker?: JobWorker;
   private inbound?: InboundMail;
   /** The port mail is received on, once listening. */
   inboundPort?: number;
@@ -41,7 +34,7 @@ export class Email {
   constructor(private readonly deps: EmailDeps) {
     this.outbox = new TicketEmailOutbox(deps.config);
     this.mailer = new Mailer(deps.config, deps.system, deps.log);
-    defineEmailJobs(this.tasks, { system: deps.system, mailer: this.mailer, config: deps.config });
+    defineEmailJobs(deps.tasks, { system: deps.system, mailer: this.mailer, config: deps.config });
     if (this.mailer.mode === 'off') deps.log.warn('No SMTP_URL: email is off, no notification is sent');
   }
 
@@ -50,10 +43,6 @@ export class Email {
     router.use(unsubscribeRouter(this.deps.system, this.deps.log));
     if (!this.deps.production) router.use(devMailboxRouter(this.deps.system));
     return router;
-  }
-
-  async startWorker(options: JobsOptions): Promise<void> {
-    this.worker = await startJobWorker({ ...options, tasks: this.tasks, log: this.deps.log });
   }
 
   /** Receives mail on INBOUND_SMTP_PORT, when set. */
@@ -67,7 +56,6 @@ export class Email {
 
   async close(): Promise<void> {
     await this.inbound?.close();
-    await this.worker?.stop();
     this.mailer.close();
   }
 }

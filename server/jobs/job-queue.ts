@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { EntityManager } from 'typeorm';
-import { Logger as WorkerLogger, Runner, Task, TaskList, run, runMigrations } from 'graphile-worker';
+import { CronItem, Logger as WorkerLogger, Runner, Task, TaskList, parseCronItems, run, runMigrations } from 'graphile-worker';
 import { Logger } from '../logger';
 
 /**
@@ -49,14 +49,42 @@ export interface JobContext {
 
 export type JobHandler<N extends JobName> = (payload: JobPayloads[N], context: JobContext) => Promise<void>;
 
-/** The handlers a worker runs, by job name. */
+/** What graphile-worker hands a recurring job: the tick it was scheduled for. */
+export interface RecurringPayload {
+  _cron?: { ts: string; backfilled: boolean };
+}
+
+/** The handlers a worker runs, by job name, and the jobs it schedules itself. */
 export class JobTasks {
   private readonly handlers = new Map<string, JobHandler<never>>();
+  private readonly schedule: CronItem[] = [];
 
   define<N extends JobName>(job: N, handler: JobHandler<N>): this {
     if (this.handlers.has(job)) throw new Error(`The job ${job} is defined twice`);
     this.handlers.set(job, handler as JobHandler<never>);
     return this;
+  }
+
+  /**
+   * A job run at every tick of `crontab` (minute resolution, UTC), by one worker of all instances:
+   * graphile-worker records each tick in `known_crontabs` and only the instance that advances it
+   * adds the job. A tick missed while no worker ran (`backfillMinutes` back) is run at the next start;
+   * ticks piling up behind a busy queue coalesce into one waiting job (the job's key), and a failed
+   * run is replaced by the next tick's.
+   */
+  recurring<N extends JobName>(job: N, crontab: string, handler: JobHandler<N>, { backfillMinutes = 0, maxAttempts = 3 } = {}): this {
+    this.define(job, handler);
+    this.schedule.push({
+      task: job,
+      match: crontab,
+      identifier: job,
+      options: { backfillPeriod: backfillMinutes * 60_000, jobKey: job, maxAttempts },
+    });
+    return this;
+  }
+
+  cronItems() {
+    return parseCronItems(this.schedule);
   }
 
   taskList(log: Logger): TaskList {
@@ -79,15 +107,19 @@ export async function installJobQueue(ownerUrl: string): Promise<void> {
   await runMigrations({ connectionString: ownerUrl, logger: quietLogger });
 }
 
-export interface JobWorkerOptions {
+/** How an instance runs its worker. */
+export interface JobsOptions {
   /** An owner connection: the worker reads and updates the queue's private tables. */
   ownerUrl: string;
-  tasks: JobTasks;
-  log: Logger;
   /** Jobs run at once by this instance (also the size of its small pool, plus two). */
   concurrency?: number;
   /** How often jobs due later are looked for; new jobs due now are announced by LISTEN/NOTIFY. */
   pollIntervalMs?: number;
+}
+
+export interface JobWorkerOptions extends JobsOptions {
+  tasks: JobTasks;
+  log: Logger;
 }
 
 export interface JobWorker {
@@ -116,6 +148,7 @@ export async function startJobWorker({
     noHandleSignals: true,
     logger: workerLogger(log),
     taskList: tasks.taskList(log),
+    parsedCronItems: tasks.cronItems(),
   });
   runner.events.on('job:failed', ({ job, error }) => {
     log.error(

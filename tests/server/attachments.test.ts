@@ -391,22 +391,3 @@ describe('row-level security', () => {
     expect(updated).toBe(0);
   });
 });
-
-describe('clean-up', () => {
-  it('deletes uploads never attached after 24 hours, with their files, and keeps attached ones', async () => {
-    const stale = await uploaded(desk.server, desk.customer.token, { name: 'stale.png', bytes: await png() });
-    const kept = await uploaded(desk.server, desk.customer.token, { name: 'kept.txt', bytes: text('kept') });
-    await ticketWith(desk.customer, [kept]);
-    const fresh = await uploaded(desk.server, desk.customer.token, { name: 'fresh.txt', bytes: text('fresh') });
-    await desk.server.sql(`UPDATE attachments SET created_at = now() - interval '25 hours' WHERE id = ANY($1)`, [[stale, kept]]);
-    expect(await storedFiles()).toEqual(expect.arrayContaining([stale, `${stale}.webp`]));
-    await desk.server.app.services.attachments.sweepUnattached();
-    expect(
-      (await desk.server.sql('SELECT id FROM attachments WHERE id = ANY($1) ORDER BY name', [[stale, kept, fresh]])).map((r) => r.id),
-    ).toEqual([fresh, kept]);
-    const files = await storedFiles();
-    expect(files).not.toContain(stale);
-    expect(files).not.toContain(`${stale}.webp`);
-    expect(files).toEqual(expect.arrayContaining([kept, fresh]));
-  });
-});
