@@ -11,6 +11,8 @@ import proxyaddr from 'proxy-addr';
 import { DataSource } from 'typeorm';
 import { attachmentsRouter } from './attachments/attachments.route';
 import { AttachmentService } from './attachments/attachments.service';
+import { EmailFileLinks } from './attachments/email-links';
+import { MailFiles } from './attachments/mail-files';
 import { createStorage } from './attachments/storage';
 import { defineAttachmentJobs } from './attachments/cleanup-job';
 import { SessionService } from './auth/session.service';
@@ -45,6 +47,7 @@ import { isDatabaseUnavailable, serviceUnavailable, unavailableStatus } from './
 import { maskError } from './error-masking';
 import { MAX_TOKENS, limitRules } from './security/graphql-limits';
 import { RateLimits, queryRateLimit } from './security/rate-limits';
+import { SigningKeys } from './security/signing-keys';
 import { retryAfterHeader, securityHeaders } from './security/headers';
 
 export interface AppDeps {
@@ -79,11 +82,6 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   const audience = new SupportAudience(bus, tickets, counts, (message, error) => log.error({ err: error }, message));
   const emailConfig = config.email ?? parseEmailConfig({}, config.publicOrigins[0] ?? 'http://localhost', config.production);
   const tasks = new JobTasks();
-  const email = new Email({ config: emailConfig, production: config.production, system, log, tasks });
-  const team = new TeamMembers(system);
-  const commands = new TicketCommands(db, audience, email.outbox, team);
-  const cannedReplies = new CannedReplies(db);
-  const activity = new TicketActivityService(createActivityStore(config.redisUrl, config.redisPrefix), bus, tickets, rateLimits);
   const attachmentsConfig: AttachmentsConfig = config.attachments ?? {
     maxBytes: DEFAULT_ATTACHMENT_MAX_MB * 1024 * 1024,
     storage: { kind: 'disk', dir: path.join('.data', 'attachments') },
@@ -91,6 +89,12 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   };
   const attachments = new AttachmentService(db, system, createStorage(attachmentsConfig.storage));
   defineAttachmentJobs(tasks, attachments);
+  const fileLinks = new EmailFileLinks(new SigningKeys(system), attachments, sessions, system);
+  const email = new Email({ config: emailConfig, production: config.production, system, log, tasks, fileLinks });
+  const team = new TeamMembers(system);
+  const commands = new TicketCommands(db, audience, email.outbox, team);
+  const cannedReplies = new CannedReplies(db);
+  const activity = new TicketActivityService(createActivityStore(config.redisUrl, config.redisPrefix), bus, tickets, rateLimits);
   const services: Services = {
     db,
     system,
@@ -132,6 +136,7 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   app.use(
     attachmentsRouter({
       attachments,
+      links: fileLinks,
       authenticate,
       rateLimits,
       maxBytes: attachmentsConfig.maxBytes,
@@ -175,7 +180,7 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   });
   await apollo.start();
   const worker = jobs && (await startJobWorker({ ...jobs, tasks, log }));
-  await email.listenInbound(commands, sessions);
+  await email.listenInbound(commands, sessions, new MailFiles(attachments, attachmentsConfig));
 
   app.use(
     '/graphql',

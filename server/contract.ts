@@ -62,5 +62,7 @@ export const DEFAULT_ATTACHMENT_MAX_MB = 25;
 export const MAX_FILE_NAME_LENGTH = 255;
 /** Width of image thumbnails, in pixels. */
 export const THUMBNAIL_WIDTH = 320;
+/** Links to attachments in emails work for this many days after the email was written. */
+export const ATTACHMENT_LINK_DAYS = 7;
 /** Uploads never attached to a message are deleted after this many hours. */
 export const UNATTACHED_UPLOAD_HOURS = 24;

@@ -6,10 +6,11 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor, Viewer } from '../auth/viewer';
 import { THUMBNAIL_WIDTH, UNATTACHED_UPLOAD_HOURS } from '../contract';
 import { hydrate } from '../db/hydrate';
-import { withViewer } from '../db/viewer-transaction';
+import { SessionHolder, withViewer } from '../db/viewer-transaction';
 import { isUuid } from '../support/support-input';
 import { visibleReplies } from '../support/ticket-queries';
 import { Attachment } from './attachment.entity';
+import { sniffFileKind } from './file-kind';
 import { AttachmentStorage } from './storage';
 
 /** A received file, whole on local disk, and what its bytes are. */
@@ -20,14 +21,26 @@ export interface ReceivedFile {
   image: boolean;
 }
 
+/** Why a file was refused: its type, its size, an image that does not decode, or a malformed upload. */
+export type RefusalReason = 'type' | 'size' | 'unreadable' | 'form';
+
 /** An upload refused for what it is, with the message for the person who sent it. */
 export class UploadRefused extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly reason: RefusalReason = 'form',
   ) {
     super(message);
   }
+}
+
+/** A file received whole into a temporary file, not yet checked: what POST /uploads and mail in hand over. */
+export interface ArrivedFile {
+  path: string;
+  name: string;
+  /** The first bytes, for deciding what the file is. */
+  head: Buffer;
 }
 
 const SHARP_FORMATS: Record<string, keyof sharp.FormatEnum> = {
@@ -70,15 +83,26 @@ export class AttachmentService {
   ) {}
 
   /**
+   * The checks every file passes, from the web or from mail: its type from its bytes (refused with
+   * 415 naming the file), then `store`. The caller has kept it within ATTACHMENT_MAX_MB.
+   */
+  async accept(uploader: Actor & SessionHolder, file: ArrivedFile): Promise<Attachment> {
+    const kind = await sniffFileKind(file.head, file.name);
+    if (!kind.allowed) throw new UploadRefused(415, `${file.name} is ${kind.described}, which cannot be attached`, 'type');
+    return this.store(uploader, { path: file.path, name: file.name, contentType: kind.contentType, image: kind.image });
+  }
+
+  /**
    * Stores a received file for its uploader. Images are decoded and encoded again: EXIF (camera
    * location) and anything appended to the image (a polyglot's payload) are left behind, and a
    * thumbnail is made.
    */
-  async store(viewer: Viewer, file: ReceivedFile): Promise<Attachment> {
+  async store(viewer: Actor & SessionHolder, file: ReceivedFile): Promise<Attachment> {
     const key = randomUUID();
     const thumbnailKey = file.image ? `${key}.webp` : null;
     const stored: string[] = [];
-    const unreadable = () => new UploadRefused(415, `${file.name} is not an image that can be read, so it cannot be attached`);
+    const unreadable = () =>
+      new UploadRefused(415, `${file.name} is not an image that can be read, so it cannot be attached`, 'unreadable');
     const decoder = (options: sharp.SharpOptions = {}) => sharp(file.path, { ...options, limitInputPixels: MAX_IMAGE_PIXELS });
     // An image libvips cannot decode is the sender's problem (415), not the server's. Its output is
     // taken as a buffer: sharp makes the whole output before it streams any of it anyway.
@@ -130,7 +154,11 @@ export class AttachmentService {
   }
 
   /** The file (or its thumbnail) for a viewer who may see it; null alike for a missing and a hidden one. */
-  async open(viewer: Viewer, id: string, part: 'file' | 'thumbnail'): Promise<{ attachment: Attachment; body: Readable } | null> {
+  async open(
+    viewer: Actor & SessionHolder,
+    id: string,
+    part: 'file' | 'thumbnail',
+  ): Promise<{ attachment: Attachment; body: Readable } | null> {
     if (!isUuid(id)) return null;
     const attachment = await withViewer(this.db, viewer, async (manager) => {
       const { where, parameters } = visibleAttachments(manager, viewer);
@@ -160,15 +188,34 @@ export class AttachmentService {
         [UNATTACHED_UPLOAD_HOURS, batch],
       );
       if (!rows.length) return 0;
-      await Promise.all(
-        rows
-          .flatMap((row) => [row.storage_key, row.thumbnail_key])
-          .filter((key): key is string => !!key)
-          .map((key) => this.storage.delete(key)),
-      );
+      await this.deleteStored(rows);
       await manager.query(`DELETE FROM attachments WHERE id = ANY($1)`, [rows.map((row) => row.id)]);
       return rows.length;
     });
+  }
+
+  /**
+   * Deletes those of `ids` still unattached, with their files: what a write that failed, or turned
+   * out to be a repeat, did not take.
+   */
+  async discardUnattached(ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    const rows: { storage_key: string; thumbnail_key: string | null }[] = await this.system.query(
+      // As a SELECT, so that the driver answers with the rows (a bare DELETE answers [rows, count]).
+      `WITH gone AS (DELETE FROM attachments WHERE id = ANY($1) AND reply_id IS NULL RETURNING storage_key, thumbnail_key)
+       SELECT * FROM gone`,
+      [ids],
+    );
+    await this.deleteStored(rows);
+  }
+
+  private async deleteStored(rows: { storage_key: string; thumbnail_key: string | null }[]) {
+    await Promise.all(
+      rows
+        .flatMap((row) => [row.storage_key, row.thumbnail_key])
+        .filter((key): key is string => !!key)
+        .map((key) => this.storage.delete(key)),
+    );
   }
 
   /** At shutdown, after the last request and job. */

@@ -1,23 +1,44 @@
 import busboy from 'busboy';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { UploadRefused } from './attachments.service';
+import { ArrivedFile, UploadRefused } from './attachments.service';
 import { describeSize, sanitiseFileName } from './file-name';
 import { SNIFF_BYTES } from './file-kind';
 
 /** An upload received whole into a temporary file; `discard` removes it. */
-export interface ReceivedUpload {
-  path: string;
-  name: string;
+export interface ReceivedUpload extends ArrivedFile {
   size: number;
-  /** The first bytes, for deciding what the file is. */
-  head: Buffer;
   discard(): Promise<void>;
+}
+
+/**
+ * A file that arrived whole in memory (a part of a mail, at most 10 MB with the whole mail), put
+ * where uploads arrive so that it is checked and stored exactly as an upload is.
+ */
+export async function receiveBytes(
+  bytes: Buffer,
+  rawName: string | undefined,
+  maxBytes: number,
+  receivingDir: string,
+): Promise<ReceivedUpload> {
+  const name = sanitiseFileName(rawName);
+  if (bytes.length > maxBytes)
+    throw new UploadRefused(413, `${name} is ${describeSize(bytes.length)}; the limit is ${describeSize(maxBytes)}`, 'size');
+  await mkdir(receivingDir, { recursive: true });
+  const target = path.join(receivingDir, randomUUID());
+  const discard = () => rm(target, { force: true });
+  try {
+    await writeFile(target, bytes, { flag: 'wx' });
+  } catch (error) {
+    await discard();
+    throw error;
+  }
+  return { path: target, name, size: bytes.length, head: bytes.subarray(0, SNIFF_BYTES), discard };
 }
 
 /** Keeps the first `SNIFF_BYTES` bytes that pass through. */
@@ -72,7 +93,7 @@ export function receiveUpload(request: IncomingMessage, maxBytes: number, receiv
             await discard();
             const declared = Number(request.headers['content-length']);
             const told = declared > maxBytes ? `is ${describeSize(declared)}` : 'is larger than that';
-            throw new UploadRefused(413, `${name} ${told}; the limit is ${describeSize(maxBytes)}`);
+            throw new UploadRefused(413, `${name} ${told}; the limit is ${describeSize(maxBytes)}`, 'size');
           }
           return { path: target, name, size, head: head(), discard };
         },

@@ -28,6 +28,7 @@ import { Attachments1764408000000 } from './migrations/1764408000000-Attachments
 import { AssignmentCounts1764409000000 } from './migrations/1764409000000-AssignmentCounts';
 import { AssignmentCountsClosed1764410000000 } from './migrations/1764410000000-AssignmentCountsClosed';
 import { AssignmentCountsRowSecurity1764410000001 } from './migrations/1764410000001-AssignmentCountsRowSecurity';
+import { SigningKeys1764411000000 } from './migrations/1764411000000-SigningKeys';
 import { Attachment } from '../attachments/attachment.entity';
 
 export const entities = [Tenant, User, Session, SupportTicket, SupportReply, Attachment, CannedReply];
@@ -50,6 +51,7 @@ export const migrations = [
   AssignmentCounts1764409000000,
   AssignmentCountsClosed1764410000000,
   AssignmentCountsRowSecurity1764410000001,
+  SigningKeys1764411000000,
 ];
 
 export function createDataSource(url: string, { poolSize = 10 } = {}): DataSource {

@@ -4,10 +4,11 @@ import { Logger } from '../logger';
 import { EmailStringKey, emailText } from './email-strings';
 import { tokenHolder } from './email-tokens';
 
-const escapeHtml = (text: string) =>
+export const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const page = (title: string, body: string) =>
+/** A plain page of its own (no app, no script) for the links in emails. */
+export const page = (title: string, body: string) =>
   `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title></head>` +
   `<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5">${body}</body></html>`;
 

@@ -1,10 +1,20 @@
+import { describeSize } from '../attachments/file-name';
 import { EmailStringKey, emailText } from './email-strings';
+
+/** A file of a message, with its signed link for this email's recipient. */
+export interface EmailFile {
+  name: string;
+  size: number;
+  url: string;
+}
 
 /** One message of the conversation, as an email shows it. */
 export interface EmailMessage {
   senderName: string;
   message: string;
   createdAt: Date;
+  /** Listed under the news (earlier messages show text only). */
+  files?: EmailFile[];
 }
 
 export interface EmailContent {
@@ -18,6 +28,8 @@ export interface EmailContent {
   earlier: EmailMessage[];
   ticketUrl: string;
   unsubscribeUrl: string;
+  /** When the files' links stop working. */
+  filesUntil?: Date;
 }
 
 export interface RenderedEmail {
@@ -40,6 +52,7 @@ const STYLE = {
   message: 'margin:12px 0;padding:12px 16px;border-left:3px solid #3b6fd8;background:#f7f9fd;white-space:pre-wrap',
   earlier: 'margin:8px 0;padding:8px 12px;border-left:3px solid #d0d5db;color:#52606d;white-space:pre-wrap;font-size:14px',
   meta: 'font-size:13px;color:#7b8794;margin:0 0 4px',
+  files: 'margin:8px 0 0;padding-left:20px;white-space:normal',
   button: 'display:inline-block;padding:10px 18px;background:#3b6fd8;color:#ffffff;text-decoration:none;border-radius:6px;font-weight:600',
   footer: 'font-size:12px;color:#7b8794;margin-top:24px',
 };
@@ -58,17 +71,27 @@ export function renderEmail(content: EmailContent): RenderedEmail {
       .map((line) => quote + line)
       .join('\n')}`;
 
+  const filesHeading = () => say('email.attachments.heading', { date: when(content.filesUntil ?? new Date(), locale) });
+  const textFiles = (files: EmailFile[]) =>
+    `${filesHeading()}\n${files.map((f) => `- ${f.name} (${describeSize(f.size)}): ${f.url}`).join('\n')}`;
+
   const text = [
     intro,
-    ...content.news.map((m) => textMessage(m, '')),
+    ...content.news.flatMap((m) => [textMessage(m, ''), ...(m.files?.length ? [textFiles(m.files)] : [])]),
     `${say('email.open')}: ${content.ticketUrl}`,
     say('email.replyHint'),
     ...(content.earlier.length ? [`-- ${say('email.earlier')} --`, ...content.earlier.map((m) => textMessage(m, '| '))] : []),
     `${say('email.unsubscribe.link')}: ${content.unsubscribeUrl}`,
   ].join('\n\n');
 
+  const htmlFiles = (files: EmailFile[] = []) =>
+    files.length
+      ? `<p style="${STYLE.meta};margin-top:12px">${escapeHtml(filesHeading())}</p><ul style="${STYLE.files}">${files
+          .map((f) => `<li><a href="${escapeHtml(f.url)}">${escapeHtml(f.name)}</a> (${escapeHtml(describeSize(f.size))})</li>`)
+          .join('')}</ul>`
+      : '';
   const htmlMessage = (m: EmailMessage, style: string) =>
-    `<div style="${style}"><p style="${STYLE.meta}">${escapeHtml(m.senderName)} · ${escapeHtml(when(m.createdAt, locale))}</p>${escapeHtml(m.message)}</div>`;
+    `<div style="${style}"><p style="${STYLE.meta}">${escapeHtml(m.senderName)} · ${escapeHtml(when(m.createdAt, locale))}</p>${escapeHtml(m.message)}${htmlFiles(m.files)}</div>`;
   const html = `<!doctype html>
 <html lang="${locale === 'nl' ? 'nl' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(threadSubject(content.ticketNumber, content.ticketSubject))}</title></head>
 <body style="${STYLE.body}"><div style="${STYLE.card}">

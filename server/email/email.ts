@@ -1,4 +1,6 @@
 import { Router } from 'express';
+import type { EmailFileLinks } from '../attachments/email-links';
+import type { MailFiles } from '../attachments/mail-files';
 import { DataSource } from 'typeorm';
 import { EmailConfig } from '../config';
 import { JobTasks } from '../jobs/job-queue';
@@ -18,6 +20,8 @@ export interface EmailDeps {
   log: Logger;
   /** The instance's jobs, which the sending jobs join. */
   tasks: JobTasks;
+  /** Signed links to the files of the replies an email tells of. */
+  fileLinks: EmailFileLinks;
 }
 
 /**
@@ -34,7 +38,7 @@ export class Email {
   constructor(private readonly deps: EmailDeps) {
     this.outbox = new TicketEmailOutbox(deps.config);
     this.mailer = new Mailer(deps.config, deps.system, deps.log);
-    defineEmailJobs(deps.tasks, { system: deps.system, mailer: this.mailer, config: deps.config });
+    defineEmailJobs(deps.tasks, { system: deps.system, mailer: this.mailer, config: deps.config, fileLinks: deps.fileLinks });
     if (this.mailer.mode === 'off') deps.log.warn('No SMTP_URL: email is off, no notification is sent');
   }
 
@@ -46,10 +50,10 @@ export class Email {
   }
 
   /** Receives mail on INBOUND_SMTP_PORT, when set. */
-  async listenInbound(commands: TicketCommands, sessions: SessionService): Promise<void> {
+  async listenInbound(commands: TicketCommands, sessions: SessionService, files: MailFiles): Promise<void> {
     const { config, system, log } = this.deps;
     if (config.inboundSmtpPort === undefined) return;
-    this.inbound = new InboundMail(config, system, commands, sessions, log);
+    this.inbound = new InboundMail(config, system, commands, sessions, files, log);
     this.inboundPort = await this.inbound.listen(config.inboundSmtpPort);
     log.info({ port: this.inboundPort }, 'Receiving mail by SMTP');
   }

@@ -7,7 +7,10 @@ import { DataSource } from 'typeorm';
 import { Role } from '../accounts/user.entity';
 import { SessionService } from '../auth/session.service';
 import { EmailConfig } from '../config';
-import { ErrorCode } from '../contract';
+import { MailFiles, MailFilesIntake } from '../attachments/mail-files';
+import { describeSize } from '../attachments/file-name';
+import { ErrorCode, MAX_ATTACHMENTS_PER_MESSAGE, MAX_MESSAGE_LENGTH } from '../contract';
+import { t } from '../i18n';
 import { Logger } from '../logger';
 import { ReplyChannel } from '../support/reply.entity';
 import { Author, TicketCommands } from '../support/ticket-commands';
@@ -39,7 +42,7 @@ const refuse = (code: number, reason: string): never => {
 };
 
 /** The user a mail is from; its replies are written in a session of its own (SessionService.actAs). */
-type Sender = Omit<Author, 'sessionKey'>;
+type Sender = Omit<Author, 'sessionKey'> & { locale: string };
 
 type Recipient = { kind: 'support' } | { kind: 'token'; userId: string; ticketId: string };
 
@@ -59,6 +62,7 @@ export class InboundMail {
     private readonly system: DataSource,
     private readonly commands: TicketCommands,
     private readonly sessions: SessionService,
+    private readonly files: MailFiles,
     private readonly log: Logger,
   ) {}
 
@@ -154,25 +158,64 @@ export class InboundMail {
     const ticketId = token?.ticketId ?? (await this.referencedTicket(mail, sender));
 
     const text = replyText(mail.text ?? '');
-    if (!text) return { kind: 'dropped', reason: 'nothing but quoted text' };
+    const files = mail.attachments ?? [];
+    if (!text && !files.length) return { kind: 'dropped', reason: 'nothing but quoted text' };
     const clientMutationId = mutationIdOf(mail.messageId ?? createHash('sha256').update(raw).digest('hex'));
 
     if (ticketId) {
-      const reply = await this.sessions.actAs(sender.id, (sessionKey) =>
-        this.commands.replyToTicket({ ...sender, sessionKey }, { ticketId, message: text, clientMutationId, via: ReplyChannel.EMAIL }),
+      const reply = await this.withFiles(sender, files, (author, message, attachmentIds) =>
+        this.commands.replyToTicket(author, { ticketId, message: message(text), attachmentIds, clientMutationId, via: ReplyChannel.EMAIL }),
       );
       return { kind: 'reply', ticketId, replyId: reply.id };
     }
     if (!recipients.some((r) => r.kind === 'support')) return refuse(550, '5.7.1 No ticket found for this mail');
     if (sender.role !== Role.CUSTOMER) return refuse(550, '5.7.1 Only customers open tickets by email');
-    const subject = (mail.subject ?? '').trim().slice(0, 200) || text.split('\n')[0].slice(0, 200);
-    const ticket = await this.sessions.actAs(sender.id, (sessionKey) =>
-      this.commands.createTicket(
-        { ...sender, sessionKey },
-        { subject, category: TicketCategory.OTHER, message: text, clientMutationId, via: ReplyChannel.EMAIL },
-      ),
-    );
+    const ticket = await this.withFiles(sender, files, (author, message, attachmentIds) => {
+      const body = message(text);
+      const subject = (mail.subject ?? '').trim().slice(0, 200) || body.split('\n')[0].slice(0, 200);
+      return this.commands.createTicket(author, {
+        subject,
+        category: TicketCategory.OTHER,
+        message: body,
+        attachmentIds,
+        clientMutationId,
+        via: ReplyChannel.EMAIL,
+      });
+    });
     return { kind: 'ticket', ticketId: ticket.id };
+  }
+
+  /**
+   * Writes as the sender, with the mail's files stored as their uploads and attached by `write`;
+   * `message` adds a line for each file left out (in the sender's language). Files the write did
+   * not take — it failed, or the mail is a repeat answered with the earlier reply — are deleted.
+   */
+  private withFiles<T>(
+    sender: Sender,
+    files: NonNullable<ParsedMail['attachments']>,
+    write: (author: Author, message: (text: string) => string, attachmentIds: string[]) => Promise<T>,
+  ): Promise<T> {
+    return this.sessions.actAs(sender.id, async (sessionKey) => {
+      const author = { ...sender, sessionKey };
+      const intake = await this.files.receive(author, files);
+      if (intake.notAttached.length) this.log.info({ notAttached: intake.notAttached }, 'Inbound mail: files left out');
+      try {
+        return await write(author, (text) => this.messageOf(text, intake, sender.locale), intake.stored);
+      } finally {
+        await this.files
+          .discardUnattached(intake.stored)
+          .catch((error) => this.log.warn({ err: error }, 'Inbound mail: files not taken stay until the clean-up job'));
+      }
+    });
+  }
+
+  private messageOf(text: string, { stored, notAttached }: MailFilesIntake, locale: string): string {
+    const say = (key: Parameters<typeof t>[1], vars: Record<string, string | number>) =>
+      t(locale, key, { ...vars, interpolation: { escapeValue: false } });
+    const notes = notAttached.map(({ name, reason }) =>
+      say(`email.inbound.notAttached.${reason}`, { name, limit: describeSize(this.files.maxBytes), max: MAX_ATTACHMENTS_PER_MESSAGE }),
+    );
+    return messageWithNotes(text || (stored.length ? say('email.inbound.filesOnly', {}) : ''), notes, MAX_MESSAGE_LENGTH);
   }
 
   /** Why a mail is one that no person wrote (and must not be answered or stored), or null. */
@@ -206,7 +249,7 @@ export class InboundMail {
 
   private async userByAddress(address: string): Promise<Sender | null> {
     const [user] = await this.system.query(
-      `SELECT id, role, name, email, tenant_id AS "tenantId" FROM users WHERE lower(email) = lower($1)`,
+      `SELECT id, role, name, email, tenant_id AS "tenantId", locale FROM users WHERE lower(email) = lower($1)`,
       [address],
     );
     return user ?? null;
@@ -234,4 +277,17 @@ export class InboundMail {
 function mutationIdOf(messageId: string): string {
   const hex = createHash('sha256').update(`email:${messageId}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * The text of a reply from mail, then a line for each file left out. Notes that would take the
+ * message past `max` characters are cut, ending in "…"; the sender's own text is never cut here.
+ */
+export function messageWithNotes(text: string, notes: string[], max: number): string {
+  const join = (lines: string[]) => [text, lines.join('\n')].filter(Boolean).join('\n\n');
+  for (let kept = notes.length; kept > 0; kept--) {
+    const message = join(kept === notes.length ? notes : [...notes.slice(0, kept), '…']);
+    if (message.length <= max) return message;
+  }
+  return text;
 }

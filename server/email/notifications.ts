@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { Role } from '../accounts/user.entity';
 import { isSuperadmin } from '../auth/viewer';
+import type { EmailFileLinks } from '../attachments/email-links';
 import { EmailConfig } from '../config';
 import { JobTasks, enqueue } from '../jobs/job-queue';
 import { SupportReply } from '../support/reply.entity';
@@ -9,9 +10,9 @@ import { SupportTicket } from '../support/ticket.entity';
 import { TicketStatus } from '../support/ticket-status';
 import { issueToken } from './email-tokens';
 import { EmailContent, EmailMessage, renderEmail } from './email-templates';
+import { Mailer } from './mailer';
 
 type Intro = EmailContent['intro'];
-import { Mailer } from './mailer';
 
 declare module '../jobs/job-queue' {
   interface JobPayloads {
@@ -96,25 +97,43 @@ const asMessage = ({ senderName, message, createdAt }: SupportReply): EmailMessa
 /** The jobs that write and send the emails; each reads the ticket as it is when the job runs. */
 export function defineEmailJobs(
   tasks: JobTasks,
-  { system, mailer, config }: { system: DataSource; mailer: Mailer; config: EmailConfig },
+  { system, mailer, config, fileLinks }: { system: DataSource; mailer: Mailer; config: EmailConfig; fileLinks: EmailFileLinks },
 ): void {
   // On the owner's connections: the jobs act for no session and read what the change left.
   const asTeam = <T>(work: (manager: EntityManager) => Promise<T>) => system.transaction(work);
   const ticketOf = (manager: EntityManager, id: string) => manager.getRepository(SupportTicket).findOneBy({ id });
 
-  /** Builds one email: its reply address and unsubscribe link are the recipient's own. */
+  /**
+   * Builds one email: its reply address, unsubscribe link and links to the news' files are the
+   * recipient's own.
+   */
   const emailTo = async (
     recipient: Recipient,
     ticket: SupportTicket,
-    content: Omit<EmailContent, 'locale' | 'ticketNumber' | 'ticketSubject' | 'ticketUrl' | 'unsubscribeUrl'>,
+    { news, ...content }: Pick<EmailContent, 'intro' | 'earlier'> & { news: SupportReply[] },
   ) =>
     asTeam(async (manager) => {
       const replyToken = await issueToken(manager, 'reply', { userId: recipient.id, ticketId: ticket.id });
       const unsubscribeToken = await issueToken(manager, 'unsubscribe', { userId: recipient.id, ticketId: null });
       const unsubscribeUrl = `${config.publicUrl}/email/unsubscribe/${unsubscribeToken}`;
       const path = recipient.id === ticket.userId ? `/support/${ticket.id}` : `/admin/support/${ticket.id}`;
+      const filesUntil = fileLinks.expiryFrom(new Date());
+      const files = await fileLinks.filesOf(
+        manager,
+        news.map((reply) => reply.id),
+      );
+      const linked = await Promise.all(
+        files.map(async (file) => ({
+          replyId: file.replyId,
+          name: file.name,
+          size: file.size,
+          url: `${config.publicUrl}${await fileLinks.pathFor(file, recipient.id, filesUntil)}`,
+        })),
+      );
       const rendered = renderEmail({
         ...content,
+        news: news.map((reply) => ({ ...asMessage(reply), files: linked.filter((file) => file.replyId === reply.id) })),
+        filesUntil,
         locale: recipient.locale,
         ticketNumber: ticket.ticketNumber,
         ticketSubject: ticket.subject,
@@ -143,7 +162,7 @@ export function defineEmailJobs(
     });
     if (!found) return void log.debug({ ticketId }, 'No answer email: read in time, or the customer wants none');
     const { ticket, customer, recent, unread } = found;
-    const news = unread.map(asMessage).reverse();
+    const news = [...unread].reverse();
     const earlier = recent
       .filter((reply) => !unread.includes(reply))
       .slice(0, EARLIER_MESSAGES)
@@ -176,9 +195,7 @@ export function defineEmailJobs(
         : { key: 'email.customerReply.intro' as const, vars: { name: reply.senderName, tenant } };
     // One key per recipient: a retry after a partial run sends only to those not yet reached.
     for (const recipient of recipients) {
-      await mailer.deliver(`${event}:${reply.id}:${recipient.id}`, () =>
-        emailTo(recipient, ticket, { intro, news: [asMessage(reply)], earlier }),
-      );
+      await mailer.deliver(`${event}:${reply.id}:${recipient.id}`, () => emailTo(recipient, ticket, { intro, news: [reply], earlier }));
     }
   });
 

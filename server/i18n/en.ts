@@ -31,6 +31,21 @@ export const en = {
       done: 'Done: Lex Support no longer emails {{email}}.',
       unknown: 'This link is not valid (any more).',
     },
+    attachments: {
+      heading: 'Attached files (these links work until {{date}}):',
+      unavailable: 'File not available',
+      expired: 'This link to a file has expired. Open the ticket in Lex Support to download the file.',
+      invalid: 'This link to a file is not valid. Open the ticket in Lex Support to download the file.',
+    },
+    inbound: {
+      filesOnly: '(Files sent by email, without a message.)',
+      notAttached: {
+        type: 'Not attached: {{name}} (files of this type are not accepted).',
+        size: 'Not attached: {{name}} (larger than the limit of {{limit}}).',
+        count: 'Not attached: {{name}} (at most {{max}} files per message).',
+        unreadable: 'Not attached: {{name}} (an image that cannot be read).',
+      },
+    },
   },
 };
 

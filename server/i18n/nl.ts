@@ -32,5 +32,20 @@ export const nl: Catalog = {
       done: 'Klaar: Lex Support mailt {{email}} niet meer.',
       unknown: 'Deze link is niet (meer) geldig.',
     },
+    attachments: {
+      heading: 'Bijgevoegde bestanden (deze links werken tot {{date}}):',
+      unavailable: 'Bestand niet beschikbaar',
+      expired: 'Deze link naar een bestand is verlopen. Open het ticket in Lex Support om het bestand te downloaden.',
+      invalid: 'Deze link naar een bestand is niet geldig. Open het ticket in Lex Support om het bestand te downloaden.',
+    },
+    inbound: {
+      filesOnly: '(Bestanden per e-mail gestuurd, zonder bericht.)',
+      notAttached: {
+        type: 'Niet bijgevoegd: {{name}} (dit soort bestanden wordt niet geaccepteerd).',
+        size: 'Niet bijgevoegd: {{name}} (groter dan de limiet van {{limit}}).',
+        count: 'Niet bijgevoegd: {{name}} (hooguit {{max}} bestanden per bericht).',
+        unreadable: 'Niet bijgevoegd: {{name}} (een afbeelding die niet te lezen is).',
+      },
+    },
   },
 };
