@@ -1,15 +1,20 @@
 /**
  * Attachments in real Chromium against the real server: a customer pastes a screenshot into a new
  * ticket, an SVG is refused with one clear message, the Lex team sees a screenshot pasted into a
- * reply appear live as a thumbnail and opens it large (Esc closes it, focus returns). Screenshots
- * at 1280 px and 375 px go to tests/e2e/artifacts/.
+ * reply appear live as a thumbnail and opens it large (Esc closes it, focus returns); a ticket of
+ * 20 images loads their thumbnails only, and an original only when it is opened. Screenshots at
+ * 1280 px and 375 px go to tests/e2e/artifacts/.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
-import { createUser } from '../helpers/accounts';
+import sharp from 'sharp';
+import { createUser, signIn as signInByApi } from '../helpers/accounts';
+import { ok } from '../helpers/graphql';
+import { ops } from '../helpers/operations';
 import { ensureBuilt, launchChromium } from '../helpers/browser';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { uploaded } from '../helpers/uploads';
 
 jest.setTimeout(180_000);
 
@@ -124,6 +129,63 @@ describe('attachments in the browser', () => {
     await adminPage.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden', timeout: WAIT });
     expect(await adminPage.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('aria-label'))).toBe('Open retry.png');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('loads the thumbnails of a ticket of 20 images and no original until one is opened', async () => {
+    const token = await signInByApi(server, customer.email, customer.password);
+    const images = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) =>
+        uploaded(server, token, {
+          name: `shot-${String(i + 1).padStart(2, '0')}.png`,
+          bytes: await sharp({ create: { width: 1200, height: 800, channels: 3, background: { r: 12 * i, g: 90, b: 200 - 8 * i } } })
+            .png()
+            .toBuffer(),
+        }),
+      ),
+    );
+    // At most 10 files per message: the first message carries ten, a reply the other ten.
+    const { createTicket } = await ok(
+      server,
+      ops.createTicket,
+      { input: { subject: 'Twenty screenshots', category: 'TECHNICAL', message: 'The first ten', attachmentIds: images.slice(0, 10) } },
+      token,
+    );
+    await ok(
+      server,
+      ops.replyWithAttachments,
+      { input: { ticketId: createTicket.id, message: 'And ten more', attachmentIds: images.slice(10) } },
+      token,
+    );
+
+    const page = await (await browser.newContext()).newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const requested: string[] = [];
+    page.on('request', (request) => {
+      const { pathname } = new URL(request.url());
+      if (pathname.startsWith('/thumbnails/') || pathname.startsWith('/attachments/')) requested.push(pathname);
+    });
+    await signIn(page, server.origin, customer.email, customer.password);
+    await page.goto(`${server.origin}/support/${createTicket.id}`);
+    await page.getByRole('button', { name: 'Open shot-20.png' }).waitFor({ timeout: WAIT });
+    // Down the whole conversation and back, so that every lazy image has had its turn.
+    const thumbnailsShown = () =>
+      page.locator('.thumb img').evaluateAll((imgs: any[]) => imgs.filter((img) => img.complete && img.naturalWidth === 320).length);
+    await page.evaluate(() => (globalThis as any).window.scrollTo(0, (globalThis as any).document.body.scrollHeight));
+    await page.evaluate(() => (globalThis as any).window.scrollTo(0, 0));
+    for (const end = Date.now() + WAIT; (await thumbnailsShown()) < 20 && Date.now() < end;) await page.waitForTimeout(100);
+    expect(await thumbnailsShown()).toBe(20);
+    await page.waitForTimeout(500);
+    const thumbnails = requested.filter((p) => p.startsWith('/thumbnails/'));
+    expect(new Set(thumbnails)).toEqual(new Set(images.map((id) => `/thumbnails/${id}`)));
+    expect(requested.filter((p) => p.startsWith('/attachments/'))).toEqual([]);
+
+    await page.getByRole('button', { name: 'Open shot-07.png' }).click();
+    const dialog = page.getByRole('dialog', { name: 'shot-07.png' });
+    await dialog.waitFor({ timeout: WAIT });
+    await dialog.locator('img').evaluate((img: any) => img.decode());
+    expect(await dialog.locator('img').evaluate((img: any) => img.naturalWidth)).toBe(1200);
+    expect(requested.filter((p) => p.startsWith('/attachments/'))).toEqual([`/attachments/${images[6]}/shot-07.png`]);
     expect(pageErrors).toEqual([]);
   });
 });
