@@ -113,7 +113,7 @@ export function attachmentsRouter({ attachments, links, authenticate, rateLimits
       .status(linked.kind === 'expired' ? 403 : 404)
       .setHeader('Cache-Control', 'no-store')
       .type('html')
-      .send(page(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`));
+      .send(page(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`, locale));
   });
   return router;
 }

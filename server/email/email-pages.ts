@@ -8,8 +8,8 @@ export const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** A plain page of its own (no app, no script) for the links in emails. */
-export const page = (title: string, body: string) =>
-  `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title></head>` +
+export const page = (title: string, body: string, locale = 'en') =>
+  `<!doctype html><html lang="${locale === 'nl' ? 'nl' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title></head>` +
   `<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5">${body}</body></html>`;
 
 /**
@@ -29,7 +29,7 @@ export function unsubscribeRouter(db: DataSource, log: Logger): Router {
     res
       .status(404)
       .type('html')
-      .send(page('Lex Support', `<p>${say(locale, 'email.unsubscribe.unknown')}</p>`));
+      .send(page('Lex Support', `<p>${say(locale, 'email.unsubscribe.unknown')}</p>`, locale));
   const say = (locale: string, key: EmailStringKey, vars: Record<string, string> = {}) => escapeHtml(emailText(locale, key, vars));
 
   router.get('/email/unsubscribe/:token', async (req, res) => {
@@ -42,6 +42,7 @@ export function unsubscribeRouter(db: DataSource, log: Logger): Router {
           emailText(user.locale, 'email.unsubscribe.title'),
           `<h1>${say(user.locale, 'email.unsubscribe.title')}</h1><p>${say(user.locale, 'email.unsubscribe.question', { email: user.email })}</p>` +
             `<form method="post"><button type="submit">${say(user.locale, 'email.unsubscribe.confirm')}</button></form>`,
+          user.locale,
         ),
       );
   });
@@ -50,7 +51,7 @@ export function unsubscribeRouter(db: DataSource, log: Logger): Router {
     if (!user) return unknown(res);
     await db.query(`UPDATE users SET email_notifications = false WHERE id = $1`, [user.id]);
     log.info({ userId: user.id }, 'Email notifications turned off by an unsubscribe link');
-    res.type('html').send(page('Lex Support', `<p>${say(user.locale, 'email.unsubscribe.done', { email: user.email })}</p>`));
+    res.type('html').send(page('Lex Support', `<p>${say(user.locale, 'email.unsubscribe.done', { email: user.email })}</p>`, user.locale));
   });
   return router;
 }

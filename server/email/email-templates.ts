@@ -51,10 +51,10 @@ const STYLE = {
   card: 'max-width:600px;margin:0 auto;background:#ffffff;border:1px solid #e3e6ea;border-radius:8px;padding:24px',
   message: 'margin:12px 0;padding:12px 16px;border-left:3px solid #3b6fd8;background:#f7f9fd;white-space:pre-wrap',
   earlier: 'margin:8px 0;padding:8px 12px;border-left:3px solid #d0d5db;color:#52606d;white-space:pre-wrap;font-size:14px',
-  meta: 'font-size:13px;color:#7b8794;margin:0 0 4px',
+  meta: 'font-size:13px;color:#5c6773;margin:0 0 4px',
   files: 'margin:8px 0 0;padding-left:20px;white-space:normal',
   button: 'display:inline-block;padding:10px 18px;background:#3b6fd8;color:#ffffff;text-decoration:none;border-radius:6px;font-weight:600',
-  footer: 'font-size:12px;color:#7b8794;margin-top:24px',
+  footer: 'font-size:12px;color:#5c6773;margin-top:24px',
 };
 
 /**
@@ -100,7 +100,7 @@ ${content.news.map((m) => htmlMessage(m, STYLE.message)).join('\n')}
 <p style="margin:20px 0"><a href="${escapeHtml(content.ticketUrl)}" style="${STYLE.button}">${escapeHtml(say('email.open'))}</a></p>
 <p style="${STYLE.meta}">${escapeHtml(say('email.replyHint'))}</p>
 ${content.earlier.length ? `<p style="${STYLE.meta};margin-top:20px">${escapeHtml(say('email.earlier'))}</p>\n${content.earlier.map((m) => htmlMessage(m, STYLE.earlier)).join('\n')}` : ''}
-<p style="${STYLE.footer}"><a href="${escapeHtml(content.unsubscribeUrl)}" style="color:#7b8794">${escapeHtml(say('email.unsubscribe.link'))}</a></p>
+<p style="${STYLE.footer}"><a href="${escapeHtml(content.unsubscribeUrl)}" style="color:#5c6773">${escapeHtml(say('email.unsubscribe.link'))}</a></p>
 </div></body></html>`;
 
   return { subject: threadSubject(content.ticketNumber, content.ticketSubject), text, html };
