@@ -19,6 +19,14 @@ const graphqlProxy = {
   },
 };
 
+/** What the API serves besides GraphQL that the web app calls: uploads, files and their thumbnails. */
+const apiProxy = {
+  '/graphql': graphqlProxy,
+  '/uploads': apiTarget,
+  '/attachments': apiTarget,
+  '/thumbnails': apiTarget,
+};
+
 export default defineConfig({
   root,
   plugins: [react()],
@@ -30,9 +38,9 @@ export default defineConfig({
   },
   server: {
     port: 5173,
-    proxy: { '/graphql': graphqlProxy },
+    proxy: apiProxy,
   },
   preview: {
-    proxy: { '/graphql': graphqlProxy },
+    proxy: apiProxy,
   },
 });
