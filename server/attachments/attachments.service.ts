@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import sharp from 'sharp';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, Viewer } from '../auth/viewer';
@@ -65,11 +65,19 @@ function visibleAttachments(manager: EntityManager, viewer: Actor) {
   };
 }
 
-/** Counts what passes through, so the stored size of a re-encoded image is known. */
+/**
+ * Counts what passes through, so the stored size is the size of what was stored. Counted as the
+ * storage reads, never by a 'data' listener: that would start the flow before the storage is
+ * listening (it first makes its folder) and lose what passed in between.
+ */
 function counted(source: Readable) {
   const counter = { bytes: 0 };
-  const tap = new PassThrough();
-  tap.on('data', (chunk: Buffer) => (counter.bytes += chunk.length));
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      counter.bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
   source.on('error', (error) => tap.destroy(error));
   return { stream: source.pipe(tap), counter };
 }

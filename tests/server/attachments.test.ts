@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -175,6 +175,22 @@ describe('POST /uploads', () => {
     const answer = await upload(desk.server, desk.customer.token, { name: 'bell\u0007esc\u001b.txt', bytes: text('x') });
     expect(answer.status).toBe(400);
     expect(answer.body.errors![0]).toMatchObject({ message: expect.stringMatching(/not well-formed/), extensions: { field: 'file' } });
+  });
+
+  it('stores every byte of files uploaded at once and reads them back whole', async () => {
+    const files = Array.from({ length: 30 }, (_, i) => ({ name: `log-${i}.txt`, bytes: text(`line ${i}\n`.repeat(i + 1)) }));
+    const ids = await Promise.all(files.map((file) => uploaded(desk.server, desk.customer.token, file)));
+    const ticket = await ticketWith(desk.customer, ids.slice(0, 10));
+    const served = await Promise.all(
+      (await attachmentsOf(desk.customer.token, ticket.id)).map(async (a) => [
+        a.name,
+        await (await download(desk.server, a.url, desk.customer.token)).text(),
+      ]),
+    );
+    expect(Object.fromEntries(served)).toEqual(Object.fromEntries(files.slice(0, 10).map((file) => [file.name, file.bytes.toString()])));
+    for (const [i, id] of ids.entries()) {
+      expect(await readFile(path.join(desk.server.dataDir, 'attachments', id), 'utf8')).toBe(files[i].bytes.toString());
+    }
   });
 
   it('stores a zip bomb as it is, never unpacking it', async () => {
