@@ -190,23 +190,23 @@ export class InboundMail {
    * `message` adds a line for each file left out (in the sender's language). Files the write did
    * not take — it failed, or the mail is a repeat answered with the earlier reply — are deleted.
    */
-  private withFiles<T>(
+  private async withFiles<T>(
     sender: Sender,
     files: NonNullable<ParsedMail['attachments']>,
     write: (author: Author, message: (text: string) => string, attachmentIds: string[]) => Promise<T>,
   ): Promise<T> {
-    return this.sessions.actAs(sender.id, async (sessionKey) => {
-      const author = { ...sender, sessionKey };
-      const intake = await this.files.receive(author, files);
-      if (intake.notAttached.length) this.log.info({ notAttached: intake.notAttached }, 'Inbound mail: files left out');
-      try {
-        return await write(author, (text) => this.messageOf(text, intake, sender.locale), intake.stored);
-      } finally {
-        await this.files
-          .discardUnattached(intake.stored)
-          .catch((error) => this.log.warn({ err: error }, 'Inbound mail: files not taken stay until the clean-up job'));
-      }
-    });
+    // A session each: however long the images take, the write's own session has its whole minute.
+    const intake = await this.sessions.actAs(sender.id, (sessionKey) => this.files.receive({ ...sender, sessionKey }, files));
+    if (intake.notAttached.length) this.log.info({ notAttached: intake.notAttached }, 'Inbound mail: files left out');
+    try {
+      return await this.sessions.actAs(sender.id, (sessionKey) =>
+        write({ ...sender, sessionKey }, (text) => this.messageOf(text, intake, sender.locale), intake.stored),
+      );
+    } finally {
+      await this.files
+        .discardUnattached(intake.stored)
+        .catch((error) => this.log.warn({ err: error }, 'Inbound mail: files not taken stay until the clean-up job'));
+    }
   }
 
   private messageOf(text: string, { stored, notAttached }: MailFilesIntake, locale: string): string {
