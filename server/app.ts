@@ -49,6 +49,7 @@ import { MAX_TOKENS, limitRules } from './security/graphql-limits';
 import { RateLimits, queryRateLimit } from './security/rate-limits';
 import { SigningKeys } from './security/signing-keys';
 import { retryAfterHeader, securityHeaders } from './security/headers';
+import { builtFilesRouter } from './web/built-files';
 
 export interface AppDeps {
   config: Pick<Config, 'publicOrigins' | 'production' | 'clientDir'> &
@@ -206,10 +207,7 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
 
   // The web app, same origin as the API, with client-side routes falling back to index.html.
   const clientDir = path.resolve(config.clientDir);
-  if (existsSync(path.join(clientDir, 'index.html'))) {
-    app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
-    app.get('/{*path}', (_req, res) => res.sendFile(path.join(clientDir, 'index.html'), { maxAge: 0 }));
-  }
+  if (existsSync(path.join(clientDir, 'index.html'))) app.use(builtFilesRouter(clientDir));
 
   let closing: Promise<void> | undefined;
   return {

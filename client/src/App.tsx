@@ -2,19 +2,20 @@ import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useSession } from './auth/session';
-import { SignInPage } from './auth/SignInPage';
 import { Alert, Button } from './design';
 import { friendlyMessage } from './lib/errors';
 import { Layout } from './shell/Layout';
 import { NotFoundPage } from './shell/NotFoundPage';
 import { MyTicketsPage } from './support/MyTicketsPage';
-import { NewTicketPage } from './support/NewTicketPage';
-import { TicketPage } from './support/TicketPage';
 
-// Customers never download the admin dashboard.
+// Each page downloads only what it shows (docs/architecture.md §9): customers never get the team's
+// pages, and the ticket list, the page most visits start on, comes with the first download.
 const AdminDashboardPage = lazy(() => import('./admin/AdminDashboardPage'));
 const AdminTicketPage = lazy(() => import('./admin/AdminTicketPage'));
 const CannedRepliesPage = lazy(() => import('./team/CannedRepliesPage'));
+const SignInPage = lazy(() => import('./auth/SignInPage').then((m) => ({ default: m.SignInPage })));
+const NewTicketPage = lazy(() => import('./support/NewTicketPage').then((m) => ({ default: m.NewTicketPage })));
+const TicketPage = lazy(() => import('./support/TicketPage').then((m) => ({ default: m.TicketPage })));
 
 function Splash() {
   const { t } = useTranslation();
@@ -45,13 +46,17 @@ export function App() {
         </div>
       );
     }
-    return <SignInPage />;
+    return (
+      <Suspense fallback={<Splash />}>
+        <SignInPage />
+      </Suspense>
+    );
   }
 
   return (
     <Layout>
-      {isAdmin ? (
-        <Suspense fallback={<Splash />}>
+      <Suspense fallback={<Splash />}>
+        {isAdmin ? (
           <Routes>
             <Route path="/" element={<Navigate to="/admin/support" replace />} />
             <Route path="/admin" element={<Navigate to="/admin/support" replace />} />
@@ -62,16 +67,16 @@ export function App() {
             <Route path="/support/:id" element={<ToAdminTicket />} />
             <Route path="*" element={<NotFoundPage home="/admin/support" />} />
           </Routes>
-        </Suspense>
-      ) : (
-        <Routes>
-          <Route path="/" element={<Navigate to="/support" replace />} />
-          <Route path="/support" element={<MyTicketsPage />} />
-          <Route path="/support/new" element={<NewTicketPage />} />
-          <Route path="/support/:id" element={<TicketPage admin={false} />} />
-          <Route path="*" element={<NotFoundPage home="/support" />} />
-        </Routes>
-      )}
+        ) : (
+          <Routes>
+            <Route path="/" element={<Navigate to="/support" replace />} />
+            <Route path="/support" element={<MyTicketsPage />} />
+            <Route path="/support/new" element={<NewTicketPage />} />
+            <Route path="/support/:id" element={<TicketPage admin={false} />} />
+            <Route path="*" element={<NotFoundPage home="/support" />} />
+          </Routes>
+        )}
+      </Suspense>
     </Layout>
   );
 }

@@ -1,7 +1,7 @@
 import { execFileSync, execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 const ROOT = path.resolve(__dirname, '../..');
 const say = (line: string) => process.stdout.write(`[e2e] ${line}\n`);
@@ -24,11 +24,40 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/** Jest sets NODE_ENV=test, which Vite would follow into React's and Apollo's development builds. */
+const productionBuild = () => ({ ...process.env, NODE_ENV: 'production', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' });
+
 /** The server serves dist/client and dist/playground; builds the one a test needs when it is not there yet. */
 export function ensureBuilt(part: 'client' | 'playground'): void {
   if (existsSync(path.join(ROOT, 'dist', part, 'index.html'))) return;
   say(`no dist/${part}: building it (npm run build:${part})`);
-  execFileSync('npm', ['run', `build:${part}`], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync('npm', ['run', `build:${part}`], { cwd: ROOT, stdio: 'inherit', env: productionBuild() });
+}
+
+/**
+ * Builds the web app as it is now into `outDir` (a server serves it with CLIENT_DIR): for tests that
+ * measure the build, which must not read a dist/client left from older code.
+ */
+export function buildClientInto(outDir: string): void {
+  say(`building the web app into ${outDir}`);
+  execFileSync('npx', ['vite', 'build', '--config', 'client/vite.config.ts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: productionBuild(),
+  });
+}
+
+/** Signs a browser context in through the API (the session cookie lands in the context), without the sign-in page. */
+export async function signInContext(context: BrowserContext, origin: string, email: string, password: string): Promise<void> {
+  const response = await context.request.post(`${origin}/graphql`, {
+    headers: { 'content-type': 'application/json' },
+    data: {
+      query: 'mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { token } }',
+      variables: { email, password },
+    },
+  });
+  const body = (await response.json()) as { errors?: unknown[] };
+  if (!response.ok() || body.errors) throw new Error(`sign-in of ${email} failed: ${JSON.stringify(body)}`);
 }
 
 /** Signs a page in through the sign-in form and waits for the app. */
