@@ -9,6 +9,8 @@ import { CloseCode } from 'graphql-ws';
 export const MAX_SUBJECT_LENGTH = 200;
 /** Longest message (a ticket's first message or a reply), in characters. */
 export const MAX_MESSAGE_LENGTH = 10_000;
+/** Longest `SupportReply.excerpt` (a message's first line, for lists), in characters. */
+export const MAX_EXCERPT_LENGTH = 120;
 /** Longest canned reply title, in characters; its body is at most MAX_MESSAGE_LENGTH, as a reply is. */
 export const MAX_CANNED_TITLE_LENGTH = 100;
 /** The `{{variables}}` a canned reply may use, filled in when it is inserted into the composer. */
