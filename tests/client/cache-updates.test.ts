@@ -59,6 +59,7 @@ describe('replyAdded events in the cache', () => {
     addReplyToTicket(cache, r2);
     const t = cache.readQuery({ query: TicketDocument, variables: { id: 't1' } })!.supportTicket!;
     expect(t.lastReply?.id).toBe('r2');
+    expect(t.lastReply?.excerpt).toBe(r2.message.split('\n')[0]);
     expect(t.updatedAt).toBe(r2.createdAt);
   });
 

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery, useSubscription } from '@apollo/client/react';
 import { useTranslation } from 'react-i18next';
-import { Alert, Button, ButtonLink, Card, EmptyState, RelativeTime, Select, StatusDot } from '../design';
+import { Alert, Badge, Button, ButtonLink, Card, EmptyState, RelativeTime, Select, StatusDot } from '../design';
 import {
   SupportStatsDocument,
   SupportTicketsDocument,
@@ -243,25 +243,34 @@ export default function AdminDashboardPage() {
         )}
         {conn && conn.nodes.length > 0 && (
           <>
-            <div
-              className={`ticket-table${refreshing ? ' ticket-table--refreshing' : ''}`}
-              role="table"
-              aria-label={t('admin.tickets')}
-              aria-rowcount={conn.totalCount}
-              aria-busy={refreshing || undefined}
-            >
-              <div className="ticket-table__head" role="row">
-                <span role="columnheader">{t('admin.columnTicket')}</span>
-                <span role="columnheader">{t('admin.columnCustomer')}</span>
-                <span role="columnheader">{t('admin.columnSubject')}</span>
-                <span role="columnheader">{t('admin.columnStatus')}</span>
-                <span role="columnheader">{t('admin.columnAssignee')}</span>
-                <span role="columnheader">{t('admin.columnUpdated')}</span>
-              </div>
-              {conn.nodes.map((t) => (
-                <TicketRow key={t.id} ticket={t} viewerId={viewer.id} />
-              ))}
-            </div>
+            <table className={`ticket-table${refreshing ? ' ticket-table--refreshing' : ''}`} aria-busy={refreshing || undefined}>
+              <caption className="sr-only">{t('admin.tickets')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col" className="ticket-table__number">
+                    {t('admin.columnTicket')}
+                  </th>
+                  <th scope="col" className="ticket-table__customer">
+                    {t('admin.columnCustomer')}
+                  </th>
+                  <th scope="col">{t('admin.columnSubject')}</th>
+                  <th scope="col" className="ticket-table__status">
+                    {t('admin.columnStatus')}
+                  </th>
+                  <th scope="col" className="ticket-table__assignee">
+                    {t('admin.columnAssignee')}
+                  </th>
+                  <th scope="col" className="ticket-table__time">
+                    {t('admin.columnUpdated')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {conn.nodes.map((t) => (
+                  <TicketRow key={t.id} ticket={t} viewerId={viewer.id} />
+                ))}
+              </tbody>
+            </table>
             <div className="tickets-panel__foot">
               <span className="muted" aria-live="polite">
                 {t('admin.showing', { shown: conn.nodes.length, total: conn.totalCount })}
@@ -279,37 +288,42 @@ export default function AdminDashboardPage() {
   );
 }
 
+/**
+ * One ticket: a table row whose subject is the link (the whole row answers clicks through the link's
+ * stretched box, app.css), bold with a count while customer messages wait unread.
+ */
 function TicketRow({ ticket, viewerId }: { ticket: TicketSummaryFragment; viewerId: string }) {
   const { t } = useTranslation();
   const { assignee } = ticket;
+  const unread = ticket.unreadCount;
   return (
-    <Link
-      to={`/admin/support/${ticket.id}`}
-      className={`ticket-row${ticket.status === 'OPEN' ? ' ticket-row--open' : ''}`}
-      role="row"
+    <tr
+      className={`ticket-row${unread > 0 ? ' ticket-row--unread' : ''}`}
       data-testid="ticket-row"
       data-ticket-number={ticket.ticketNumber}
+      data-unread={unread > 0 || undefined}
     >
-      <span role="cell" className="ticket-row__number">
-        {ticketNumber(ticket.ticketNumber)}
-      </span>
-      <span role="cell" className="ticket-row__customer">
+      <td className="ticket-row__number">{ticketNumber(ticket.ticketNumber)}</td>
+      <td className="ticket-row__customer">
         <span className="ticket-row__name">{ticket.userName}</span>
         <span className="ticket-row__company">{ticket.tenant.name}</span>
-      </span>
-      <span role="cell" className="ticket-row__subject">
-        {ticket.subject}
-      </span>
-      <span role="cell" className="ticket-row__status">
+      </td>
+      <td className="ticket-row__subject">
+        <Link to={`/admin/support/${ticket.id}`} className="ticket-row__link">
+          {ticket.subject}
+          <Badge count={unread} label={t('admin.unread', { count: unread })} />
+        </Link>
+      </td>
+      <td className="ticket-row__status">
         <StatusDot status={ticket.status} />
-      </span>
-      <span role="cell" className={`ticket-row__assignee${assignee ? '' : ' ticket-row__assignee--none'}`} data-testid="row-assignee">
+      </td>
+      <td className={`ticket-row__assignee${assignee ? '' : ' ticket-row__assignee--none'}`} data-testid="row-assignee">
         <span className="ticket-row__assignee-label">{t('admin.columnAssignee')}: </span>
         {assignee ? (assignee.id === viewerId ? t('admin.assigneeYou') : assignee.name) : t('assign.unassigned')}
-      </span>
-      <span role="cell" className="ticket-row__time">
+      </td>
+      <td className="ticket-row__time">
         <RelativeTime iso={ticket.updatedAt} />
-      </span>
-    </Link>
+      </td>
+    </tr>
   );
 }

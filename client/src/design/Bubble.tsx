@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { MessageText } from './MessageText';
 
 interface BubbleProps {
   side: 'left' | 'right';
@@ -26,7 +27,7 @@ export function Bubble({ side, sender, team, time, pending, note, message, files
         <span className="bubble__time">{pending ? t('common.sending') : time}</span>
       </div>
       <div className="bubble__body">
-        {message}
+        <MessageText text={message} />
         {files}
       </div>
     </div>

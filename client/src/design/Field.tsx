@@ -1,4 +1,25 @@
 import { useId, type ComponentProps, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { intlLocale } from '../i18n';
+
+/** A count shows once a text reaches this share of its limit: earlier it is only noise. */
+export const COUNT_FROM = 0.9;
+
+/** Whether a text of `length` characters is near its limit (or over it). */
+export const nearLimit = (length: number, max: number) => length >= max * COUNT_FROM;
+
+/** From 90% of a limit on: how many characters are left, or how many too many. Describes its field (`id`). */
+export function CharacterCount({ id, length, max }: { id: string; length: number; max: number }) {
+  const { t } = useTranslation();
+  if (!nearLimit(length, max)) return null;
+  const left = max - length;
+  const n = new Intl.NumberFormat(intlLocale()).format(Math.abs(left));
+  return (
+    <span id={id} className={`field__count${left < 0 ? ' field__count--over' : ''}`} data-testid="character-count">
+      {left >= 0 ? t('common.charactersLeft', { count: left, n }) : t('common.charactersOver', { count: -left, n })}
+    </span>
+  );
+}
 
 interface FieldShellProps {
   id: string;
@@ -68,13 +89,20 @@ interface TextAreaFieldProps extends Omit<ComponentProps<'textarea'>, 'id'> {
   label: ReactNode;
   hint?: ReactNode;
   error?: string;
+  /** The limit the server keeps: a count shows near it. */
+  maxChars?: number;
 }
 
-export function TextAreaField({ label, hint, error, className, ...rest }: TextAreaFieldProps) {
+export function TextAreaField({ label, hint, error, maxChars, className, ...rest }: TextAreaFieldProps) {
   const id = useId();
+  const length = String(rest.value ?? '').length;
+  const counted = maxChars !== undefined && nearLimit(length, maxChars);
+  const describedBy = described(id, hint, error);
+  if (counted) describedBy['aria-describedby'] = [describedBy['aria-describedby'], `${id}-count`].filter(Boolean).join(' ');
   return (
     <FieldShell id={id} label={label} hint={hint} error={error}>
-      <textarea id={id} className={`field__control ${className ?? ''}`} {...described(id, hint, error)} {...rest} />
+      <textarea id={id} className={`field__control ${className ?? ''}`} {...describedBy} {...rest} />
+      {maxChars !== undefined && <CharacterCount id={`${id}-count`} length={length} max={maxChars} />}
     </FieldShell>
   );
 }

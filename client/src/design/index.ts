@@ -1,10 +1,11 @@
 export { Card } from './Card';
 export { Button, ButtonLink } from './Button';
-export { Field, TextAreaField } from './Field';
+export { CharacterCount, Field, nearLimit, TextAreaField } from './Field';
 export { Select, type SelectOption } from './Select';
 export { StatusDot } from './StatusDot';
 export { Badge } from './Badge';
 export { Bubble } from './Bubble';
+export { MessageText } from './MessageText';
 export { EmptyState, ChatIcon } from './EmptyState';
 export { Alert } from './Alert';
 export { RelativeTime } from './RelativeTime';

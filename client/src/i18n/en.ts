@@ -10,6 +10,11 @@ export const en = {
     sending: 'Sending…',
     lexTeam: 'Lex team',
     breadcrumb: 'Breadcrumb',
+    opensInNewTab: '(opens in a new tab)',
+    charactersLeft_one: '{{n}} character left',
+    charactersLeft_other: '{{n}} characters left',
+    charactersOver_one: '{{n}} character too many',
+    charactersOver_other: '{{n}} characters too many',
   },
   language: {
     label: 'Language',
@@ -55,7 +60,6 @@ export const en = {
   },
   shell: {
     skip: 'Skip to content',
-    home: 'Lex Support home',
     nav: 'Main',
     support: 'Support',
     reconnecting: 'Reconnecting…',
@@ -92,6 +96,12 @@ export const en = {
     updated: 'Updated ',
     newReplies_one: '{{count}} new reply',
     newReplies_other: '{{count}} new replies',
+    lastFrom: '{{name}}:',
+    you: 'You',
+    filterLabel: 'Tickets by status',
+    noMatchTitle: 'No tickets with status {{status}}',
+    noMatchBody: 'Tickets with this status will show here.',
+    showAll: 'Show all tickets',
   },
   newTicket: {
     back: '← All tickets',
@@ -276,6 +286,8 @@ export const en = {
     noUnassignedBody: 'New tickets wait here until someone answers or takes them.',
     columnAssignee: 'Assignee',
     assigneeYou: 'You',
+    unread_one: '{{count}} unread message',
+    unread_other: '{{count}} unread messages',
   },
 };
 

@@ -12,6 +12,11 @@ export const nl: Catalog = {
     sending: 'Versturen…',
     lexTeam: 'Lex-team',
     breadcrumb: 'Kruimelpad',
+    opensInNewTab: '(opent in een nieuw tabblad)',
+    charactersLeft_one: 'Nog {{n}} teken',
+    charactersLeft_other: 'Nog {{n}} tekens',
+    charactersOver_one: '{{n}} teken te veel',
+    charactersOver_other: '{{n}} tekens te veel',
   },
   language: {
     label: 'Taal',
@@ -57,7 +62,6 @@ export const nl: Catalog = {
   },
   shell: {
     skip: 'Direct naar de inhoud',
-    home: 'Lex Support, startpagina',
     nav: 'Hoofdmenu',
     support: 'Support',
     reconnecting: 'Opnieuw verbinden…',
@@ -94,6 +98,12 @@ export const nl: Catalog = {
     updated: 'Bijgewerkt ',
     newReplies_one: '{{count}} nieuw antwoord',
     newReplies_other: '{{count}} nieuwe antwoorden',
+    lastFrom: '{{name}}:',
+    you: 'Jij',
+    filterLabel: 'Tickets op status',
+    noMatchTitle: 'Geen tickets met status {{status}}',
+    noMatchBody: 'Tickets met deze status verschijnen hier.',
+    showAll: 'Alle tickets tonen',
   },
   newTicket: {
     back: '← Alle tickets',
@@ -278,5 +288,7 @@ export const nl: Catalog = {
     noUnassignedBody: 'Nieuwe tickets staan hier tot iemand ze beantwoordt of oppakt.',
     columnAssignee: 'Toegewezen aan',
     assigneeYou: 'Jij',
+    unread_one: '{{count}} ongelezen bericht',
+    unread_other: '{{count}} ongelezen berichten',
   },
 };

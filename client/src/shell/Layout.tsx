@@ -6,16 +6,11 @@ import { Badge } from '../design';
 import { SupportBadgeDocument } from '../gql/graphql';
 import { useSession, useViewer } from '../auth/session';
 import { useLiveState } from '../lib/live-state';
+import { UnreadContext } from '../lib/useTitle';
 import { EmailSetting } from './EmailSetting';
 import { LanguageSwitch } from './LanguageSwitch';
 import { LexMark } from './LexMark';
-
-function SupportBadge({ admin }: { admin: boolean }) {
-  const { t } = useTranslation();
-  const { data } = useSubscription(SupportBadgeDocument);
-  const count = data?.supportBadge ?? 0;
-  return <Badge count={count} label={t(admin ? 'shell.openTickets' : 'shell.unreadReplies', { count })} />;
-}
+import { useTeamUnread } from './unread';
 
 export function Layout({ children }: { children: ReactNode }) {
   const viewer = useViewer();
@@ -24,56 +19,62 @@ export function Layout({ children }: { children: ReactNode }) {
   const home = isAdmin ? '/admin/support' : '/support';
   const live = useLiveState();
   const { t } = useTranslation();
+  // The badge: open tickets for the Lex team, unread replies for a customer; the tab title: unread for both.
+  const badge = useSubscription(SupportBadgeDocument).data?.supportBadge ?? 0;
+  const teamUnread = useTeamUnread(isAdmin);
 
   return (
-    <div className="app">
-      <a className="skip-link" href="#main">
-        {t('shell.skip')}
-      </a>
-      <header className="topbar">
-        <div className="topbar__inner">
-          <Link to={home} className="brand" aria-label={t('shell.home')}>
-            <LexMark />
-            <span className="brand__name">
-              Lex <span className="brand__product">Support</span>
-            </span>
-          </Link>
-          <nav className="topnav" aria-label={t('shell.nav')}>
-            <NavLink to={home} className="topnav__link" end={false}>
-              <span>{t('shell.support')}</span>
-              <SupportBadge admin={isAdmin} />
-            </NavLink>
-          </nav>
-          {live === 'reconnecting' && (
-            <span className="live-pill" role="status">
-              <span className="live-pill__dot" aria-hidden="true" />
-              {t('shell.reconnecting')}
-            </span>
-          )}
-          <div className="topbar__user">
-            <LanguageSwitch compact />
-            <span className="topbar__who">
-              <span className="topbar__name">{viewer.name}</span>
-              <span className="topbar__org">{isAdmin ? t('common.lexTeam') : viewer.tenant?.name}</span>
-            </span>
-            <EmailSetting />
-            <button
-              type="button"
-              className="topbar__signout"
-              disabled={signingOut}
-              onClick={() => {
-                setSigningOut(true);
-                void signOut().finally(() => setSigningOut(false));
-              }}
-            >
-              {t('shell.signOut')}
-            </button>
+    <UnreadContext.Provider value={isAdmin ? teamUnread : badge}>
+      <div className="app">
+        <a className="skip-link" href="#main">
+          {t('shell.skip')}
+        </a>
+        <header className="topbar">
+          <div className="topbar__inner">
+            {/* Named by its words, which a phone hides only visually (label-content-name-mismatch). */}
+            <Link to={home} className="brand">
+              <LexMark />
+              <span className="brand__name">
+                Lex <span className="brand__product">Support</span>
+              </span>
+            </Link>
+            <nav className="topnav" aria-label={t('shell.nav')}>
+              <NavLink to={home} className="topnav__link" end={false}>
+                <span>{t('shell.support')}</span>
+                <Badge count={badge} label={t(isAdmin ? 'shell.openTickets' : 'shell.unreadReplies', { count: badge })} />
+              </NavLink>
+            </nav>
+            {live === 'reconnecting' && (
+              <span className="live-pill" role="status">
+                <span className="live-pill__dot" aria-hidden="true" />
+                {t('shell.reconnecting')}
+              </span>
+            )}
+            <div className="topbar__user">
+              <LanguageSwitch compact />
+              <span className="topbar__who">
+                <span className="topbar__name">{viewer.name}</span>
+                <span className="topbar__org">{isAdmin ? t('common.lexTeam') : viewer.tenant?.name}</span>
+              </span>
+              <EmailSetting />
+              <button
+                type="button"
+                className="topbar__signout"
+                disabled={signingOut}
+                onClick={() => {
+                  setSigningOut(true);
+                  void signOut().finally(() => setSigningOut(false));
+                }}
+              >
+                {t('shell.signOut')}
+              </button>
+            </div>
           </div>
-        </div>
-      </header>
-      <main id="main" className="main" tabIndex={-1}>
-        {children}
-      </main>
-    </div>
+        </header>
+        <main id="main" className="main" tabIndex={-1}>
+          {children}
+        </main>
+      </div>
+    </UnreadContext.Provider>
   );
 }

@@ -1,17 +1,52 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
 import { useQuery, useSubscription } from '@apollo/client/react';
 import { Alert, Button, ButtonLink, Card, EmptyState } from '../design';
-import { MyTicketsDocument, TicketUpdatedDocument } from '../gql/graphql';
+import { MyTicketsDocument, TicketUpdatedDocument, type TicketStatus } from '../gql/graphql';
 import { friendlyMessage } from '../lib/errors';
 import { useTitle } from '../lib/useTitle';
 import { applyTicketToMyTickets, PAGE_SIZE } from './cache-updates';
+import { isStatus, STATUSES, statusMeta } from './status';
 import { TicketCard } from './TicketCard';
+
+/** More tickets than fit on a phone's screen: from here on the list offers its status filter. */
+export const STATUS_FILTER_FROM = 6;
+
+/** The status filter, as links that put it in the URL (?status=CLOSED), like the team's filters. */
+function StatusFilter({ current }: { current: TicketStatus | undefined }) {
+  const { t } = useTranslation();
+  const options: { status: TicketStatus | undefined; label: string }[] = [
+    { status: undefined, label: t('common.all') },
+    ...STATUSES.map((status) => ({ status, label: statusMeta(status).label })),
+  ];
+  return (
+    <nav className="status-filter" aria-label={t('myTickets.filterLabel')}>
+      <ul className="status-filter__list">
+        {options.map(({ status, label }) => (
+          <li key={status ?? 'all'}>
+            <Link
+              to={status ? `/support?status=${status}` : '/support'}
+              replace
+              className="status-filter__option"
+              aria-current={status === current ? 'page' : undefined}
+            >
+              {label}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
 
 export function MyTicketsPage() {
   const { t } = useTranslation();
   useTitle(t('myTickets.title'));
-  const { data, error, fetchMore, refetch } = useQuery(MyTicketsDocument, { variables: { first: PAGE_SIZE } });
+  const [params] = useSearchParams();
+  const requested = params.get('status');
+  const status = isStatus(requested) ? requested : undefined;
+  const { data, previousData, error, fetchMore, refetch } = useQuery(MyTicketsDocument, { variables: { first: PAGE_SIZE, status } });
   const [loadingMore, setLoadingMore] = useState(false);
 
   useSubscription(TicketUpdatedDocument, {
@@ -21,13 +56,15 @@ export function MyTicketsPage() {
     },
   });
 
-  const conn = data?.myTickets;
+  // while another status loads, the previous list stays instead of a skeleton flash
+  const conn = data?.myTickets ?? previousData?.myTickets;
+  const showFilter = status !== undefined || (conn?.totalCount ?? 0) >= STATUS_FILTER_FROM;
 
   async function loadMore() {
     if (!conn?.pageInfo.endCursor) return;
     setLoadingMore(true);
     try {
-      await fetchMore({ variables: { first: PAGE_SIZE, after: conn.pageInfo.endCursor } });
+      await fetchMore({ variables: { first: PAGE_SIZE, status, after: conn.pageInfo.endCursor } });
     } finally {
       setLoadingMore(false);
     }
@@ -40,7 +77,7 @@ export function MyTicketsPage() {
           <h1 className="page-title">{t('myTickets.title')}</h1>
           <p className="page-subtitle">{t('myTickets.subtitle')}</p>
         </div>
-        {conn && conn.nodes.length > 0 && <ButtonLink to="/support/new">{t('myTickets.newTicket')}</ButtonLink>}
+        {conn && (conn.nodes.length > 0 || status) && <ButtonLink to="/support/new">{t('myTickets.newTicket')}</ButtonLink>}
       </div>
 
       {error && !conn && (
@@ -52,9 +89,26 @@ export function MyTicketsPage() {
         </Alert>
       )}
 
+      {showFilter && <StatusFilter current={status} />}
+
       {!conn && !error && <ListSkeleton />}
 
-      {conn && conn.nodes.length === 0 && (
+      {conn && conn.nodes.length === 0 && status && (
+        <Card>
+          <EmptyState
+            title={t('myTickets.noMatchTitle', { status: statusMeta(status).label })}
+            action={
+              <ButtonLink to="/support" variant="secondary">
+                {t('myTickets.showAll')}
+              </ButtonLink>
+            }
+          >
+            {t('myTickets.noMatchBody')}
+          </EmptyState>
+        </Card>
+      )}
+
+      {conn && conn.nodes.length === 0 && !status && (
         <Card>
           <EmptyState title={t('myTickets.emptyTitle')} action={<ButtonLink to="/support/new">{t('myTickets.newTicket')}</ButtonLink>}>
             {t('myTickets.emptyBody')}

@@ -135,6 +135,7 @@ export function NewTicketPage() {
               onChange={(e) => set('message')(e.target.value)}
               error={errors.message || undefined}
               hint={t('newTicket.messageHint')}
+              maxChars={MESSAGE_MAX}
               required
             />
             <AttachmentPicker uploads={files.uploads} onFiles={files.add} onRemove={files.remove} />

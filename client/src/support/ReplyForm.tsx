@@ -3,7 +3,7 @@ import { useMutation } from '@apollo/client/react';
 import { useTranslation } from 'react-i18next';
 import { AttachmentPicker, DropZone } from '../attachments/AttachmentPicker';
 import { useUploads } from '../attachments/useUploads';
-import { Button } from '../design';
+import { Button, CharacterCount, nearLimit } from '../design';
 import { intlLocale } from '../i18n';
 import { ReplyToTicketDocument, type ReplyFieldsFragment, type TicketStatus, type ViewerFragment } from '../gql/graphql';
 import { fieldErrors, friendlyMessage } from '../lib/errors';
@@ -256,9 +256,10 @@ export function ReplyForm({ ticket, viewer, replies = [], presence }: ReplyFormP
             onBlur={() => presence?.reporter.stop()}
             placeholder={placeholder}
             aria-invalid={error ? true : undefined}
-            aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
+            aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}${nearLimit(text.length, MESSAGE_MAX) ? ` ${id}-count` : ''}`}
           />
         </div>
+        <CharacterCount id={`${id}-count`} length={text.length} max={MESSAGE_MAX} />
         {error && (
           <span className="field__error" id={`${id}-error`} role="alert">
             {error}

@@ -8,7 +8,9 @@ import {
   type SupportTicketFilter,
   type TicketSummaryFragment,
 } from '../gql/graphql';
+import { messageExcerpt } from '../../../server/support/excerpt';
 import { compareReplies } from './conversation';
+import { STATUSES } from './status';
 import { upsertTicket, type ListFilter } from './ticket-list';
 
 /** Page size of every ticket list. */
@@ -34,19 +36,32 @@ export function addReplyToTicket(cache: ApolloCache, reply: ReplyFieldsFragment)
       // an internal note is not conversation activity: it does not move the ticket (docs/architecture.md §8)
       updatedAt: !reply.isInternal && reply.createdAt > ticket.updatedAt ? reply.createdAt : ticket.updatedAt,
       lastReply: latest
-        ? { __typename: 'SupportReply', id: reply.id, isAdmin: reply.isAdmin, senderName: reply.senderName, createdAt: reply.createdAt }
+        ? {
+            __typename: 'SupportReply',
+            id: reply.id,
+            isAdmin: reply.isAdmin,
+            senderName: reply.senderName,
+            createdAt: reply.createdAt,
+            excerpt: messageExcerpt(reply.message),
+          }
         : ticket.lastReply,
     },
   });
 }
 
-/** A changed or new ticket in the customer's own list (never filtered by status: its total is always known). */
+/**
+ * A changed or new ticket in the customer's own lists: the whole list and each status's (those not
+ * loaded are left alone). A status list with pages still to load keeps its total when only the
+ * server knows it (upsertTicket).
+ */
 export function applyTicketToMyTickets(cache: ApolloCache, ticket: TicketSummaryFragment): void {
-  cache.updateQuery({ query: MyTicketsDocument, variables: { first: PAGE_SIZE } }, (data) => {
-    if (!data) return undefined;
-    const { list } = upsertTicket(data.myTickets, ticket);
-    return list === data.myTickets ? undefined : { ...data, myTickets: list };
-  });
+  for (const status of [undefined, ...STATUSES]) {
+    cache.updateQuery({ query: MyTicketsDocument, variables: { first: PAGE_SIZE, status } }, (data) => {
+      if (!data) return undefined;
+      const { list } = upsertTicket(data.myTickets, ticket, { status });
+      return list === data.myTickets ? undefined : { ...data, myTickets: list };
+    });
+  }
 }
 
 /**
