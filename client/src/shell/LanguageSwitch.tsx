@@ -28,7 +28,13 @@ export function LanguageSwitch({ compact = false }: { compact?: boolean }) {
       </label>
       <select id={id} className="lang-switch__select" value={currentLocale()} onChange={(e) => void choose(e.target.value as Locale)}>
         {LOCALES.map((locale) => (
-          <option key={locale} value={locale} lang={locale} aria-label={t(`language.${locale}`)}>
+          // Compact, the name still starts with what shows ("EN, English"): label-content-name-mismatch.
+          <option
+            key={locale}
+            value={locale}
+            lang={locale}
+            aria-label={compact ? `${locale.toUpperCase()}, ${t(`language.${locale}`)}` : undefined}
+          >
             {compact ? locale.toUpperCase() : t(`language.${locale}`)}
           </option>
         ))}
