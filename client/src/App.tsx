@@ -6,16 +6,15 @@ import { Alert, Button } from './design';
 import { friendlyMessage } from './lib/errors';
 import { Layout } from './shell/Layout';
 import { NotFoundPage } from './shell/NotFoundPage';
+import { pageFiles } from './page-files';
 import { MyTicketsPage } from './support/MyTicketsPage';
 
-// Each page downloads only what it shows (docs/architecture.md §9): customers never get the team's
-// pages, and the ticket list, the page most visits start on, comes with the first download.
-const AdminDashboardPage = lazy(() => import('./admin/AdminDashboardPage'));
-const AdminTicketPage = lazy(() => import('./admin/AdminTicketPage'));
-const CannedRepliesPage = lazy(() => import('./team/CannedRepliesPage'));
-const SignInPage = lazy(() => import('./auth/SignInPage').then((m) => ({ default: m.SignInPage })));
-const NewTicketPage = lazy(() => import('./support/NewTicketPage').then((m) => ({ default: m.NewTicketPage })));
-const TicketPage = lazy(() => import('./support/TicketPage').then((m) => ({ default: m.TicketPage })));
+const AdminDashboardPage = lazy(pageFiles.adminDashboard);
+const AdminTicketPage = lazy(pageFiles.adminTicket);
+const CannedRepliesPage = lazy(pageFiles.cannedReplies);
+const SignInPage = lazy(pageFiles.signIn);
+const NewTicketPage = lazy(pageFiles.newTicket);
+const TicketPage = lazy(pageFiles.ticket);
 
 function Splash() {
   const { t } = useTranslation();

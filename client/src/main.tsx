@@ -6,6 +6,7 @@ import { createApollo } from './apollo';
 import './i18n';
 import { App } from './App';
 import { SessionProvider } from './auth/session';
+import { prefetchPageFor } from './page-files';
 import { AnnouncerProvider } from './shell/announcer';
 import './design/tokens.css';
 import './design/base.css';
@@ -13,6 +14,7 @@ import './design/components.css';
 import './styles/app.css';
 
 const apollo = createApollo();
+prefetchPageFor(window.location.pathname);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -3,6 +3,7 @@ import { MemoryRouter } from 'react-router';
 import { CharacterCount, nearLimit } from '../../client/src/design';
 import { i18n } from '../../client/src/i18n';
 import { documentTitle } from '../../client/src/lib/useTitle';
+import { pageFileFor } from '../../client/src/page-files';
 import { TicketCard } from '../../client/src/support/TicketCard';
 import { summary } from './fixtures';
 
@@ -81,5 +82,24 @@ describe("a ticket in the customer's list", () => {
   it('shows no line without a message', () => {
     card({ id: 't1', lastReply: null });
     expect(screen.queryByTestId('last-message')).toBeNull();
+  });
+});
+
+describe('the page file an address downloads early', () => {
+  it.each([
+    ['/', undefined],
+    ['/support', undefined],
+    ['/support/', undefined],
+    ['/support/new', 'newTicket'],
+    ['/support/2d0c7c8e-6b9a-4c53-9a53-3b0f4f4a1c11', 'ticket'],
+    ['/admin', 'adminDashboard'],
+    ['/admin/support', 'adminDashboard'],
+    ['/admin/support/', 'adminDashboard'],
+    ['/admin/support/2d0c7c8e-6b9a-4c53-9a53-3b0f4f4a1c11', 'adminTicket'],
+    ['/admin/support/canned-replies', 'cannedReplies'],
+    ['/admin/support/x/y', undefined],
+    ['/elsewhere', undefined],
+  ])('%p → %p', (pathname, page) => {
+    expect(pageFileFor(pathname)).toBe(page);
   });
 });

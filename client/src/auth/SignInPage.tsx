@@ -39,7 +39,7 @@ export function SignInPage() {
   }
 
   return (
-    <div className="signin">
+    <main className="signin">
       <div className="signin__panel">
         <div className="signin__brand">
           <LexMark size={40} />
@@ -82,6 +82,6 @@ export function SignInPage() {
         <p className="signin__footer">{t('signIn.footer')}</p>
         <LanguageSwitch />
       </div>
-    </div>
+    </main>
   );
 }
