@@ -3,43 +3,15 @@
  * 1280 px and 375 px (and in dark mode at 1280 px): any WCAG 2.0/2.1 A or AA violation fails, listed
  * with where it is. One browser, one page after another, to stay quick.
  */
-import path from 'node:path';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext } from 'playwright-core';
 import { createUser, signIn } from '../helpers/accounts';
-import { ensureBuilt, launchChromium, signInContext } from '../helpers/browser';
+import { axeViolations, ensureBuilt, launchChromium, signInContext } from '../helpers/browser';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { api } from '../helpers/support-api';
 
 jest.setTimeout(240_000);
 
 const WAIT = 15_000;
-const AXE = path.join(path.dirname(require.resolve('axe-core/package.json')), 'axe.min.js');
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[]; failureSummary?: string }[];
-}
-
-/** axe on the page as it is now: WCAG 2.0 and 2.1, levels A and AA (the experimental name-in-label rule too). */
-async function axeViolations(page: Page): Promise<Violation[]> {
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: Violation[] }> } }).axe;
-    const result = await axe.run((globalThis as unknown as { document: unknown }).document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-      rules: { 'label-content-name-mismatch': { enabled: true } },
-      resultTypes: ['violations'],
-    });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
-    }));
-  });
-}
 
 describe('accessibility of every page (axe-core, WCAG 2.1 AA)', () => {
   let server: TestServer;
@@ -110,6 +82,7 @@ describe('accessibility of every page (axe-core, WCAG 2.1 AA)', () => {
     { name: 'customer ticket', who: () => customer, path: () => `/support/${customerTicket}`, ready: '[data-testid="reply"]' },
     { name: '/admin/support', who: () => admin, path: () => '/admin/support', ready: '[data-testid="ticket-row"]' },
     { name: 'admin ticket', who: () => admin, path: () => `/admin/support/${adminTicket}`, ready: '[data-testid="reply"]' },
+    { name: 'canned replies', who: () => admin, path: () => '/admin/support/canned-replies', ready: 'main h1' },
   ];
 
   const contexts = new Map<string, BrowserContext>();
@@ -117,8 +90,7 @@ describe('accessibility of every page (axe-core, WCAG 2.1 AA)', () => {
     const key = `${who?.email ?? 'nobody'}:${colorScheme}`;
     let context = contexts.get(key);
     if (!context) {
-      // bypassCSP: the app's policy (script-src 'self') would refuse axe's injected script.
-      context = await browser.newContext({ locale: 'en-GB', colorScheme, reducedMotion: 'reduce', bypassCSP: true });
+      context = await browser.newContext({ locale: 'en-GB', colorScheme, reducedMotion: 'reduce' });
       if (who) await signInContext(context, server.origin, who.email, who.password);
       contexts.set(key, context);
     }

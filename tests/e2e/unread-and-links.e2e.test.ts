@@ -123,16 +123,14 @@ describe('unread, links and the customer list in the browser', () => {
     await card('PDF export is blank').getByRole('link').click();
     const answer = customer.getByTestId('reply').filter({ hasText: 'Please mail a screenshot' });
     await answer.waitFor({ timeout: WAIT });
-    const anchors = await answer
-      .locator('a')
-      .evaluateAll((list) =>
-        list.map((a) => ({
-          href: a.getAttribute('href'),
-          target: a.getAttribute('target'),
-          rel: a.getAttribute('rel'),
-          text: a.textContent,
-        })),
-      );
+    const anchors = await answer.locator('a').evaluateAll((list) =>
+      list.map((a) => ({
+        href: a.getAttribute('href'),
+        target: a.getAttribute('target'),
+        rel: a.getAttribute('rel'),
+        text: a.textContent,
+      })),
+    );
     expect(anchors).toEqual([
       { href: 'mailto:support@lex.example', target: null, rel: null, text: 'support@lex.example' },
       {
