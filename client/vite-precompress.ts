@@ -9,8 +9,8 @@ const gzipped = promisify(gzip);
 
 /** Text a browser downloads; images and fonts are compressed already. */
 const COMPRESSIBLE = /\.(js|mjs|css|html|svg|json|txt)$/;
-/** Below this a compressed copy saves less than its headers cost. */
-const MIN_BYTES = 1024;
+/** Below this a compressed copy saves less than its `Content-Encoding` and `Vary` headers cost. */
+const MIN_BYTES = 256;
 
 async function* filesUnder(dir: string): AsyncGenerator<string> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {

@@ -18,9 +18,9 @@ jest.setTimeout(180_000);
 /**
  * Compressed JavaScript of a customer's first load of /support, in bytes received. Issue 18 aimed at
  * 120 KB; the libraries alone (React DOM, Apollo Client, React Router, i18next, graphql-ws) are
- * 134 KB in brotli (README, "First load"), so the budget holds what this wave reached with a little room.
+ * 134 KB in brotli (README, "The web app on a phone"), so the budget holds what this wave reached with a little room.
  */
-const SUPPORT_JS_BUDGET = 156_000;
+const SUPPORT_JS_BUDGET = 158_000;
 
 interface Received {
   url: string;
@@ -91,8 +91,8 @@ describe('the first load of /support', () => {
         scripts.map((s) => `  ${path.basename(s.url)} ${s.bytes} ${s.encoding ?? 'identity'}\n`).join(''),
     );
     expect(total).toBeLessThanOrEqual(SUPPORT_JS_BUDGET);
-    // Everything but a file too small to gain from it arrives in brotli.
-    expect(scripts.filter((s) => s.bytes > 2048 && s.encoding !== 'br')).toEqual([]);
+    // Every file but one too small to gain from it (client/vite-precompress.ts) arrives in brotli.
+    expect(scripts.filter((s) => s.bytes > 1024 && s.encoding !== 'br')).toEqual([]);
     const names = scripts.map((s) => path.basename(s.url));
     for (const page of ['AdminDashboardPage', 'AdminTicketPage', 'TicketPage', 'NewTicketPage', 'SignInPage']) {
       expect(names.filter((n) => n.startsWith(`${page}-`))).toEqual([]);
