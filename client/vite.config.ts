@@ -36,8 +36,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,
-    // The libraries every page needs in one file (a year in caches; a release of the app's own
-    // code leaves it unchanged); the app's pages in files of their own (App.tsx).
+    // The libraries every page needs in one file (a year in caches, and most releases of the app's
+    // own code leave it unchanged); the pages in files of their own (src/page-files.ts).
     rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'vendor', test: /node_modules/ }] } } },
   },
   server: {
