@@ -2,6 +2,7 @@ import { createPublicKey, KeyObject } from 'node:crypto';
 import path from 'node:path';
 import proxyaddr from 'proxy-addr';
 import { DEFAULT_ATTACHMENT_MAX_MB } from './contract';
+import { BusinessHours, DEFAULT_BUSINESS_HOURS, parseBusinessHours, parseHolidays } from './lifecycle/business-hours';
 
 /** Where the public keys that verify Lex's sign-in tokens come from. */
 export type SsoKeySource =
@@ -50,6 +51,15 @@ export interface Config {
   sso?: SsoConfig;
   email: EmailConfig;
   attachments: AttachmentsConfig;
+  lifecycle: LifecycleConfig;
+}
+
+/** Service levels (docs/architecture.md §9). */
+export interface LifecycleConfig {
+  /** `BUSINESS_HOURS` with `BUSINESS_HOLIDAYS`. */
+  businessHours: BusinessHours;
+  /** `SLA_FIRST_RESPONSE_HOURS`: business hours from a new ticket to its first public team reply. */
+  slaFirstResponseHours: number;
 }
 
 /** Where attachments are kept: a folder, or a bucket of any S3-compatible store. */
@@ -281,6 +291,25 @@ function parseStorage(raw: string | undefined, dataDir: string): StorageConfig {
   };
 }
 
+/** The lifecycle settings; the migration that backfills due times reads them too. */
+export function parseLifecycleConfig(env: NodeJS.ProcessEnv): LifecycleConfig {
+  const named = <T>(name: string, parse: () => T): T => {
+    try {
+      return parse();
+    } catch (error) {
+      throw new ConfigError(`${name} ${(error as Error).message}`);
+    }
+  };
+  const holidays = named('BUSINESS_HOLIDAYS', () => parseHolidays(env.BUSINESS_HOLIDAYS ?? ''));
+  const businessHours = named('BUSINESS_HOURS', () => parseBusinessHours(env.BUSINESS_HOURS?.trim() || DEFAULT_BUSINESS_HOURS));
+  const raw = env.SLA_FIRST_RESPONSE_HOURS;
+  const sla = raw === undefined || raw.trim() === '' ? 8 : Number(raw);
+  // Fractions are allowed (tests use seconds); a year of business hours is more than any target.
+  if (!Number.isFinite(sla) || sla <= 0 || sla > 2000)
+    throw new ConfigError(`SLA_FIRST_RESPONSE_HOURS must be a number of business hours above 0 and up to 2000, got "${raw}"`);
+  return { businessHours: { ...businessHours, holidays }, slaFirstResponseHours: sla };
+}
+
 /** Reads and validates the environment once; a bad value stops start-up with a message naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const nodeEnv = env.NODE_ENV ?? 'development';
@@ -315,5 +344,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       storage: parseStorage(env.STORAGE_URL, dataDir),
       receivingDir: path.join(dataDir, 'uploads'),
     },
+    lifecycle: parseLifecycleConfig(env),
   };
 }

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { loadConfig } from '../../server/config';
+import { parseBusinessHours } from '../../server/lifecycle/business-hours';
 
 const pem = (type: 'ed25519' | 'x448') =>
   generateKeyPairSync(type as 'ed25519').publicKey.export({ type: 'spki', format: 'pem' }) as string;
@@ -29,6 +30,23 @@ describe('configuration', () => {
         publicUrl: 'http://localhost:4000',
         keepOutbox: true,
       },
+      // Mon–Fri 09:00–17:00 in Amsterdam, no holidays; a first response within 8 of those hours.
+      lifecycle: {
+        businessHours: { days: new Set([1, 2, 3, 4, 5]), opensAt: 540, closesAt: 1020, timeZone: 'Europe/Amsterdam', holidays: new Set() },
+        slaFirstResponseHours: 8,
+      },
+    });
+  });
+
+  it('reads the lifecycle settings', () => {
+    const { lifecycle } = loadConfig({
+      BUSINESS_HOURS: 'Mon-Thu 08:30-16:30 Europe/Brussels',
+      BUSINESS_HOLIDAYS: '2026-12-25,2026-12-26',
+      SLA_FIRST_RESPONSE_HOURS: '0.5',
+    });
+    expect(lifecycle).toEqual({
+      businessHours: parseBusinessHours('Mon-Thu 08:30-16:30 Europe/Brussels', '2026-12-25,2026-12-26'),
+      slaFirstResponseHours: 0.5,
     });
   });
 
@@ -145,6 +163,14 @@ describe('configuration', () => {
     [{ STORAGE_URL: 's3://bucket?endpoint=minio:9000' }, /^STORAGE_URL endpoint/],
     [{ STORAGE_URL: 's3://bucket?region=eu&acl=public-read' }, /^STORAGE_URL has an unknown parameter "acl"/],
     [{ STORAGE_URL: 's3://bucket?forcePathStyle=yes' }, /^STORAGE_URL forcePathStyle/],
+    [{ BUSINESS_HOURS: 'weekdays 9 to 5' }, /^BUSINESS_HOURS must look like "Mon-Fri 09:00-17:00 Europe\/Amsterdam"/],
+    [{ BUSINESS_HOURS: 'Mon-Fri 09:00-17:00 Mars/Olympus' }, /^BUSINESS_HOURS has an unknown time zone/],
+    [{ BUSINESS_HOURS: 'Mon-Fri 17:00-09:00 UTC' }, /^BUSINESS_HOURS must close after it opens/],
+    [{ BUSINESS_HOLIDAYS: '2026-12-25,Christmas' }, /^BUSINESS_HOLIDAYS has "Christmas"/],
+    [{ BUSINESS_HOLIDAYS: '2026-13-01' }, /^BUSINESS_HOLIDAYS has "2026-13-01"/],
+    [{ SLA_FIRST_RESPONSE_HOURS: 'eight' }, /^SLA_FIRST_RESPONSE_HOURS/],
+    [{ SLA_FIRST_RESPONSE_HOURS: '0' }, /^SLA_FIRST_RESPONSE_HOURS/],
+    [{ SLA_FIRST_RESPONSE_HOURS: '-8' }, /^SLA_FIRST_RESPONSE_HOURS/],
   ])('refuses %j with a message that names the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
