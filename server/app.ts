@@ -21,7 +21,7 @@ import { createJtiReplayGuard } from './auth/sso/jti-replay';
 import { ssoVerificationKey } from './auth/sso/sso-keys';
 import { ssoRouter } from './auth/sso/sso.route';
 import { SsoService } from './auth/sso/sso.service';
-import { AttachmentsConfig, Config, parseEmailConfig } from './config';
+import { AttachmentsConfig, Config, parseEmailConfig, parseLifecycleConfig } from './config';
 import { DEFAULT_ATTACHMENT_MAX_MB } from './contract';
 import { Email } from './email/email';
 import { JobTasks, JobsOptions, startJobWorker } from './jobs/job-queue';
@@ -43,6 +43,8 @@ import { TeamMembers } from './team/team-members';
 import { createActivityStore } from './presence/activity-store';
 import { TicketActivityService } from './presence/ticket-activity';
 import { CannedReplies } from './team/canned-replies';
+import { TicketLifecycle, defineLifecycleJobs } from './lifecycle/ticket-lifecycle';
+import { TimelineQueries } from './lifecycle/timeline';
 import { isDatabaseUnavailable, serviceUnavailable, unavailableStatus } from './db/unavailable';
 import { maskError } from './error-masking';
 import { MAX_TOKENS, limitRules } from './security/graphql-limits';
@@ -53,7 +55,7 @@ import { builtFilesRouter } from './web/built-files';
 
 export interface AppDeps {
   config: Pick<Config, 'publicOrigins' | 'production' | 'clientDir'> &
-    Partial<Pick<Config, 'redisUrl' | 'redisPrefix' | 'rateLimitScale' | 'trustProxy' | 'sso' | 'email' | 'attachments'>>;
+    Partial<Pick<Config, 'redisUrl' | 'redisPrefix' | 'rateLimitScale' | 'trustProxy' | 'sso' | 'email' | 'attachments' | 'lifecycle'>>;
   /** Connections confined by row-level security, for what sessions ask. */
   db: DataSource;
   /** The owner's connections, for work no session asks for (sessions, badges for others). */
@@ -93,7 +95,9 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   const fileLinks = new EmailFileLinks(new SigningKeys(system), attachments, sessions, system);
   const email = new Email({ config: emailConfig, production: config.production, system, log, tasks, fileLinks });
   const team = new TeamMembers(system);
-  const commands = new TicketCommands(db, audience, email.outbox, team);
+  const lifecycle = new TicketLifecycle(config.lifecycle ?? parseLifecycleConfig({}));
+  defineLifecycleJobs(tasks, { system, listener: audience });
+  const commands = new TicketCommands(db, audience, email.outbox, team, lifecycle);
   const cannedReplies = new CannedReplies(db);
   const activity = new TicketActivityService(createActivityStore(config.redisUrl, config.redisPrefix), bus, tickets, rateLimits);
   const services: Services = {
@@ -110,6 +114,7 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
     team,
     cannedReplies,
     activity,
+    timeline: new TimelineQueries(db),
   };
   const schema = await buildSupportSchema(bus);
   const secureCookies = config.publicOrigins[0]?.startsWith('https:') ?? false;

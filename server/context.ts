@@ -15,6 +15,8 @@ import { TicketQueries } from './support/ticket-queries';
 import { TeamMembers } from './team/team-members';
 import { TicketActivityService } from './presence/ticket-activity';
 import { CannedReplies } from './team/canned-replies';
+import { TimelineEvent } from './lifecycle/ticket-event.entity';
+import { TimelineQueries } from './lifecycle/timeline';
 import { User } from './accounts/user.entity';
 import { SupportTicket } from './support/ticket.entity';
 import type { RepliesPage } from './support/support-input';
@@ -42,6 +44,8 @@ export interface Services {
   cannedReplies: CannedReplies;
   /** Who is viewing and typing on each ticket page. */
   activity: TicketActivityService;
+  /** Tickets' timelines. */
+  timeline: TimelineQueries;
 }
 
 /** Batches the lookups of one request, so a page of tickets costs a fixed number of queries. */
@@ -55,6 +59,8 @@ export interface Loaders {
   attachments: DataLoader<string, Attachment[]>;
   /** Lex team members by id (the assignees of a page of tickets). */
   teamMember: DataLoader<string, User | undefined>;
+  /** Each ticket's timeline, as the viewer may see it. */
+  events: DataLoader<string, TimelineEvent[]>;
 }
 
 export interface Context {
@@ -79,7 +85,7 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 
 /** Loaders for one execution: an HTTP request, an operation on a socket, or one event of a subscription. */
 export function createLoaders(services: Services, viewer: Viewer | null): Loaders {
-  const { db, tickets, attachments, team } = services;
+  const { db, tickets, attachments, team, timeline } = services;
   const requireViewer = () => {
     if (!viewer) throw new Error('loaders that read tickets need a viewer');
     return viewer;
@@ -114,6 +120,10 @@ export function createLoaders(services: Services, viewer: Viewer | null): Loader
     teamMember: new DataLoader(async (ids) => {
       const members = await team.byIds(ids);
       return ids.map((id) => members.find((m) => m.id === id));
+    }),
+    events: new DataLoader(async (ticketIds) => {
+      const byTicket = groupBy(await timeline.eventsOf(requireViewer(), ticketIds), (e) => e.ticketId);
+      return ticketIds.map((id) => byTicket.get(id) ?? []);
     }),
   };
 }

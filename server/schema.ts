@@ -29,6 +29,7 @@ import { TicketResolver } from './support/ticket.resolver';
 import { TeamResolver } from './team/team.resolver';
 import { ActivityResolver } from './presence/activity.resolver';
 import { CannedReplyResolver } from './team/canned-reply.resolver';
+import { LifecycleResolver } from './lifecycle/lifecycle.resolver';
 
 const DateTimeScalar = new GraphQLScalarType({
   ...GraphQLDateTimeISO.toConfig(),
@@ -106,6 +107,7 @@ export async function buildSupportSchema(pubSub: EventBus = createEventBus(undef
       TeamResolver,
       CannedReplyResolver,
       ActivityResolver,
+      LifecycleResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker: RoleAuthChecker,

@@ -30,8 +30,10 @@ import { AssignmentCountsClosed1764410000000 } from './migrations/1764410000000-
 import { AssignmentCountsRowSecurity1764410000001 } from './migrations/1764410000001-AssignmentCountsRowSecurity';
 import { SigningKeys1764411000000 } from './migrations/1764411000000-SigningKeys';
 import { Attachment } from '../attachments/attachment.entity';
+import { TimelineEvent } from '../lifecycle/ticket-event.entity';
+import { Lifecycle1764412000000 } from './migrations/1764412000000-Lifecycle';
 
-export const entities = [Tenant, User, Session, SupportTicket, SupportReply, Attachment, CannedReply];
+export const entities = [Tenant, User, Session, SupportTicket, SupportReply, Attachment, CannedReply, TimelineEvent];
 export const migrations = [
   Init1764000000000,
   RowLevelSecurity1764100000000,
@@ -52,6 +54,7 @@ export const migrations = [
   AssignmentCountsClosed1764410000000,
   AssignmentCountsRowSecurity1764410000001,
   SigningKeys1764411000000,
+  Lifecycle1764412000000,
 ];
 
 export function createDataSource(url: string, { poolSize = 10 } = {}): DataSource {

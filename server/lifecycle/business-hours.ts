@@ -115,7 +115,9 @@ function formatterOf(timeZone: string): Intl.DateTimeFormat {
 function wallClock(timeZone: string, instant: number): number {
   const parts: Record<string, number> = {};
   for (const { type, value } of formatterOf(timeZone).formatToParts(instant)) parts[type] = Number(value);
-  return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) + (instant - Math.floor(instant / 1000) * 1000);
+  return (
+    Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) + (instant - Math.floor(instant / 1000) * 1000)
+  );
 }
 
 const offsetAt = (timeZone: string, instant: number) => wallClock(timeZone, instant) - instant;

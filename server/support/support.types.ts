@@ -82,6 +82,12 @@ export class SupportTicketFilter {
     description: 'True: only tickets assigned to nobody (the "Unassigned" view); false: only assigned ones.',
   })
   unassigned?: boolean | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'True: only tickets whose first response is overdue or came late (`sla.breached`); false: only the others.',
+  })
+  slaBreached?: boolean | null;
 }
 
 @InputType({ description: 'A new ticket and its first message.' })

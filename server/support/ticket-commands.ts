@@ -8,6 +8,7 @@ import { badInput, forbidden, notFound } from '../errors';
 import { claimMutationId, mutationIdReused, recordMutation, requireMutationId } from './client-mutations';
 import { ReplyChannel, SupportReply } from './reply.entity';
 import { TeamMembers } from '../team/team-members';
+import type { TicketLifecycle } from '../lifecycle/ticket-lifecycle';
 import { isUuid, requireText } from './support-input';
 import { SupportTicket } from './ticket.entity';
 import { visibleReplies, visibleTickets } from './ticket-queries';
@@ -31,6 +32,8 @@ export interface TicketChange {
   previousStatus?: TicketStatus;
   /** Set when only the Lex team may hear of the change (an assignment). */
   teamOnly?: boolean;
+  /** Set when the assignee changed: the new one (null: nobody), and the name of the one before. */
+  assignment?: { assignee: { id: string; name: string } | null; previousName: string | null };
 }
 
 export interface TicketChangeListener {
@@ -59,6 +62,7 @@ export class TicketCommands {
     private readonly listener: TicketChangeListener,
     private readonly outbox: TicketChangeOutbox,
     private readonly team: TeamMembers,
+    private readonly lifecycle: TicketLifecycle,
   ) {}
 
   async createTicket(
@@ -85,11 +89,13 @@ export class TicketCommands {
         if (!earlier.ticketId || earlier.replyId) throw mutationIdReused();
         return { ticket: (await visibleTickets(manager, viewer).andWhere('t.id = :id', { id: earlier.ticketId }).getOne())! };
       }
-      // The Lex team has not read the first message yet.
+      // The Lex team has not read the first message yet. The first response is due counting from
+      // the ticket's created_at, the transaction's now().
+      const [{ now }] = await manager.query(`SELECT now() AS now`);
       const [row] = await manager.query(
-        `INSERT INTO support_tickets (tenant_id, user_id, user_email, user_name, subject, category, admin_unread_count)
-         VALUES ($1, $2, $3, $4, $5, $6, 1) RETURNING *`,
-        [viewer.tenantId, viewer.id, viewer.email, viewer.name, subject, input.category],
+        `INSERT INTO support_tickets (tenant_id, user_id, user_email, user_name, subject, category, admin_unread_count, first_response_due_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7) RETURNING *`,
+        [viewer.tenantId, viewer.id, viewer.email, viewer.name, subject, input.category, this.lifecycle.firstResponseDueAt(now)],
       );
       const ticket = hydrate(manager, SupportTicket, row);
       const reply = await this.insertReply(manager, ticket.id, message, viewer, attachmentIds, input.via);
@@ -132,9 +138,11 @@ export class TicketCommands {
         await recordMutation(manager, viewer, mutationId, { ticketId: locked.id, replyId: reply.id });
         return { reply, change: { ticket: locked, reply, previousStatus: locked.status } };
       }
-      const ticket = await this.applyEvent(manager, locked, reply.isAdmin ? 'adminReply' : 'customerReply', viewer);
+      const ticket = await this.applyEvent(manager, locked, reply.isAdmin ? 'adminReply' : 'customerReply', { author: viewer, reply });
       await recordMutation(manager, viewer, mutationId, { ticketId: ticket.id, replyId: reply.id });
-      return { reply, change: { ticket, reply, previousStatus: locked.status } };
+      const assignment =
+        ticket.assigneeId !== locked.assigneeId ? { assignee: { id: viewer.id, name: viewer.name }, previousName: null } : undefined;
+      return { reply, change: { ticket, reply, previousStatus: locked.status, assignment } };
     });
     return reply;
   }
@@ -161,10 +169,15 @@ export class TicketCommands {
     const assignee = await this.team.requireAssignee(assigneeId);
     const { ticket } = await this.write(viewer, id, async (manager) => {
       const locked = await this.lockTicket(manager, viewer, id);
-      if (locked.assigneeId === assignee) return { ticket: locked };
-      const [[row]] = await manager.query(`UPDATE support_tickets SET assignee_id = $2 WHERE id = $1 RETURNING *`, [locked.id, assignee]);
+      if (locked.assigneeId === (assignee?.id ?? null)) return { ticket: locked };
+      const [[row]] = await manager.query(`UPDATE support_tickets SET assignee_id = $2 WHERE id = $1 RETURNING *`, [
+        locked.id,
+        assignee?.id ?? null,
+      ]);
       const ticket = hydrate(manager, SupportTicket, row);
-      return { ticket, change: { ticket, previousStatus: ticket.status, teamOnly: true } };
+      const [previous] = locked.assigneeId ? await this.team.byIds([locked.assigneeId]) : [];
+      const assignment = { assignee: assignee && { id: assignee.id, name: assignee.name }, previousName: previous?.name ?? null };
+      return { ticket, change: { ticket, previousStatus: ticket.status, teamOnly: true, assignment } };
     });
     return ticket;
   }
@@ -210,10 +223,13 @@ export class TicketCommands {
     work: (manager: EntityManager) => Promise<T & { change?: TicketChange }>,
   ) {
     const announce = (result: { change?: TicketChange }) => result.change && this.listener.ticketChanged(result.change);
-    // What the change causes later is written with it: it happens if and only if the change commits.
+    // The change's timeline, and what it causes later, are written with it: they exist if and only if it commits.
     const workAndOutbox = async (manager: EntityManager) => {
       const result = await work(manager);
-      if (result.change) await this.outbox.record(manager, result.change, viewer);
+      if (result.change) {
+        await this.lifecycle.record(manager, result.change, viewer);
+        await this.outbox.record(manager, result.change, viewer);
+      }
       return result;
     };
     if (!ticketId) {
@@ -235,23 +251,31 @@ export class TicketCommands {
   }
 
   /**
-   * Moves a locked ticket by the status machine; every change also moves `updated_at`. A reply
-   * (`repliedBy`) means its writer has read the conversation and the other side has one more to read;
-   * a Lex team member's public reply to an unassigned ticket makes it theirs.
+   * Moves a locked ticket by the status machine; every change also moves `updated_at`. A public reply
+   * (`replied`) means its writer has read the conversation and the other side has one more to read;
+   * a Lex team member's public reply to an unassigned ticket makes it theirs, and the first is the
+   * ticket's first response.
    */
-  private async applyEvent(manager: EntityManager, ticket: SupportTicket, event: TicketEvent, repliedBy: Author | null = null) {
+  private async applyEvent(
+    manager: EntityManager,
+    ticket: SupportTicket,
+    event: TicketEvent,
+    replied: { author: Author; reply: SupportReply } | null = null,
+  ) {
     const next = nextStatus(ticket.status, event);
     if (!next) throw new Error(`${event} does not apply to a ${ticket.status} ticket`);
-    const side = repliedBy && sideOf(repliedBy);
+    const side = replied && sideOf(replied.author);
+    const team = side === 'admin';
     const [[row]] = await manager.query(
       `UPDATE support_tickets
           SET status = $2, updated_at = clock_timestamp(),
               closed_at = CASE WHEN $2 = 'closed' THEN coalesce(closed_at, clock_timestamp()) END,
               customer_unread_count = CASE $3::text WHEN 'admin' THEN customer_unread_count + 1 WHEN 'customer' THEN 0 ELSE customer_unread_count END,
               admin_unread_count = CASE $3::text WHEN 'customer' THEN admin_unread_count + 1 WHEN 'admin' THEN 0 ELSE admin_unread_count END,
-              assignee_id = coalesce(assignee_id, $4::uuid)
+              assignee_id = coalesce(assignee_id, $4::uuid),
+              first_response_at = coalesce(first_response_at, (SELECT created_at FROM support_replies WHERE id = $5::uuid))
         WHERE id = $1 RETURNING *`,
-      [ticket.id, next, side, side === 'admin' ? repliedBy!.id : null],
+      [ticket.id, next, side, team ? replied!.author.id : null, team ? replied!.reply.id : null],
     );
     return hydrate(manager, SupportTicket, row);
   }

@@ -8,6 +8,7 @@ import { RepliesPage, decodeCursor, encodeCursor, isUuid, refuseNul, requirePage
 import { SupportTicketConnection, SupportTicketFilter } from './support.types';
 import { SupportTicket } from './ticket.entity';
 import { countAllTickets, countAssignedTickets } from './ticket-counts';
+import { slaBreachedSql } from '../lifecycle/sla';
 
 export interface ListOptions {
   filter?: SupportTicketFilter | null;
@@ -56,6 +57,9 @@ export class TicketQueries {
       if (filter?.status) query.andWhere('t.status = :status', { status: filter.status });
       if (filter?.category) query.andWhere('t.category = :category', { category: filter.category });
       const byAssignee = this.applyAssignment(query, filter);
+      // Team lists only (supportTickets); the partial index support_tickets_sla_idx serves `true`.
+      const bySla = filter?.slaBreached != null;
+      if (bySla) query.andWhere(slaBreachedSql(filter!.slaBreached!));
       const search = filter?.search && refuseNul('search', filter.search).trim();
       const found = search ? await this.applySearch(manager, query, search) : null;
 
@@ -64,11 +68,11 @@ export class TicketQueries {
       // matches it found (the viewer's, each once).
       const noOtherCondition = !mine && !search && !filter?.status && !filter?.category;
       const totalCount =
-        found && !found.byNumber && !filter?.status && !filter?.category && !mine && !byAssignee
+        found && !found.byNumber && !filter?.status && !filter?.category && !mine && !byAssignee && !bySla
           ? found.ids.length
-          : isSuperadmin(viewer) && !mine && !search && !byAssignee
+          : isSuperadmin(viewer) && !mine && !search && !byAssignee && !bySla
             ? await countAllTickets(manager, filter ?? {})
-            : isSuperadmin(viewer) && noOtherCondition && byAssignee
+            : isSuperadmin(viewer) && noOtherCondition && byAssignee && !bySla
               ? await countAssignedTickets(manager, filter!)
               : await query.clone().getCount();
       if (cursor) query.andWhere('(t.updated_at, t.id) < (:cursorAt, :cursorId)', { cursorAt: cursor.updatedAt, cursorId: cursor.id });

@@ -56,6 +56,14 @@ export class SupportTicket {
   @Column({ name: 'assignee_id', type: 'uuid', nullable: true })
   assigneeId: string | null;
 
+  @Field(() => Date, { nullable: true, description: 'When the Lex team first answered in public (notes do not count); null until then.' })
+  @Column({ name: 'first_response_at', type: 'timestamptz', nullable: true })
+  firstResponseAt: Date | null;
+
+  /** The service level's due time for the first response, fixed when the ticket was opened (docs/architecture.md §9). */
+  @Column({ name: 'first_response_due_at', type: 'timestamptz', precision: 3, nullable: true })
+  firstResponseDueAt: Date | null;
+
   /** Lex-team replies the customer has not read yet. */
   @Column({ name: 'customer_unread_count', type: 'int' })
   customerUnreadCount: number;

@@ -25,11 +25,11 @@ export class TeamMembers {
       .getMany();
   }
 
-  /** The id of a current team member to assign a ticket to, or null to unassign. */
-  async requireAssignee(assigneeId: string | null | undefined): Promise<string | null> {
+  /** A current team member to assign a ticket to, or null to unassign. */
+  async requireAssignee(assigneeId: string | null | undefined): Promise<User | null> {
     if (assigneeId == null) return null;
     const [member] = isUuid(assigneeId) ? await this.byIds([assigneeId]) : [];
     if (!member) throw badInput('assigneeId', 'assigneeId must be the id of a Lex team member');
-    return member.id;
+    return member;
   }
 }

@@ -48,6 +48,7 @@ export interface SupportTicketFilter {
   search?: string;
   assigneeId?: string;
   unassigned?: boolean;
+  slaBreached?: boolean;
 }
 
 /** A reply's own fields: what the reply mutation and the replyAdded event answer. */
@@ -145,6 +146,44 @@ export const ops = {
   /** A ticket's owner as the viewer may see it: always null for customers. */
   ticketAssignee: operation<{ supportTicket: { assignee: TeamMember | null } | null }, { id: string }>(
     `query ($id: ID!) { supportTicket(id: $id) { assignee { id name role } } }`,
+  ),
+};
+
+/** One line of a ticket's timeline. */
+export interface TicketEvent {
+  id: string;
+  kind: 'CREATED' | 'STATUS_CHANGED' | 'ASSIGNED' | 'UNASSIGNED' | 'AUTO_CLOSED' | 'RATED';
+  createdAt: string;
+  actorName: string | null;
+  actorRole: 'CUSTOMER' | 'SUPERADMIN' | null;
+  fromStatus: TicketStatus | null;
+  toStatus: TicketStatus | null;
+  assigneeName: string | null;
+}
+const TICKET_EVENT = 'id kind createdAt actorName actorRole fromStatus toStatus assigneeName';
+/** A ticket's lifecycle: its timeline and service level (sla is null for customers). */
+export interface TicketLifecycle {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+  firstResponseAt: string | null;
+  events: TicketEvent[];
+  sla: { firstResponseDueAt: string; breached: boolean } | null;
+}
+const TICKET_LIFECYCLE = `id createdAt updatedAt firstResponseAt events { ${TICKET_EVENT} } sla { firstResponseDueAt breached }`;
+export const lifecycleOps = {
+  ticket: operation<{ supportTicket: TicketLifecycle | null }, { id: string }>(
+    `query ($id: ID!) { supportTicket(id: $id) { ${TICKET_LIFECYCLE} } }`,
+  ),
+  /** The team's list with the SLA filter. */
+  tickets: operation<
+    { supportTickets: Page<{ id: string; sla: TicketLifecycle['sla'] }> },
+    PageArguments & { filter?: SupportTicketFilter }
+  >(`query ($filter: SupportTicketFilter, $first: Int, $after: String) {
+    supportTickets(filter: $filter, first: $first, after: $after) { ${PAGE_INFO} nodes { id sla { firstResponseDueAt breached } } } }`),
+  /** Every change of one ticket, or (the team, no ticketId) of all, with the service level. */
+  updated: operation<{ ticketUpdated: { id: string; status: TicketStatus; sla: TicketLifecycle['sla'] } }, { ticketId?: string }>(
+    `subscription ($ticketId: ID) { ticketUpdated(ticketId: $ticketId) { id status sla { firstResponseDueAt breached } } }`,
   ),
 };
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { App, createApp } from '../../server/app';
-import { defaultRedisPrefix, loadConfig, parseEmailConfig, type SsoConfig } from '../../server/config';
+import { defaultRedisPrefix, loadConfig, parseEmailConfig, parseLifecycleConfig, type SsoConfig } from '../../server/config';
 import { openDatabases } from '../../server/db/data-source';
 import { createLogger, Logger } from '../../server/logger';
 import { createEventBus, EventBus } from '../../server/realtime/pubsub';
@@ -72,6 +72,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     sso: options.sso,
     attachments: loadConfig({ DATA_DIR: dataDir, ATTACHMENT_MAX_MB: options.env?.ATTACHMENT_MAX_MB, STORAGE_URL: options.env?.STORAGE_URL })
       .attachments,
+    // BUSINESS_HOURS, BUSINESS_HOLIDAYS and SLA_FIRST_RESPONSE_HOURS from `env`.
+    lifecycle: parseLifecycleConfig(options.env ?? {}),
   };
   const jobs = options.jobs ? { ownerUrl: databaseUrl, pollIntervalMs: 100 } : undefined;
   const app = await createApp({ config, db, system, bus, log, jobs });

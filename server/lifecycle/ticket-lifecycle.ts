@@ -1,0 +1,121 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { Role } from '../accounts/user.entity';
+import { isSuperadmin } from '../auth/viewer';
+import type { LifecycleConfig } from '../config';
+import { hydrate } from '../db/hydrate';
+import { JobTasks, enqueue } from '../jobs/job-queue';
+import type { Author, TicketChange, TicketChangeListener, TicketChangeOutbox } from '../support/ticket-commands';
+import { SupportTicket } from '../support/ticket.entity';
+import { TicketStatus } from '../support/ticket-status';
+import { addBusinessHours } from './business-hours';
+import { TicketEventKind } from './ticket-event.entity';
+
+declare module '../jobs/job-queue' {
+  interface JobPayloads {
+    /** At a ticket's first-response due time: tell the team it is overdue, unless it was answered or closed. */
+    'sla.overdue': { ticketId: string };
+  }
+}
+
+/** A line for the timeline, before it is stored. */
+export interface NewTimelineEvent {
+  kind: TicketEventKind;
+  /** Null for the system. */
+  actor: Pick<Author, 'id' | 'name' | 'role'> | null;
+  fromStatus?: TicketStatus;
+  toStatus?: TicketStatus;
+  assigneeName?: string | null;
+  /** When it happened; unset: when it is written. */
+  at?: Date;
+}
+
+/** The lines a change leaves on the timeline (docs/architecture.md §9), from what the command reported. */
+export function eventsOf({ ticket, previousStatus, assignment }: TicketChange, author: Author): NewTimelineEvent[] {
+  const events: NewTimelineEvent[] = [];
+  if (previousStatus === undefined) {
+    events.push({ kind: TicketEventKind.CREATED, actor: author, toStatus: ticket.status, at: ticket.createdAt });
+  } else if (previousStatus !== ticket.status) {
+    events.push({
+      kind: TicketEventKind.STATUS_CHANGED,
+      actor: author,
+      fromStatus: previousStatus,
+      toStatus: ticket.status,
+      at: ticket.updatedAt,
+    });
+  }
+  if (assignment) {
+    events.push(
+      assignment.assignee
+        ? { kind: TicketEventKind.ASSIGNED, actor: author, assigneeName: assignment.assignee.name }
+        : { kind: TicketEventKind.UNASSIGNED, actor: author, assigneeName: assignment.previousName },
+    );
+  }
+  return events;
+}
+
+/** Adds lines to a ticket's timeline in the transaction of `manager`, in the order given. */
+export async function recordTimeline(manager: EntityManager, ticketId: string, events: NewTimelineEvent[]): Promise<void> {
+  if (!events.length) return;
+  const rows = events.map((_, i) => {
+    const p = i * 8;
+    return `($1, $${p + 2}, $${p + 3}::uuid, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8}, coalesce($${p + 9}::timestamptz, clock_timestamp()))`;
+  });
+  const parameters = events.flatMap((event) => [
+    event.kind,
+    event.actor?.id ?? null,
+    event.actor?.name ?? null,
+    event.actor ? (isSuperadmin(event.actor) ? Role.SUPERADMIN : Role.CUSTOMER) : null,
+    event.fromStatus ?? null,
+    event.toStatus ?? null,
+    event.assigneeName ?? null,
+    event.at ?? null,
+  ]);
+  await manager.query(
+    `INSERT INTO ticket_events (ticket_id, kind, actor_id, actor_name, actor_role, from_status, to_status, assignee_name, created_at)
+     VALUES ${rows.join(', ')}`,
+    [ticketId, ...parameters],
+  );
+}
+
+/** At most one overdue job per ticket. */
+export const overdueJobKey = (ticketId: string) => `sla.overdue:${ticketId}`;
+
+/**
+ * The lifecycle of a ticket as its commands move it (docs/architecture.md §9): the timeline, written
+ * in each change's transaction, and the first-response service level: a due time fixed when the
+ * ticket is opened, and a job at that time that tells the team when it passed unanswered.
+ */
+export class TicketLifecycle implements TicketChangeOutbox {
+  constructor(private readonly config: LifecycleConfig) {}
+
+  /** When the first response to a ticket opened at `openedAt` is due. */
+  firstResponseDueAt(openedAt: Date): Date {
+    return addBusinessHours(this.config.businessHours, openedAt, this.config.slaFirstResponseHours);
+  }
+
+  async record(manager: EntityManager, change: TicketChange, author: Author): Promise<void> {
+    await recordTimeline(manager, change.ticket.id, eventsOf(change, author));
+    const { ticket } = change;
+    if (change.previousStatus === undefined && ticket.firstResponseDueAt) {
+      await enqueue(manager, 'sla.overdue', { ticketId: ticket.id }, { runAt: ticket.firstResponseDueAt, key: overdueJobKey(ticket.id) });
+    }
+  }
+}
+
+/**
+ * The job behind "overdue" turning live: at the due time, if the ticket is still unanswered and open,
+ * the team hears of the ticket again (its `sla` now breached). Running it twice tells twice, which
+ * changes nothing; an answered or closed ticket is skipped.
+ */
+export function defineLifecycleJobs(tasks: JobTasks, { system, listener }: { system: DataSource; listener: TicketChangeListener }) {
+  tasks.define('sla.overdue', async ({ ticketId }) => {
+    const [row] = await system.query(
+      `SELECT * FROM support_tickets
+        WHERE id = $1 AND first_response_at IS NULL AND closed_at IS NULL AND first_response_due_at <= now()`,
+      [ticketId],
+    );
+    if (!row) return;
+    const ticket = hydrate(system.manager, SupportTicket, row);
+    listener.ticketChanged({ ticket, previousStatus: ticket.status, teamOnly: true });
+  });
+}
