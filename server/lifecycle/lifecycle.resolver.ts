@@ -2,7 +2,8 @@ import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { isSuperadmin } from '../auth/viewer';
 import { Context } from '../context';
 import { SupportTicket } from '../support/ticket.entity';
-import { SlaState, slaStateOf } from './sla';
+import { SlaState } from './lifecycle.types';
+import { slaStateOf } from './sla';
 import { TimelineEvent } from './ticket-event.entity';
 
 /** A ticket's timeline and service level (docs/architecture.md §9). */

@@ -90,8 +90,8 @@ export class TicketCommands {
         return { ticket: (await visibleTickets(manager, viewer).andWhere('t.id = :id', { id: earlier.ticketId }).getOne())! };
       }
       // The Lex team has not read the first message yet. The first response is due counting from
-      // the ticket's created_at, the transaction's now().
-      const [{ now }] = await manager.query(`SELECT now() AS now`);
+      // the ticket's created_at: the transaction's now(), to the millisecond as the column keeps it.
+      const [{ now }] = await manager.query(`SELECT now()::timestamptz(3) AS now`);
       const [row] = await manager.query(
         `INSERT INTO support_tickets (tenant_id, user_id, user_email, user_name, subject, category, admin_unread_count, first_response_due_at)
          VALUES ($1, $2, $3, $4, $5, $6, 1, $7) RETURNING *`,

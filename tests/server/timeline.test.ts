@@ -2,6 +2,7 @@
 // customer sees the customer kinds of their own tickets, without team members' names, by any path.
 import { createHash } from 'node:crypto';
 import { withViewer } from '../../server/db/viewer-transaction';
+import { DEFAULT_BUSINESS_HOURS, addBusinessHours, parseBusinessHours } from '../../server/lifecycle/business-hours';
 import { SignedIn, signedInUser } from '../helpers/accounts';
 import { graphql, ok } from '../helpers/graphql';
 import { TicketEvent, lifecycleOps, ops } from '../helpers/operations';
@@ -123,10 +124,11 @@ describe('who may read a timeline', () => {
     expect(anonymous.data?.supportTicket ?? null).toBeNull();
   });
 
-  it('gives customers no service level', async () => {
+  it('gives customers no service level; the team’s is due 8 business hours after opening by default', async () => {
     const ticket = await newTicket();
     expect((await lifecycle(desk.customer, ticket.id))!.sla).toBeNull();
-    expect((await lifecycle(desk.admin, ticket.id))!.sla).toEqual({ firstResponseDueAt: expect.any(String), breached: false });
+    const due = addBusinessHours(parseBusinessHours(DEFAULT_BUSINESS_HOURS), new Date(ticket.createdAt), 8);
+    expect((await lifecycle(desk.admin, ticket.id))!.sla).toEqual({ firstResponseDueAt: due.toISOString(), breached: false });
   });
 });
 
