@@ -12,7 +12,9 @@ import { Ticket, api, ops } from '../helpers/support-api';
 // (content, order, ids), unread counts of both sides, the customers' and the team's unread totals,
 // stats, list order and totals, assignees and the "Mine" and "Unassigned" lists, and visibility: a
 // customer never sees another customer's ticket, a tenant-mate's included, by any route, and never
-// an internal note or an assignee (replies, lastReply, unread counts, list order, search).
+// an internal note or an assignee (replies, lastReply, unread counts, list order, search). Timelines
+// too: every command leaves exactly the events it should, and a customer sees only the customer
+// kinds of their own, without team members' names (docs/architecture.md §9).
 //
 // One server for the file; each run starts from an empty desk (the tables' owner truncates the
 // tickets), so the model's expectations are absolute, not deltas. MODEL_RUNS scales the run count:
@@ -67,6 +69,8 @@ interface ModelTicket {
   touched: number;
   /** The team member the ticket is assigned to (docs/architecture.md §8). */
   assignee: TeamMember | null;
+  /** The timeline, oldest first (docs/architecture.md §9). */
+  events: ModelEvent[];
 }
 
 interface Model {
@@ -110,6 +114,26 @@ function nextMessage(model: Model, text: string, pad: string) {
   model.messages += 1;
   const sent = `${pad}#${model.messages} ${text}${pad}`;
   return { sent, stored: sent.trim() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The timeline: what each change leaves, and what a customer may see of it
+
+type EventKind = 'CREATED' | 'STATUS_CHANGED' | 'ASSIGNED' | 'UNASSIGNED';
+interface ModelEvent {
+  kind: EventKind;
+  actor: Actor;
+  from?: Status;
+  to?: Status;
+  /** ASSIGNED: the new assignee; UNASSIGNED: the one before. */
+  assignee?: TeamMember;
+}
+const CUSTOMER_KINDS: EventKind[] = ['CREATED', 'STATUS_CHANGED'];
+
+/** A status change leaves an event; keeping the status leaves none. */
+function moveStatus(t: ModelTicket, to: Status, actor: Actor) {
+  if (to !== t.status) t.events.push({ kind: 'STATUS_CHANGED', actor, from: t.status, to });
+  t.status = to;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -347,6 +371,62 @@ async function checkEverything(model: Model, real: Real, after: string) {
     `SELECT (SELECT count(*) FROM support_tickets)::int AS tickets, (SELECT count(*) FROM support_replies)::int AS replies`,
   );
   same(rows, { tickets: model.tickets.length, replies: sum(model.tickets.map((t) => t.replies.length)) }, `${after}: the stored rows`);
+  await checkTimelines(model, real, after);
+}
+
+/** Every stored event is one the model expects, in order; each customer sees exactly the customer kinds of their own, with no team names. */
+async function checkTimelines(model: Model, real: Real, after: string) {
+  const name = (actor?: Actor) => (actor === undefined ? null : real.users[actor].name);
+  const stored = await server.sql(
+    `SELECT ticket_id, kind, actor_id, actor_name, actor_role, from_status, to_status, assignee_name FROM ticket_events ORDER BY ticket_id, seq`,
+  );
+  const expected = [...model.tickets]
+    .sort((a, b) => (a.id < b.id ? -1 : 1))
+    .flatMap((t) =>
+      t.events.map((e) => ({
+        ticket_id: t.id,
+        kind: e.kind.toLowerCase(),
+        actor_id: real.users[e.actor].id,
+        actor_name: name(e.actor),
+        actor_role: isTeam(e.actor) ? 'superadmin' : 'customer',
+        from_status: e.from?.toLowerCase() ?? null,
+        to_status: e.to?.toLowerCase() ?? null,
+        assignee_name: name(e.assignee),
+      })),
+    );
+  same(stored, expected, `${after}: the stored timelines`);
+
+  // Priced as 1 + 100 objects each (an unsized list), 20 tickets fit in one request.
+  for (const customer of CUSTOMERS) {
+    const own = model.tickets.filter((t) => t.owner === customer);
+    for (let start = 0; start < own.length; start += 20) {
+      const chunk = own.slice(start, start + 20);
+      const query = `query (${chunk.map((_, i) => `$t${i}: ID!`).join(', ')}) { ${chunk
+        .map((_, i) => `t${i}: supportTicket(id: $t${i}) { events { kind actorName actorRole fromStatus toStatus assigneeName } }`)
+        .join(' ')} }`;
+      const seen = data(
+        await raw(customer, query, Object.fromEntries(chunk.map((t, i) => [`t${i}`, t.id]))),
+        `${after}: c${customer}'s timelines`,
+      );
+      chunk.forEach((t, i) =>
+        same(
+          seen[`t${i}`].events,
+          t.events
+            .filter((e) => CUSTOMER_KINDS.includes(e.kind))
+            .map((e) => ({
+              kind: e.kind,
+              // The Lex team acts as "the team" for customers: never a team member's name.
+              actorName: isTeam(e.actor) ? null : name(e.actor),
+              actorRole: isTeam(e.actor) ? 'SUPERADMIN' : 'CUSTOMER',
+              fromStatus: e.from ?? null,
+              toStatus: e.to ?? null,
+              assigneeName: null,
+            })),
+          `${after}: t${model.tickets.indexOf(t)}'s timeline as c${customer} sees it`,
+        ),
+      );
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -416,6 +496,7 @@ class Create extends DeskCommand {
       adminUnread: 1, // the team has not read the first message yet
       touched: model.clock,
       assignee: null,
+      events: [{ kind: 'CREATED', actor: this.actor, to: 'OPEN' }],
     };
     model.tickets.push(ticket);
     expectTicket(real, created, ticket, this.actor, what);
@@ -457,13 +538,14 @@ class Reply extends MessageCommand {
     }
     const reply = data(answer, what).replyToTicket;
     const fromAdmin = isTeam(this.actor);
-    t.status = fromAdmin ? rules.adminReply(t.status) : rules.customerReply(t.status);
+    moveStatus(t, fromAdmin ? rules.adminReply(t.status) : rules.customerReply(t.status), this.actor);
     t.replies.push({ id: reply.id, message: stored, isAdmin: fromAdmin, isInternal: false, sender: this.actor });
     // Writing means having read; the other side has one more to read.
     if (isTeam(this.actor)) {
       t.customerUnread += 1;
       t.adminUnread = 0;
       // An unassigned ticket is the first public replier's (docs/architecture.md §8).
+      if (t.assignee === null) t.events.push({ kind: 'ASSIGNED', actor: this.actor, assignee: this.actor });
       t.assignee ??= this.actor;
     } else {
       t.adminUnread += 1;
@@ -496,7 +578,7 @@ class Close extends TicketCommand {
     }
     const next = rules.close(t.status);
     if (next !== t.status) {
-      t.status = next;
+      moveStatus(t, next, this.actor);
       t.touched = ++model.clock;
     }
     expectTicket(real, data(answer, what).closeTicket, t, this.actor, what);
@@ -533,7 +615,7 @@ class SetStatus extends TicketCommand {
       return expectRefused(answer, 'BAD_USER_INPUT', `${what} (${t.status})`, 'status');
     }
     if (next !== t.status) {
-      t.status = next;
+      moveStatus(t, next, this.actor);
       t.touched = ++model.clock;
     }
     expectTicket(real, data(answer, what).setTicketStatus, t, this.actor, what);
@@ -637,6 +719,12 @@ class Assign extends TicketCommand {
     if (isGhost(t)) {
       return expectRefused(answer, 'NOT_FOUND', what);
     }
+    if (t.assignee !== this.to)
+      t.events.push(
+        this.to === null
+          ? { kind: 'UNASSIGNED', actor: this.actor, assignee: t.assignee! }
+          : { kind: 'ASSIGNED', actor: this.actor, assignee: this.to },
+      );
     t.assignee = this.to;
     const assigned = data(answer, what).assignTicket;
     same(
