@@ -18,6 +18,8 @@
  */
 import 'reflect-metadata';
 import { Client } from 'pg';
+import { parseLifecycleConfig } from '../server/config';
+import { backfillLifecycle } from '../server/lifecycle/backfill';
 
 export const BENCH_PASSWORD = 'lex-bench-password';
 export const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -263,9 +265,9 @@ const SUBJECT_C = sqlArray([
 ]);
 const CATEGORIES = sqlArray(['Technical', 'Lex Question', 'Billing', 'CAO-related', 'Other']);
 
-/** One statement per step; each runs in a transaction with its bench_seed row. */
+/** One statement per step (or a function); each runs in a transaction with its bench_seed row. */
 function steps(size: SeedSize, passwordHash: string) {
-  const list: { name: string; sql: string[] }[] = [];
+  const list: { name: string; sql: string[]; run?: (db: Client) => Promise<void> }[] = [];
   list.push({
     name: 'tenants',
     sql: [
@@ -395,6 +397,14 @@ function steps(size: SeedSize, passwordHash: string) {
       ],
     });
   }
+  // What a new ticket gets when it is opened: its CREATED event, and its first response and due
+  // time (from BUSINESS_HOURS and SLA_FIRST_RESPONSE_HOURS as set, else the defaults), as the
+  // Lifecycle migration gives tickets from before it (docs/architecture.md §9).
+  list.push({
+    name: 'lifecycle',
+    sql: [],
+    run: (db) => backfillLifecycle(async (sql, parameters) => (await db.query(sql, parameters)).rows, parseLifecycleConfig(process.env)),
+  });
   list.push({
     name: 'rebuild-indexes',
     sql: [
@@ -462,6 +472,7 @@ export async function seed(options: { scale: number; reset?: boolean; database?:
       await db.query('BEGIN');
       try {
         for (const sql of step.sql) await db.query(sql);
+        await step.run?.(db);
         const seconds = (performance.now() - t0) / 1000;
         await db.query(`INSERT INTO bench_seed (step, seconds) VALUES ($1, $2)`, [step.name, seconds.toFixed(2)]);
         await db.query('COMMIT');
@@ -476,6 +487,7 @@ export async function seed(options: { scale: number; reset?: boolean; database?:
       const t0 = performance.now();
       await db.query(`VACUUM (ANALYZE) support_tickets`);
       await db.query(`VACUUM (ANALYZE) support_replies`);
+      await db.query(`VACUUM (ANALYZE) ticket_events`);
       await db.query(`ANALYZE tenants; ANALYZE users`);
       log(`  ${'vacuum analyze'.padEnd(28)} ${((performance.now() - t0) / 1000).toFixed(1).padStart(7)} s`);
     }

@@ -63,8 +63,8 @@ export async function backfillLifecycle(run: RunSql, { businessHours, slaFirstRe
       CROSS JOIN LATERAL (
         SELECT w.starts + (target.ms - w.before_ms) * interval '1 millisecond' AS at
           FROM lifecycle_windows w WHERE w.after_ms >= target.ms ORDER BY w.after_ms LIMIT 1) due
-      CROSS JOIN LATERAL (
-        SELECT min(r.created_at) AS at FROM support_replies r WHERE r.ticket_id = s.id AND r.is_admin AND NOT r.is_internal) first
+       LEFT JOIN (SELECT ticket_id, min(created_at) AS at FROM support_replies WHERE is_admin AND NOT is_internal GROUP BY ticket_id) first
+              ON first.ticket_id = s.id
       WHERE t.id = s.id AND s.first_response_due_at IS NULL`,
     [sla],
   );
