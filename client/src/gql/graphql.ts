@@ -57,6 +57,8 @@ export type SupportTicketFilter = {
   category?: TicketCategory | null | undefined;
   /** Ticket number (exact, with or without #), or words anywhere in the subject, customer name or email, or company name. */
   search?: string | null | undefined;
+  /** True: only tickets whose first response is overdue or came late (`sla.breached`); false: only the others. */
+  slaBreached?: boolean | null | undefined;
   /** Only tickets in this status. */
   status?: TicketStatus | null | undefined;
   /** True: only tickets assigned to nobody (the "Unassigned" view); false: only assigned ones. */
