@@ -33,12 +33,30 @@ const table: [string, typeof office, string, number, string][] = [
   // DST: the hours stay on the clock, the instants move.
   ['into summer time', office, '2026-03-27T15:00:00Z' /* Fri 16:00 CET */, 8, '2026-03-30T14:00:00Z' /* Mon 16:00 CEST */],
   ['into winter time', office, '2026-10-23T14:00:00Z' /* Fri 16:00 CEST */, 8, '2026-10-26T15:00:00Z' /* Mon 16:00 CET */],
-  ['round the clock, over the short day', always, '2026-03-28T11:00:00Z' /* Sat 12:00 CET */, 24, '2026-03-29T11:00:00Z' /* Sun 13:00 CEST */],
-  ['round the clock, over the long day', always, '2026-10-24T10:00:00Z' /* Sat 12:00 CEST */, 24, '2026-10-25T10:00:00Z' /* Sun 11:00 CET */],
+  [
+    'round the clock, over the short day',
+    always,
+    '2026-03-28T11:00:00Z' /* Sat 12:00 CET */,
+    24,
+    '2026-03-29T11:00:00Z' /* Sun 13:00 CEST */,
+  ],
+  [
+    'round the clock, over the long day',
+    always,
+    '2026-10-24T10:00:00Z' /* Sat 12:00 CEST */,
+    24,
+    '2026-10-25T10:00:00Z' /* Sun 11:00 CET */,
+  ],
   // 02:00–04:00 on the night the clocks skip 02:00–03:00 is one hour; on the night they repeat it, three.
   ['a window the spring gap shortens', nightShift, '2026-03-28T23:00:00Z' /* Sun 00:00 CET */, 1.5, '2026-03-30T00:30:00Z'],
   ['a window the autumn overlap lengthens', nightShift, '2026-10-24T23:00:00Z' /* Sun 01:00 CEST */, 3, '2026-10-25T03:00:00Z'],
-  ['another time zone, into its summer time', newYork, '2026-03-06T21:00:00Z' /* Fri 16:00 EST */, 8, '2026-03-09T20:00:00Z' /* Mon 16:00 EDT */],
+  [
+    'another time zone, into its summer time',
+    newYork,
+    '2026-03-06T21:00:00Z' /* Fri 16:00 EST */,
+    8,
+    '2026-03-09T20:00:00Z' /* Mon 16:00 EDT */,
+  ],
 ];
 
 describe('adding business hours', () => {
