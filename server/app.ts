@@ -43,7 +43,7 @@ import { TeamMembers } from './team/team-members';
 import { createActivityStore } from './presence/activity-store';
 import { TicketActivityService } from './presence/ticket-activity';
 import { CannedReplies } from './team/canned-replies';
-import { TicketLifecycle, defineLifecycleJobs } from './lifecycle/ticket-lifecycle';
+import { TicketLifecycle, defineLifecycleJobs, resumeLifecycleBackfill } from './lifecycle/ticket-lifecycle';
 import { TimelineQueries } from './lifecycle/timeline';
 import { isDatabaseUnavailable, serviceUnavailable, unavailableStatus } from './db/unavailable';
 import { maskError } from './error-masking';
@@ -95,8 +95,9 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   const fileLinks = new EmailFileLinks(new SigningKeys(system), attachments, sessions, system);
   const email = new Email({ config: emailConfig, production: config.production, system, log, tasks, fileLinks });
   const team = new TeamMembers(system);
-  const lifecycle = new TicketLifecycle(config.lifecycle ?? parseLifecycleConfig({}));
-  defineLifecycleJobs(tasks, { system, listener: audience });
+  const lifecycleConfig = config.lifecycle ?? parseLifecycleConfig({});
+  const lifecycle = new TicketLifecycle(lifecycleConfig);
+  defineLifecycleJobs(tasks, { system, listener: audience, config: lifecycleConfig });
   const commands = new TicketCommands(db, audience, email.outbox, team, lifecycle);
   const cannedReplies = new CannedReplies(db);
   const activity = new TicketActivityService(createActivityStore(config.redisUrl, config.redisPrefix), bus, tickets, rateLimits);
@@ -186,6 +187,7 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   });
   await apollo.start();
   const worker = jobs && (await startJobWorker({ ...jobs, tasks, log }));
+  if (worker) await resumeLifecycleBackfill(system);
   await email.listenInbound(commands, sessions, new MailFiles(attachments, attachmentsConfig));
 
   app.use(

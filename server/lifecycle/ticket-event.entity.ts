@@ -44,7 +44,7 @@ export class TimelineEvent {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  /** Order within the ticket (the changes of one ticket are written one after another). */
+  /** Order among events of one time (a ticket's changes are written one after another). */
   @Column({ type: 'bigint', insert: false, update: false })
   seq: string;
 

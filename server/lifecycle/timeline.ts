@@ -31,7 +31,7 @@ export class TimelineQueries {
       const rows: Record<string, unknown>[] = await manager.query(
         `SELECT e.* FROM ticket_events e
           WHERE e.ticket_id IN (${visible}) ${customer ? `AND e.kind = ANY($${parameters.length + 1})` : ''}
-          ORDER BY e.ticket_id, e.seq`,
+          ORDER BY e.ticket_id, e.created_at, e.seq`,
         customer ? [...parameters, CUSTOMER_EVENT_KINDS] : parameters,
       );
       return rows.map((row) => seenBy(viewer, hydrate(manager, TimelineEvent, row)));

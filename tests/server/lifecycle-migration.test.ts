@@ -1,14 +1,20 @@
 import 'reflect-metadata';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { createDataSource } from '../../server/db/data-source';
+import { parseLifecycleConfig } from '../../server/config';
+import { createDataSource, openDatabases } from '../../server/db/data-source';
 import { Lifecycle1764412000000 } from '../../server/db/migrations/1764412000000-Lifecycle';
+import { JobTasks, startJobWorker } from '../../server/jobs/job-queue';
 import { DEFAULT_BUSINESS_HOURS, addBusinessHours, parseBusinessHours } from '../../server/lifecycle/business-hours';
+import { defineLifecycleJobs, resumeLifecycleBackfill } from '../../server/lifecycle/ticket-lifecycle';
+import { createLogger } from '../../server/logger';
 import { TestDatabase, createTestDatabase } from '../helpers/database';
+import { eventually } from './live-helpers';
 
-// The Lifecycle migration on a desk that existed before it: each ticket gets its CREATED event, its
-// first response from the replies on record, and the due time a new ticket would have got, computed
-// set-based from the business calendar and equal to addBusinessHours for every ticket.
+// A desk that existed before the lifecycle: the migration leaves its tickets pending, and the job
+// `lifecycle.backfill` gives each, batch by batch, its CREATED event, its first response from the
+// replies on record, and the due time a new ticket would have got, computed set-based from the
+// business calendar and equal to addBusinessHours for every ticket.
 jest.setTimeout(60_000);
 let database: TestDatabase;
 let migrator: DataSource;
@@ -29,7 +35,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-it('backfills events, first responses and due times, and schedules the overdue job of tickets not due yet', async () => {
+it('backfills events, first responses and due times in batches, and schedules the overdue job of tickets not due yet', async () => {
   const [tenant] = await sql(`INSERT INTO tenants (name) VALUES ('Acme') RETURNING id`);
   const [customer] = await sql(
     `INSERT INTO users (tenant_id, email, name, role, password_hash) VALUES ($1, 'c@acme.example', 'Carla', 'customer', 'x') RETURNING id`,
@@ -59,6 +65,25 @@ it('backfills events, first responses and due times, and schedules the overdue j
   await reply(unanswered.id, 1, false);
 
   await migrator.runMigrations({ transaction: 'each' });
+  expect(await sql(`SELECT count(*)::int AS n FROM support_tickets WHERE first_response_due_at IS NULL`)).toEqual([{ n: opened.length }]);
+  // As a server with a worker does at start, in batches of 50 here.
+  const databases = await openDatabases(database.url, { poolSize: 2 });
+  const tasks = new JobTasks();
+  defineLifecycleJobs(tasks, {
+    system: databases.system,
+    listener: { ticketChanged: () => undefined },
+    config: parseLifecycleConfig({}),
+    batch: 50,
+  });
+  const worker = await startJobWorker({ ownerUrl: database.url, tasks, log: createLogger('silent'), pollIntervalMs: 100 });
+  try {
+    await resumeLifecycleBackfill(databases.system);
+    const pending = async () => (await sql(`SELECT count(*)::int AS n FROM support_tickets WHERE first_response_due_at IS NULL`))[0].n;
+    await eventually(async () => (await pending()) === 0, 'the backfill', 30_000);
+  } finally {
+    await worker.stop();
+    await databases.destroy();
+  }
 
   const hours = parseBusinessHours(DEFAULT_BUSINESS_HOURS);
   const rows = await sql(`SELECT id, created_at, first_response_at, first_response_due_at FROM support_tickets ORDER BY created_at`);
@@ -73,7 +98,7 @@ it('backfills events, first responses and due times, and schedules the overdue j
   ]);
 
   const events = await sql(
-    `SELECT ticket_id, kind, actor_id, actor_name, actor_role, to_status, created_at FROM ticket_events ORDER BY seq`,
+    `SELECT ticket_id, kind, actor_id, actor_name, actor_role, to_status, created_at FROM ticket_events ORDER BY created_at, seq`,
   );
   expect(events).toEqual(
     rows.map((t) => ({
@@ -86,10 +111,10 @@ it('backfills events, first responses and due times, and schedules the overdue j
       created_at: t.created_at,
     })),
   );
-  // Only the ticket opened just now is not due yet.
+  // Only the ticket opened just now is not due yet; the backfill's own jobs are done.
   const jobs = await sql(
     `SELECT j.key, j.payload, j.run_at FROM graphile_worker._private_jobs j
-       JOIN graphile_worker._private_tasks k ON k.id = j.task_id WHERE k.identifier = 'sla.overdue'`,
+       JOIN graphile_worker._private_tasks k ON k.id = j.task_id WHERE k.identifier IN ('sla.overdue', 'lifecycle.backfill')`,
   );
   const last = rows.at(-1);
   expect(jobs).toEqual([{ key: `sla.overdue:${last.id}`, payload: { ticketId: last.id }, run_at: last.first_response_due_at }]);

@@ -1,7 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { APP_ROLE } from '../../contract';
-import { parseLifecycleConfig } from '../../config';
-import { backfillLifecycle } from '../../lifecycle/backfill';
 
 const TEAM = '(SELECT lex_viewer_is_team())';
 const VIEWER = '(SELECT lex_viewer_id())';
@@ -17,9 +15,9 @@ const STATUS = `text CHECK (%s IN ('open', 'in_progress', 'answered', 'closed'))
  * The lifecycle (docs/architecture.md §9): `ticket_events`, each ticket's timeline, under row-level
  * security like replies (customers reach only the customer kinds of their own tickets); the first
  * public team reply and the first-response due time on the ticket, with the index of the
- * `slaBreached` list. Existing tickets get their CREATED event, their first response (on record)
- * and a due time from the business hours of the environment this runs in; their past status
- * changes and assignments were never recorded and are not invented.
+ * `slaBreached` list. Existing tickets are left without a due time: the job `lifecycle.backfill`
+ * gives them their CREATED event, first response and due time in short batches once the server
+ * runs (their past status changes and assignments were never recorded and are not invented).
  */
 export class Lifecycle1764412000000 implements MigrationInterface {
   name = 'Lifecycle1764412000000';
@@ -39,7 +37,8 @@ export class Lifecycle1764412000000 implements MigrationInterface {
         assignee_name text,
         created_at timestamptz(3) NOT NULL DEFAULT clock_timestamp()
       )`);
-    await q.query(`CREATE INDEX ticket_events_ticket_idx ON ticket_events (ticket_id, seq)`);
+    // A ticket's timeline in order: by time, then as written (a backfilled CREATED may be written after later events).
+    await q.query(`CREATE INDEX ticket_events_ticket_idx ON ticket_events (ticket_id, created_at, seq)`);
     await q.query(`ALTER TABLE ticket_events ENABLE ROW LEVEL SECURITY`);
     await q.query(`CREATE POLICY ticket_events_read ON ticket_events FOR SELECT USING (${TEAM} OR (${CUSTOMER_KINDS} AND ${OWN_TICKET}))`);
     await q.query(
@@ -55,7 +54,8 @@ export class Lifecycle1764412000000 implements MigrationInterface {
       `CREATE INDEX support_tickets_sla_idx ON support_tickets (updated_at DESC, id DESC)
         WHERE first_response_at IS NULL OR first_response_at > first_response_due_at`,
     );
-    await backfillLifecycle((sql, parameters) => q.query(sql, parameters), parseLifecycleConfig(process.env));
+    // The tickets the backfill has yet to do; empty once it is done, and new tickets never enter it.
+    await q.query(`CREATE INDEX support_tickets_lifecycle_pending_idx ON support_tickets (id) WHERE first_response_due_at IS NULL`);
   }
 
   public async down(q: QueryRunner): Promise<void> {
@@ -63,7 +63,7 @@ export class Lifecycle1764412000000 implements MigrationInterface {
       DO $$ BEGIN
         IF to_regclass('graphile_worker._private_jobs') IS NOT NULL THEN
           DELETE FROM graphile_worker._private_jobs j USING graphile_worker._private_tasks k
-           WHERE j.task_id = k.id AND k.identifier = 'sla.overdue';
+           WHERE j.task_id = k.id AND k.identifier IN ('sla.overdue', 'lifecycle.backfill');
         END IF;
       END $$`);
     await q.query(`ALTER TABLE support_tickets DROP COLUMN first_response_due_at, DROP COLUMN first_response_at`);
