@@ -129,6 +129,17 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
           adminToken,
         ),
       },
+      // The lifecycle (docs/architecture.md §9): overdue or late, on time, and a ticket's timeline.
+      { name: 'sla_breached', run: http(list, { f: { slaBreached: true } }, adminToken) },
+      { name: 'sla_met', run: http(list, { f: { slaBreached: false } }, adminToken) },
+      {
+        name: 'ticket_timeline',
+        run: http(
+          `query ($id: ID!) { supportTicket(id: $id) { id events { id kind createdAt actorName fromStatus toStatus } } }`,
+          { id: fifty },
+          adminToken,
+        ),
+      },
       { name: 'unread_reply_count', run: http(ops.unreadReplyCount, {}, customerToken), viewer: customerToken },
       { name: 'superadmin_badge', run: firstBadge },
     ];

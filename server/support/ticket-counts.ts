@@ -36,6 +36,29 @@ export async function countAssignedTickets(manager: EntityManager, filter: { ass
   return row.n as number;
 }
 
+/**
+ * How many tickets (all tenants) breached their first-response time, or did not (`slaBreached`),
+ * without reading them (docs/architecture.md §9): the breaches for good from the trigger-kept
+ * counts, the open unanswered tickets past due from their own index; the rest have met it, but for
+ * tickets the lifecycle's backfill has not reached yet (no due time: neither).
+ */
+export async function countSlaTickets(
+  manager: EntityManager,
+  filter: { status?: TicketStatus | null; category?: TicketCategory | null; slaBreached: boolean },
+) {
+  const narrow = `($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR category = $2)`;
+  const [row] = await manager.query(
+    `SELECT (SELECT coalesce(sum(tickets), 0) FROM support_ticket_counts WHERE ${narrow})::int AS "all",
+            (SELECT coalesce(sum(sla_missed), 0) FROM support_ticket_counts WHERE ${narrow})::int AS missed,
+            (SELECT count(*) FROM support_tickets
+              WHERE first_response_at IS NULL AND closed_at IS NULL AND first_response_due_at < now() AND ${narrow})::int AS overdue,
+            (SELECT count(*) FROM support_tickets WHERE first_response_due_at IS NULL AND ${narrow})::int AS pending`,
+    [filter.status ?? null, filter.category ?? null],
+  );
+  const breached = row.missed + row.overdue;
+  return filter.slaBreached ? breached : row.all - breached - row.pending;
+}
+
 /** The navigation badge's number, and when it was counted (`asOf` orders badges sent live). */
 export interface Badge {
   count: number;

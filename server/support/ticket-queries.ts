@@ -7,7 +7,7 @@ import { SupportReply } from './reply.entity';
 import { RepliesPage, decodeCursor, encodeCursor, isUuid, refuseNul, requirePageSize, requireRepliesPage } from './support-input';
 import { SupportTicketConnection, SupportTicketFilter } from './support.types';
 import { SupportTicket } from './ticket.entity';
-import { countAllTickets, countAssignedTickets } from './ticket-counts';
+import { countAllTickets, countAssignedTickets, countSlaTickets } from './ticket-counts';
 import { slaBreachedSql } from '../lifecycle/sla';
 
 export interface ListOptions {
@@ -57,7 +57,7 @@ export class TicketQueries {
       if (filter?.status) query.andWhere('t.status = :status', { status: filter.status });
       if (filter?.category) query.andWhere('t.category = :category', { category: filter.category });
       const byAssignee = this.applyAssignment(query, filter);
-      // Team lists only (supportTickets); the partial index support_tickets_sla_idx serves `true`.
+      // Team lists only (supportTickets); the partial index support_tickets_sla_idx serves `true`, countSlaTickets the count.
       const bySla = filter?.slaBreached != null;
       if (bySla) query.andWhere(slaBreachedSql(filter!.slaBreached!));
       const search = filter?.search && refuseNul('search', filter.search).trim();
@@ -70,8 +70,10 @@ export class TicketQueries {
       const totalCount =
         found && !found.byNumber && !filter?.status && !filter?.category && !mine && !byAssignee && !bySla
           ? found.ids.length
-          : isSuperadmin(viewer) && !mine && !search && !byAssignee && !bySla
-            ? await countAllTickets(manager, filter ?? {})
+          : isSuperadmin(viewer) && !mine && !search && !byAssignee
+            ? bySla
+              ? await countSlaTickets(manager, { ...filter, slaBreached: filter!.slaBreached! })
+              : await countAllTickets(manager, filter ?? {})
             : isSuperadmin(viewer) && noOtherCondition && byAssignee && !bySla
               ? await countAssignedTickets(manager, filter!)
               : await query.clone().getCount();
