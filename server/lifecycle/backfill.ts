@@ -1,6 +1,6 @@
 import type { LifecycleConfig } from '../config';
 import { businessWindows } from './business-hours';
-import { overdueJobKey } from './ticket-lifecycle';
+import { overdueJobKey } from './sla';
 
 /** Runs one statement (a TypeORM manager's `query`, or pg's returning its rows). */
 export type RunSql = (sql: string, parameters?: unknown[]) => Promise<unknown>;

@@ -17,6 +17,9 @@ export function slaStateOf(ticket: SlaFields, now: Date): SlaState | null {
   return ticket.firstResponseDueAt ? { firstResponseDueAt: ticket.firstResponseDueAt, breached: slaBreached(ticket, now) } : null;
 }
 
+/** The key of a ticket's `sla.overdue` job: at most one per ticket. */
+export const overdueJobKey = (ticketId: string) => `sla.overdue:${ticketId}`;
+
 /**
  * `slaBreached` as SQL on the tickets aliased `t`, for `breached` true or false. The first condition
  * is the predicate of the partial index support_tickets_sla_idx, written out so the planner uses it.

@@ -9,6 +9,7 @@ import { SupportTicket } from '../support/ticket.entity';
 import { TicketStatus } from '../support/ticket-status';
 import { backfillLifecycle } from './backfill';
 import { addBusinessHours } from './business-hours';
+import { overdueJobKey } from './sla';
 import { TicketEventKind } from './ticket-event.entity';
 
 declare module '../jobs/job-queue' {
@@ -79,9 +80,6 @@ export async function recordTimeline(manager: EntityManager, ticketId: string, e
     [ticketId, ...parameters],
   );
 }
-
-/** At most one overdue job per ticket. */
-export const overdueJobKey = (ticketId: string) => `sla.overdue:${ticketId}`;
 
 /**
  * The lifecycle of a ticket as its commands move it (docs/architecture.md §9): the timeline, written
