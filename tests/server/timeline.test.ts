@@ -1,7 +1,12 @@
 // The timeline (docs/architecture.md §9): every change leaves its event in its own transaction; a
 // customer sees the customer kinds of their own tickets, without team members' names, by any path.
 import { createHash } from 'node:crypto';
+import { Role } from '../../server/accounts/user.entity';
 import { withViewer } from '../../server/db/viewer-transaction';
+import { eventsOf } from '../../server/lifecycle/ticket-lifecycle';
+import type { TicketChange } from '../../server/support/ticket-commands';
+import type { SupportTicket } from '../../server/support/ticket.entity';
+import { TicketStatus } from '../../server/support/ticket-status';
 import { DEFAULT_BUSINESS_HOURS, addBusinessHours, parseBusinessHours } from '../../server/lifecycle/business-hours';
 import { SignedIn, signedInUser } from '../helpers/accounts';
 import { graphql, ok } from '../helpers/graphql';
@@ -34,6 +39,44 @@ const lines = (events: TicketEvent[]) =>
       .join(' '),
   );
 const newTicket = () => desk.createTicket(desk.customer.token, { subject: 'Pension scheme', message: 'Which scheme applies?' });
+
+describe('the lines a change leaves', () => {
+  const { OPEN, ANSWERED } = TicketStatus;
+  const createdAt = new Date('2026-03-02T09:00:00Z');
+  const updatedAt = new Date('2026-03-02T10:00:00Z');
+  const ticket = (status: TicketStatus) => ({ status, createdAt, updatedAt }) as SupportTicket;
+  const ann = { id: 'a', name: 'Ann', role: Role.SUPERADMIN, email: 'ann@lex.example', tenantId: null, sessionKey: 'k' };
+  const bob = { id: 'b', name: 'Bob' };
+  it.each<[string, Omit<TicketChange, 'ticket'> & { status: TicketStatus }, object[]]>([
+    ['a new ticket', { status: OPEN }, [{ kind: 'created', toStatus: OPEN, at: createdAt }]],
+    [
+      'a status change',
+      { status: ANSWERED, previousStatus: OPEN },
+      [{ kind: 'status_changed', fromStatus: OPEN, toStatus: ANSWERED, at: updatedAt }],
+    ],
+    ['the same status (a read marker, a note, a retried close)', { status: OPEN, previousStatus: OPEN }, []],
+    [
+      'a first team reply to an unassigned ticket',
+      { status: ANSWERED, previousStatus: OPEN, assignment: { assignee: { id: 'a', name: 'Ann' }, previousName: null } },
+      [
+        { kind: 'status_changed', fromStatus: OPEN, toStatus: ANSWERED, at: updatedAt },
+        { kind: 'assigned', assigneeName: 'Ann' },
+      ],
+    ],
+    [
+      'an assignment',
+      { status: OPEN, previousStatus: OPEN, assignment: { assignee: bob, previousName: 'Ann' } },
+      [{ kind: 'assigned', assigneeName: 'Bob' }],
+    ],
+    [
+      'an unassignment',
+      { status: OPEN, previousStatus: OPEN, assignment: { assignee: null, previousName: 'Bob' } },
+      [{ kind: 'unassigned', assigneeName: 'Bob' }],
+    ],
+  ])('%s', (_name, { status, ...change }, expected) => {
+    expect(eventsOf({ ticket: ticket(status), ...change }, ann)).toEqual(expected.map((line) => ({ actor: ann, ...line })));
+  });
+});
 
 it('records every change once, in order, and nothing for what changes nothing', async () => {
   const ticket = await newTicket();
