@@ -399,7 +399,7 @@ function steps(size: SeedSize, passwordHash: string) {
   }
   // What a new ticket gets when it is opened: its CREATED event, and its first response and due
   // time (from BUSINESS_HOURS and SLA_FIRST_RESPONSE_HOURS as set, else the defaults), as the
-  // lifecycle's backfill job gives tickets from before it (docs/architecture.md §9); before the
+  // lifecycle's backfill job gives tickets from before it (docs/architecture.md §10); before the
   // indexes are rebuilt, as updating a million indexed rows takes minutes.
   for (let lo = 1; lo <= size.tickets; lo += CHUNK) {
     list.push({

@@ -54,7 +54,7 @@ export interface Config {
   lifecycle: LifecycleConfig;
 }
 
-/** Service levels (docs/architecture.md §9). */
+/** Service levels (docs/architecture.md §10). */
 export interface LifecycleConfig {
   /** `BUSINESS_HOURS` with `BUSINESS_HOLIDAYS`. */
   businessHours: BusinessHours;

@@ -129,7 +129,7 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
           adminToken,
         ),
       },
-      // The lifecycle (docs/architecture.md §9): overdue or late, on time, and a ticket's timeline.
+      // The lifecycle (docs/architecture.md §10): overdue or late, on time, and a ticket's timeline.
       { name: 'sla_breached', run: http(list, { f: { slaBreached: true } }, adminToken) },
       { name: 'sla_met', run: http(list, { f: { slaBreached: false } }, adminToken) },
       {

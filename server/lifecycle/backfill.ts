@@ -9,7 +9,7 @@ const HOUR = 3_600_000;
 
 /**
  * Gives up to `limit` tickets that have no due time yet (those from before the lifecycle, or
- * bulk-loaded ones) what a new ticket gets when it is opened (docs/architecture.md §9): its CREATED
+ * bulk-loaded ones) what a new ticket gets when it is opened (docs/architecture.md §10): its CREATED
  * event, its first response (the first public team reply, which is on record), its first-response
  * due time from today's business hours, and, when that is still ahead and nobody answered, its
  * overdue job. Returns how many it did; 0 when none was left.
@@ -17,7 +17,7 @@ const HOUR = 3_600_000;
  * Set-based: the business calendar over the batch's dates is computed once by `businessWindows` (the
  * same code as for a new ticket) and each due time is an indexed lookup into it. Batches keep each
  * transaction short: updating a million tickets at once rewrites every index of the table in one
- * transaction, which took 8 to 9 minutes with the table's writes locked (measured, docs §9).
+ * transaction, which took 8 to 9 minutes with the table's writes locked (measured, docs §10).
  */
 export async function backfillLifecycle(run: RunSql, { businessHours, slaFirstResponseHours }: LifecycleConfig, limit: number) {
   // The oldest pending tickets (support_tickets_lifecycle_pending_idx), locked against the desk's own writes.

@@ -1,5 +1,5 @@
 /**
- * Business hours (docs/architecture.md §9): when the Lex team works, and "N business hours after
+ * Business hours (docs/architecture.md §10): when the Lex team works, and "N business hours after
  * instant t". Pure code on `Intl`'s time-zone data: days are walked as dates on the business's own
  * calendar and each day's opening and closing are turned into instants there, so a DST change moves
  * the instants, never the hours on the clock.

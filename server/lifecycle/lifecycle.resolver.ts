@@ -6,7 +6,7 @@ import { SlaState } from './lifecycle.types';
 import { slaStateOf } from './sla';
 import { TimelineEvent } from './ticket-event.entity';
 
-/** A ticket's timeline and service level (docs/architecture.md §9). */
+/** A ticket's timeline and service level (docs/architecture.md §10). */
 @Resolver(() => SupportTicket)
 export class LifecycleResolver {
   @FieldResolver(() => [TimelineEvent], {

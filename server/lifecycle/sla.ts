@@ -4,7 +4,7 @@ import type { SlaState } from './lifecycle.types';
 type SlaFields = Pick<SupportTicket, 'firstResponseAt' | 'firstResponseDueAt' | 'closedAt'>;
 
 /**
- * Whether the first response came, or will come, too late (docs/architecture.md §9): the clock stops
+ * Whether the first response came, or will come, too late (docs/architecture.md §10): the clock stops
  * at the first public team reply, or at closing for a ticket closed before one (a customer who found
  * the answer alone was not kept waiting after that); an open, unanswered ticket is judged now.
  */

@@ -25,7 +25,7 @@ registerEnumType(TicketEventKind, {
   },
 });
 
-/** What a customer's timeline shows; the rest is the Lex team's (docs/architecture.md §9). */
+/** What a customer's timeline shows; the rest is the Lex team's (docs/architecture.md §10). */
 export const CUSTOMER_EVENT_KINDS: readonly TicketEventKind[] = [
   TicketEventKind.CREATED,
   TicketEventKind.STATUS_CHANGED,

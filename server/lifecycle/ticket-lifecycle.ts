@@ -33,7 +33,7 @@ export interface NewTimelineEvent {
   at?: Date;
 }
 
-/** The lines a change leaves on the timeline (docs/architecture.md §9), from what the command reported. */
+/** The lines a change leaves on the timeline (docs/architecture.md §10), from what the command reported. */
 export function eventsOf({ ticket, previousStatus, assignment }: TicketChange, author: Author): NewTimelineEvent[] {
   const events: NewTimelineEvent[] = [];
   if (previousStatus === undefined) {
@@ -82,7 +82,7 @@ export async function recordTimeline(manager: EntityManager, ticketId: string, e
 }
 
 /**
- * The lifecycle of a ticket as its commands move it (docs/architecture.md §9): the timeline, written
+ * The lifecycle of a ticket as its commands move it (docs/architecture.md §10): the timeline, written
  * in each change's transaction, and the first-response service level: a due time fixed when the
  * ticket is opened, and a job at that time that tells the team when it passed unanswered.
  */

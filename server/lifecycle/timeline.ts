@@ -15,7 +15,7 @@ export function seenBy(viewer: Actor, event: TimelineEvent): TimelineEvent {
   return Object.assign(Object.create(TimelineEvent.prototype) as TimelineEvent, event, { actorName: null });
 }
 
-/** Reading timelines: a customer's are the customer kinds of their own tickets (docs/architecture.md §9). */
+/** Reading timelines: a customer's are the customer kinds of their own tickets (docs/architecture.md §10). */
 export class TimelineQueries {
   constructor(private readonly db: DataSource) {}
 

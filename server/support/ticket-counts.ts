@@ -38,7 +38,7 @@ export async function countAssignedTickets(manager: EntityManager, filter: { ass
 
 /**
  * How many tickets (all tenants) breached their first-response time, or did not (`slaBreached`),
- * without reading them (docs/architecture.md §9): the breaches for good from the trigger-kept
+ * without reading them (docs/architecture.md §10): the breaches for good from the trigger-kept
  * counts, the open unanswered tickets past due from their own index; the rest have met it, but for
  * tickets the lifecycle's backfill has not reached yet (no due time: neither).
  */

@@ -60,7 +60,7 @@ export class SupportTicket {
   @Column({ name: 'first_response_at', type: 'timestamptz', nullable: true })
   firstResponseAt: Date | null;
 
-  /** The service level's due time for the first response, fixed when the ticket was opened (docs/architecture.md §9). */
+  /** The service level's due time for the first response, fixed when the ticket was opened (docs/architecture.md §10). */
   @Column({ name: 'first_response_due_at', type: 'timestamptz', precision: 3, nullable: true })
   firstResponseDueAt: Date | null;
 

@@ -131,7 +131,7 @@ test('a mail from a customer to the support address with no reference opens a ti
   expect(await server.sql(`SELECT message, via FROM support_replies WHERE ticket_id = $1`, [ticket.id])).toEqual([
     { message: 'Where are they?', via: 'email' },
   ]);
-  // Opened like any other ticket (docs/architecture.md §9): on its timeline, with a due first response.
+  // Opened like any other ticket (docs/architecture.md §10): on its timeline, with a due first response.
   expect(await server.sql(`SELECT kind, actor_id FROM ticket_events WHERE ticket_id = $1`, [ticket.id])).toEqual([
     { kind: 'created', actor_id: customer.id },
   ]);

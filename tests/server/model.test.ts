@@ -14,7 +14,7 @@ import { Ticket, api, ops } from '../helpers/support-api';
 // customer never sees another customer's ticket, a tenant-mate's included, by any route, and never
 // an internal note or an assignee (replies, lastReply, unread counts, list order, search). Timelines
 // too: every command leaves exactly the events it should, and a customer sees only the customer
-// kinds of their own, without team members' names (docs/architecture.md §9).
+// kinds of their own, without team members' names (docs/architecture.md §10).
 //
 // One server for the file; each run starts from an empty desk (the tables' owner truncates the
 // tickets), so the model's expectations are absolute, not deltas. MODEL_RUNS scales the run count:
@@ -69,7 +69,7 @@ interface ModelTicket {
   touched: number;
   /** The team member the ticket is assigned to (docs/architecture.md §8). */
   assignee: TeamMember | null;
-  /** The timeline, oldest first (docs/architecture.md §9). */
+  /** The timeline, oldest first (docs/architecture.md §10). */
   events: ModelEvent[];
 }
 

@@ -1,4 +1,4 @@
-// The first-response service level (docs/architecture.md §9): the due time fixed at creation, when it
+// The first-response service level (docs/architecture.md §10): the due time fixed at creation, when it
 // counts as breached, the slaBreached list, and the job that tells the team when a ticket turns overdue.
 import { randomUUID } from 'node:crypto';
 import { Client as WsClient } from 'graphql-ws';

@@ -1,4 +1,4 @@
-// The timeline (docs/architecture.md §9): every change leaves its event in its own transaction; a
+// The timeline (docs/architecture.md §10): every change leaves its event in its own transaction; a
 // customer sees the customer kinds of their own tickets, without team members' names, by any path.
 import { createHash } from 'node:crypto';
 import { Role } from '../../server/accounts/user.entity';

@@ -15,7 +15,7 @@ const STATUS = `text CHECK (%s IN ('open', 'in_progress', 'answered', 'closed'))
 /**
  * The ticket counts' functions and update trigger (migration TicketCounts), with `sla_missed` (this
  * migration) or without it (as before, for down). A ticket missed its first-response time for good
- * when it was answered after it, or closed unanswered after it (docs/architecture.md §9); an open,
+ * when it was answered after it, or closed unanswered after it (docs/architecture.md §10); an open,
  * unanswered ticket past its due time is counted from its own index, as that changes with the clock.
  */
 function countFunctions(sla: boolean): string[] {
@@ -73,7 +73,7 @@ function countFunctions(sla: boolean): string[] {
 }
 
 /**
- * The lifecycle (docs/architecture.md §9): `ticket_events`, each ticket's timeline, under row-level
+ * The lifecycle (docs/architecture.md §10): `ticket_events`, each ticket's timeline, under row-level
  * security like replies (customers reach only the customer kinds of their own tickets); the first
  * public team reply and the first-response due time on the ticket, with the index of the
  * `slaBreached` list. Existing tickets are left without a due time: the job `lifecycle.backfill`
