@@ -9,3 +9,4 @@ export { MessageText } from './MessageText';
 export { EmptyState, ChatIcon } from './EmptyState';
 export { Alert } from './Alert';
 export { RelativeTime } from './RelativeTime';
+export { ConfirmDialog } from './ConfirmDialog';

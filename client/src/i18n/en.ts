@@ -119,6 +119,10 @@ export const en = {
     categoryMissing: 'Choose a category.',
     messageMissing: 'Describe your question or problem.',
     messageTooLong: 'Keep the message to {{max}} characters or fewer.',
+    discardTitle: 'Discard this ticket?',
+    discardBody: 'What you wrote here will be lost. Your draft is kept if you just leave the page.',
+    discard: 'Discard',
+    keepEditing: 'Keep editing',
   },
   ticket: {
     backAdmin: '← All tickets',
@@ -143,6 +147,7 @@ export const en = {
     company: 'Company',
     email: 'Email',
     chat: 'Conversation and reply',
+    statusArea: 'Status: {{status}}',
   },
   conversation: {
     label: 'Conversation',

@@ -121,6 +121,10 @@ export const nl: Catalog = {
     categoryMissing: 'Kies een categorie.',
     messageMissing: 'Beschrijf je vraag of probleem.',
     messageTooLong: 'Houd het bericht op maximaal {{max}} tekens.',
+    discardTitle: 'Dit ticket weggooien?',
+    discardBody: 'Wat je hier hebt geschreven gaat verloren. Als je de pagina alleen verlaat, blijft je concept bewaard.',
+    discard: 'Weggooien',
+    keepEditing: 'Verder schrijven',
   },
   ticket: {
     backAdmin: '← Alle tickets',
@@ -145,6 +149,7 @@ export const nl: Catalog = {
     company: 'Bedrijf',
     email: 'E-mail',
     chat: 'Gesprek en antwoord',
+    statusArea: 'Status: {{status}}',
   },
   conversation: {
     label: 'Gesprek',

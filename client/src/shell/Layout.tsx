@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink } from 'react-router';
 import { useSubscription } from '@apollo/client/react';
@@ -8,6 +8,7 @@ import { useSession, useViewer } from '../auth/session';
 import { useLiveState } from '../lib/live-state';
 import { UnreadContext } from '../lib/useTitle';
 import { EmailSetting } from './EmailSetting';
+import { useHeadingFocusOnNavigate } from './focus';
 import { LanguageSwitch } from './LanguageSwitch';
 import { LexMark } from './LexMark';
 import { useTeamUnread } from './unread';
@@ -22,6 +23,8 @@ export function Layout({ children }: { children: ReactNode }) {
   // The badge: open tickets for the Lex team, unread replies for a customer; the tab title: unread for both.
   const badge = useSubscription(SupportBadgeDocument).data?.supportBadge ?? 0;
   const teamUnread = useTeamUnread(isAdmin);
+  const main = useRef<HTMLElement>(null);
+  useHeadingFocusOnNavigate(main);
 
   return (
     <UnreadContext.Provider value={isAdmin ? teamUnread : badge}>
@@ -71,7 +74,7 @@ export function Layout({ children }: { children: ReactNode }) {
             </div>
           </div>
         </header>
-        <main id="main" className="main" tabIndex={-1}>
+        <main id="main" className="main" tabIndex={-1} ref={main}>
           {children}
         </main>
       </div>

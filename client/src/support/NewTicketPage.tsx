@@ -5,10 +5,12 @@ import { useMutation } from '@apollo/client/react';
 import { AttachmentPicker, DropZone } from '../attachments/AttachmentPicker';
 import { useUploads } from '../attachments/useUploads';
 import { newMutationId } from '../lib/mutation-id';
-import { Alert, Button, Card, Field, Select, TextAreaField } from '../design';
+import { Alert, Button, Card, ConfirmDialog, Field, Select, TextAreaField } from '../design';
 import { CreateTicketDocument, type TicketCategory } from '../gql/graphql';
 import { fieldErrors, friendlyMessage } from '../lib/errors';
 import { useTitle } from '../lib/useTitle';
+import { useViewer } from '../auth/session';
+import { clearDraft, draftKey, isEmptyDraft, useDraft } from '../drafts/drafts';
 import { i18n, intlLocale } from '../i18n';
 import { applyTicketToMyTickets } from './cache-updates';
 import { CATEGORIES, categoryLabel, isCategory, MESSAGE_MAX, SUBJECT_MAX } from './status';
@@ -36,7 +38,10 @@ export function NewTicketPage() {
   const { t } = useTranslation();
   useTitle(t('newTicket.title'));
   const navigate = useNavigate();
-  const [values, setValues] = useState<NewTicketValues>({ subject: '', category: '', message: '' });
+  // Kept until the ticket is made or the customer discards it (docs/architecture.md, "Drafts").
+  const key = draftKey(useViewer().id, 'new-ticket');
+  const [values, setValues] = useDraft<NewTicketValues>(key, { subject: '', category: '', message: '' });
+  const [confirming, setConfirming] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [createTicket, { loading }] = useMutation(CreateTicketDocument);
@@ -81,6 +86,7 @@ export function NewTicketPage() {
       });
       const ticket = result.data?.createTicket;
       if (ticket) {
+        clearDraft(key);
         navigate(`/support/${ticket.id}`, { state: { created: ticket.ticketNumber } });
       }
     } catch (err) {
@@ -140,7 +146,15 @@ export function NewTicketPage() {
             />
             <AttachmentPicker uploads={files.uploads} onFiles={files.add} onRemove={files.remove} />
             <div className="form-actions">
-              <Link to="/support" className="btn btn--ghost">
+              <Link
+                to="/support"
+                className="btn btn--ghost"
+                onClick={(e) => {
+                  if (isEmptyDraft(values)) return;
+                  e.preventDefault();
+                  setConfirming(true);
+                }}
+              >
                 {t('common.cancel')}
               </Link>
               <Button type="submit" loading={loading}>
@@ -150,6 +164,18 @@ export function NewTicketPage() {
           </form>
         </DropZone>
       </Card>
+      <ConfirmDialog
+        open={confirming}
+        title={t('newTicket.discardTitle')}
+        body={t('newTicket.discardBody')}
+        confirm={t('newTicket.discard')}
+        cancel={t('newTicket.keepEditing')}
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => {
+          clearDraft(key);
+          navigate('/support');
+        }}
+      />
     </div>
   );
 }

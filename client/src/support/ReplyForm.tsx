@@ -14,6 +14,7 @@ import { CannedReplyPicker } from '../team/CannedReplyPicker';
 import { collisionBefore, type Collision } from '../team/collision';
 import { CollisionWarning } from '../team/CollisionWarning';
 import { ComposerMode, type ComposerModeValue } from '../team/ComposerMode';
+import { draftKey, useDraft } from '../drafts/drafts';
 import { addReplyToTicket } from './cache-updates';
 import { OPTIMISTIC_PREFIX } from './conversation';
 import { MESSAGE_MAX } from './status';
@@ -45,9 +46,14 @@ let optimisticSeq = 0;
 export function ReplyForm({ ticket, viewer, replies = [], presence }: ReplyFormProps) {
   const id = useId();
   const { t } = useTranslation();
-  const [text, setText] = useState('');
+  // The half-written reply (and the team's Reply/Internal-note choice) outlives a reload until it is sent.
+  const [draft, setDraft] = useDraft(draftKey(viewer.id, `ticket:${ticket.id}`), { text: '', mode: 'reply' });
+  const text = draft.text;
+  const mode: ComposerModeValue = draft.mode === 'note' ? 'note' : 'reply';
+  const setText = (next: string | ((current: string) => string)) =>
+    setDraft((d) => ({ ...d, text: typeof next === 'function' ? next(d.text) : next }));
+  const setMode = (next: ComposerModeValue) => setDraft((d) => ({ ...d, mode: next }));
   const [error, setError] = useState<string | null>(null);
-  const [mode, setMode] = useState<ComposerModeValue>('reply');
   const [picker, setPicker] = useState<{ slashAt: number } | null>(null);
   const [collision, setCollision] = useState<Collision | null>(null);
   const [reply, { loading }] = useMutation(ReplyToTicketDocument);
@@ -105,6 +111,8 @@ export function ReplyForm({ ticket, viewer, replies = [], presence }: ReplyFormP
     setError(null);
     setCollision(null);
     setText('');
+    // The send button disables itself once the box is empty: keep the keyboard in the composer.
+    box.current?.focus();
     presence?.reporter.stop();
     markSeen();
     const attachmentIds = files.ids;

@@ -85,6 +85,8 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
   const [closeTicket, closeState] = useMutation(CloseTicketDocument);
   const [setStatus, statusState] = useMutation(SetTicketStatusDocument);
   const presence = useTicketPresence(ticket.id, viewer.id);
+  // The button pressed may be gone after a status change (Close, Mark Resolved): focus lands on the status area.
+  const statusArea = useRef<HTMLDivElement>(null);
 
   // Opening a ticket marks it read; so does a new reply from the other side while it is open.
   const lastOtherReplyId = useMemo(() => {
@@ -123,6 +125,7 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
     try {
       await action();
       setNotice(done);
+      statusArea.current?.focus();
     } catch (err) {
       setActionError(friendlyMessage(err));
     }
@@ -163,7 +166,13 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
               {ticket.subject}
             </h1>
           </div>
-          <div className="ticket-head__actions">
+          <div
+            className="ticket-head__actions"
+            ref={statusArea}
+            tabIndex={-1}
+            role="group"
+            aria-label={t('ticket.statusArea', { status: statusMeta(ticket.status).label })}
+          >
             {admin ? (
               <>
                 {!closed && (
