@@ -83,15 +83,15 @@ describe('drafts and focus in the browser', () => {
     await customer.waitForURL(/\/support\/new$/, { timeout: WAIT });
     await customer.waitForFunction(() => (globalThis as any).document.activeElement?.tagName === 'H1', undefined, { timeout: WAIT });
     expect(await focused(customer)).toMatchObject({ tag: 'h1', text: 'New ticket' });
-    expect(await customer.evaluate(() => (globalThis as any).getComputedStyle((globalThis as any).document.activeElement).outlineStyle)).toBe('none');
+    expect(
+      await customer.evaluate(() => (globalThis as any).getComputedStyle((globalThis as any).document.activeElement).outlineStyle),
+    ).toBe('none');
 
     await customer.getByRole('link', { name: '← All tickets' }).click();
     await customer.getByRole('link', { name: /PDF export is blank/ }).click();
-    await customer.waitForFunction(
-      () => (globalThis as any).document.activeElement?.textContent === 'PDF export is blank',
-      undefined,
-      { timeout: WAIT },
-    );
+    await customer.waitForFunction(() => (globalThis as any).document.activeElement?.textContent === 'PDF export is blank', undefined, {
+      timeout: WAIT,
+    });
     expect(await focused(customer)).toMatchObject({ tag: 'h1', text: 'PDF export is blank' });
   });
 
@@ -109,7 +109,9 @@ describe('drafts and focus in the browser', () => {
     await customer.reload();
     await box.waitFor({ timeout: WAIT });
     expect(await box.inputValue()).toBe('');
-    expect(await customer.evaluate(() => Object.keys((globalThis as any).localStorage as object).filter((k) => k.startsWith('lex.draft')))).toEqual([]);
+    expect(
+      await customer.evaluate(() => Object.keys((globalThis as any).localStorage as object).filter((k) => k.startsWith('lex.draft'))),
+    ).toEqual([]);
   });
 
   it('focuses the status area after the customer closes the ticket', async () => {
