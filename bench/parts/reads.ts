@@ -86,8 +86,9 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
     });
     const cursor = (await nextPage({}, adminToken)).after;
     // The dashboard's "Mine" (the busiest agent's own) and "Unassigned" views.
-    const mine = { assigneeId: busiestAgentId };
-    const unassigned = { unassigned: true };
+    // as the dashboard's views ask for them: open work
+    const mine = { assigneeId: busiestAgentId, notClosed: true };
+    const unassigned = { unassigned: true, notClosed: true };
 
     /** A read, and the session it runs as (the Lex team's agent7 when not said). */
     type Q = { name: string; run: () => Promise<unknown>; viewer?: string };

@@ -32,6 +32,7 @@ import { SigningKeys1764411000000 } from './migrations/1764411000000-SigningKeys
 import { Attachment } from '../attachments/attachment.entity';
 import { TimelineEvent } from '../lifecycle/ticket-event.entity';
 import { Lifecycle1764412000000 } from './migrations/1764412000000-Lifecycle';
+import { OpenWork1764413000000 } from './migrations/1764413000000-OpenWork';
 
 export const entities = [Tenant, User, Session, SupportTicket, SupportReply, Attachment, CannedReply, TimelineEvent];
 export const migrations = [
@@ -55,6 +56,7 @@ export const migrations = [
   AssignmentCountsRowSecurity1764410000001,
   SigningKeys1764411000000,
   Lifecycle1764412000000,
+  OpenWork1764413000000,
 ];
 
 export function createDataSource(url: string, { poolSize = 10 } = {}): DataSource {

@@ -85,6 +85,13 @@ export class SupportTicketFilter {
 
   @Field(() => Boolean, {
     nullable: true,
+    description:
+      'True: only tickets that are not closed (the team\'s open work, as the "Mine" and "Unassigned" views and their counts); false: only closed ones.',
+  })
+  notClosed?: boolean | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
     description: 'True: only tickets whose first response is overdue or came late (`sla.breached`); false: only the others.',
   })
   slaBreached?: boolean | null;

@@ -12,26 +12,31 @@ import { TicketCategory, TicketStatus } from './ticket-status';
  */
 export async function countAllTickets(
   manager: EntityManager,
-  filter: { status?: TicketStatus | null; category?: TicketCategory | null } = {},
+  filter: { status?: TicketStatus | null; category?: TicketCategory | null; notClosed?: boolean | null } = {},
 ) {
   const [row] = await manager.query(
     `SELECT coalesce(sum(tickets), 0)::int AS n FROM support_ticket_counts
-      WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR category = $2)`,
-    [filter.status ?? null, filter.category ?? null],
+      WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR category = $2)
+        AND ($3::boolean IS NULL OR (status <> 'closed') = $3)`,
+    [filter.status ?? null, filter.category ?? null, filter.notClosed ?? null],
   );
   return row.n as number;
 }
 
 /**
  * The totals of the "Mine" (`assigneeId`) and "Unassigned" (`unassigned`) lists, closed tickets
- * included, from the trigger-kept `support_assignment_counts` (migration AssignmentCountsClosed).
- * For the Lex team, who see every ticket.
+ * included unless `notClosed` says otherwise, from the trigger-kept `support_assignment_counts`
+ * (migration AssignmentCountsClosed). For the Lex team, who see every ticket.
  */
-export async function countAssignedTickets(manager: EntityManager, filter: { assigneeId?: string | null; unassigned?: boolean | null }) {
+export async function countAssignedTickets(
+  manager: EntityManager,
+  filter: { assigneeId?: string | null; unassigned?: boolean | null; notClosed?: boolean | null },
+) {
   const [row] = await manager.query(
     `SELECT coalesce(sum(tickets), 0)::int AS n FROM support_assignment_counts
-      WHERE ($1::uuid IS NULL OR assignee_id = $1) AND ($2::boolean IS NULL OR (assignee_id IS NULL) = $2)`,
-    [filter.assigneeId ?? null, filter.unassigned ?? null],
+      WHERE ($1::uuid IS NULL OR assignee_id = $1) AND ($2::boolean IS NULL OR (assignee_id IS NULL) = $2)
+        AND ($3::boolean IS NULL OR closed <> $3)`,
+    [filter.assigneeId ?? null, filter.unassigned ?? null, filter.notClosed ?? null],
   );
   return row.n as number;
 }
@@ -44,16 +49,17 @@ export async function countAssignedTickets(manager: EntityManager, filter: { ass
  */
 export async function countSlaTickets(
   manager: EntityManager,
-  filter: { status?: TicketStatus | null; category?: TicketCategory | null; slaBreached: boolean },
+  filter: { status?: TicketStatus | null; category?: TicketCategory | null; notClosed?: boolean | null; slaBreached: boolean },
 ) {
-  const narrow = `($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR category = $2)`;
+  const narrow = `($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR category = $2)
+    AND ($3::boolean IS NULL OR (status <> 'closed') = $3)`;
   const [row] = await manager.query(
     `SELECT (SELECT coalesce(sum(tickets), 0) FROM support_ticket_counts WHERE ${narrow})::int AS "all",
             (SELECT coalesce(sum(sla_missed), 0) FROM support_ticket_counts WHERE ${narrow})::int AS missed,
             (SELECT count(*) FROM support_tickets
               WHERE first_response_at IS NULL AND closed_at IS NULL AND first_response_due_at < now() AND ${narrow})::int AS overdue,
             (SELECT count(*) FROM support_tickets WHERE first_response_due_at IS NULL AND ${narrow})::int AS pending`,
-    [filter.status ?? null, filter.category ?? null],
+    [filter.status ?? null, filter.category ?? null, filter.notClosed ?? null],
   );
   const breached = row.missed + row.overdue;
   return filter.slaBreached ? breached : row.all - breached - row.pending;

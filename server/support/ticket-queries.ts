@@ -56,6 +56,8 @@ export class TicketQueries {
       if (mine) query.andWhere('t.user_id = :mine', { mine: viewer.id });
       if (filter?.status) query.andWhere('t.status = :status', { status: filter.status });
       if (filter?.category) query.andWhere('t.category = :category', { category: filter.category });
+      // A literal, so that the planner matches the partial indexes of open work (migration OpenWork).
+      if (filter?.notClosed != null) query.andWhere(filter.notClosed ? `t.status <> 'closed'` : `t.status = 'closed'`);
       const byAssignee = this.applyAssignment(query, filter);
       // Team lists only (supportTickets); the partial index support_tickets_sla_idx serves `true`, countSlaTickets the count.
       const bySla = filter?.slaBreached != null;
@@ -68,7 +70,7 @@ export class TicketQueries {
       // matches it found (the viewer's, each once).
       const noOtherCondition = !mine && !search && !filter?.status && !filter?.category;
       const totalCount =
-        found && !found.byNumber && !filter?.status && !filter?.category && !mine && !byAssignee && !bySla
+        found && !found.byNumber && !filter?.status && !filter?.category && filter?.notClosed == null && !mine && !byAssignee && !bySla
           ? found.ids.length
           : isSuperadmin(viewer) && !mine && !search && !byAssignee
             ? bySla

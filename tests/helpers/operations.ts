@@ -49,6 +49,7 @@ export interface SupportTicketFilter {
   assigneeId?: string;
   unassigned?: boolean;
   slaBreached?: boolean;
+  notClosed?: boolean;
 }
 
 /** A reply's own fields: what the reply mutation and the replyAdded event answer. */

@@ -35,6 +35,8 @@ export function filterFromParams(params: URLSearchParams, viewerId: string): Sup
   const filter: SupportTicketFilter = {};
   if (view === 'mine') filter.assigneeId = viewerId;
   if (view === 'unassigned') filter.unassigned = true;
+  // the views are open work, as their counts are, unless a status is asked for
+  if (isView(view) && !isStatus(status)) filter.notClosed = true;
   if (isStatus(status)) filter.status = status;
   if (isCategory(category)) filter.category = category;
   // "#1234" means ticket 1234

@@ -55,6 +55,8 @@ export type SupportTicketFilter = {
   assigneeId?: string | number | null | undefined;
   /** Only tickets of this category. */
   category?: TicketCategory | null | undefined;
+  /** True: only tickets that are not closed (the team's open work, as the "Mine" and "Unassigned" views and their counts); false: only closed ones. */
+  notClosed?: boolean | null | undefined;
   /** Ticket number (exact, with or without #), or words anywhere in the subject, customer name or email, or company name. */
   search?: string | null | undefined;
   /** True: only tickets whose first response is overdue or came late (`sla.breached`); false: only the others. */
