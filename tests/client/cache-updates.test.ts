@@ -225,6 +225,8 @@ describe('ticket list rules', () => {
     [{ category: 'TECHNICAL' as const }, false],
     [{ status: 'OPEN' as const, category: 'BILLING' as const }, true],
     [{ status: 'CLOSED' as const }, false],
+    [{ notClosed: true }, true],
+    [{ notClosed: false }, false],
     [{}, true],
   ])('filter %j matches: %s', (filter, expected) => {
     expect(ticketMatchesFilter(t, filter)).toBe(expected);

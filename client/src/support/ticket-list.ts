@@ -27,6 +27,8 @@ export interface ListFilter {
   assigneeId?: string | null;
   /** The "Unassigned" view (true), or assigned tickets only (false). */
   unassigned?: boolean | null;
+  /** Open work only (true), as the views list it, or closed tickets only (false). */
+  notClosed?: boolean | null;
 }
 
 export interface ConnectionLike<T> {
@@ -56,6 +58,7 @@ export function ticketMatchesFilter(ticket: TicketLike, filter: ListFilter | nul
   if (filter.category && ticket.category !== filter.category) return false;
   if (filter.assigneeId && ticket.assignee?.id !== filter.assigneeId) return false;
   if (filter.unassigned != null && !ticket.assignee !== filter.unassigned) return false;
+  if (filter.notClosed != null && (ticket.status !== 'CLOSED') !== filter.notClosed) return false;
   const search = filter.search?.trim();
   if (!search) return true;
   const number = TICKET_NUMBER_SEARCH.exec(search);
