@@ -119,7 +119,15 @@ describe('attachments in the browser', () => {
     await customerPage.getByRole('button', { name: 'Send reply' }).click();
     const thumbnail = adminPage.getByRole('button', { name: 'Open retry.png' });
     await thumbnail.waitFor({ timeout: WAIT });
-    expect(await thumbnail.locator('img').evaluate((img: any) => img.complete && img.naturalWidth)).toBe(320);
+    // The bubble can appear before its thumbnail has arrived: wait for the image's load (or error).
+    const thumbnailWidth = (img: any) =>
+      img.complete
+        ? img.naturalWidth
+        : new Promise<number>((resolve) => {
+            img.addEventListener('load', () => resolve(img.naturalWidth), { once: true });
+            img.addEventListener('error', () => resolve(0), { once: true });
+          });
+    expect(await thumbnail.locator('img').evaluate(thumbnailWidth)).toBe(320);
     await shot(adminPage, 'attachments-team-thumbnails');
 
     await thumbnail.click();
