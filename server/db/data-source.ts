@@ -33,6 +33,7 @@ import { Attachment } from '../attachments/attachment.entity';
 import { TimelineEvent } from '../lifecycle/ticket-event.entity';
 import { Lifecycle1764412000000 } from './migrations/1764412000000-Lifecycle';
 import { OpenWork1764413000000 } from './migrations/1764413000000-OpenWork';
+import { Ratings1764415000000 } from './migrations/1764415000000-Ratings';
 
 export const entities = [Tenant, User, Session, SupportTicket, SupportReply, Attachment, CannedReply, TimelineEvent];
 export const migrations = [
@@ -57,6 +58,7 @@ export const migrations = [
   SigningKeys1764411000000,
   Lifecycle1764412000000,
   OpenWork1764413000000,
+  Ratings1764415000000,
 ];
 
 export function createDataSource(url: string, { poolSize = 10 } = {}): DataSource {
