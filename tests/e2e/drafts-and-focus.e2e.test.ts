@@ -6,9 +6,9 @@
  * "Send reply" and on the status area after a status change.
  */
 import path from 'node:path';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { createUser, signIn } from '../helpers/accounts';
-import { axeViolations, ensureBuilt, launchChromium, signInContext } from '../helpers/browser';
+import { axeViolations, ensureBuilt, launchChromium, openSignedInPage } from '../helpers/browser';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { api } from '../helpers/support-api';
 
@@ -36,8 +36,6 @@ const focused = (page: Page) =>
 describe('drafts and focus in the browser', () => {
   let server: TestServer;
   let browser: Browser;
-  let customerContext: BrowserContext;
-  let adminContext: BrowserContext;
   let customer: Page;
   let admin: Page;
   let ticketId: string;
@@ -61,13 +59,10 @@ describe('drafts and focus in the browser', () => {
     await desk.createTicket(token, { subject: 'Invoice shows the wrong VAT', message: 'Twice.' });
 
     browser = await launchChromium();
-    customerContext = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
-    adminContext = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
-    await signInContext(customerContext, server.origin, ella.email, ella.password);
-    await signInContext(adminContext, server.origin, sam.email, sam.password);
-    customer = await customerContext.newPage();
-    admin = await adminContext.newPage();
-    for (const page of [customer, admin]) page.on('pageerror', (error) => pageErrors.push(error.message));
+    [customer, admin] = await Promise.all([
+      openSignedInPage(browser, server.origin, ella, 'customer', pageErrors),
+      openSignedInPage(browser, server.origin, sam, 'admin', pageErrors),
+    ]);
   });
 
   afterAll(async () => {

@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { createUser, signIn as signInApi } from '../helpers/accounts';
-import { axeViolations, ensureBuilt, launchChromium, screenshots, signInPage } from '../helpers/browser';
+import { axeViolations, ensureBuilt, launchChromium, openSignedInPage, screenshots } from '../helpers/browser';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { api } from '../helpers/support-api';
 
@@ -91,18 +91,10 @@ describe('the team desk in the browser', () => {
     ticketNumber = ticket.ticketNumber;
 
     browser = await launchChromium();
-    const open = async (who: string) => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-      const page = await context.newPage();
-      page.on('pageerror', (err) => pageErrors.push(`${who}: ${err.message}`));
-      return page;
-    };
-    [customer, maria, sam] = await Promise.all([open('customer'), open('maria'), open('sam')]);
-    await Promise.all([
-      signInPage(customer, server.origin, people.customer.email, people.customer.password),
-      signInPage(maria, server.origin, people.maria.email, people.maria.password),
-      signInPage(sam, server.origin, people.sam.email, people.sam.password),
-    ]);
+    [customer, maria, sam] = await Promise.all(
+      (['customer', 'maria', 'sam'] as const).map((who) => openSignedInPage(browser, server.origin, people[who], who, pageErrors)),
+    );
+    await Promise.all([customer, maria, sam].map((page) => page.goto(`${server.origin}/`)));
   });
 
   afterAll(async () => {

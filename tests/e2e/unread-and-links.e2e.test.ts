@@ -4,9 +4,9 @@
  * email addresses as anchors while a `javascript:` URL stays text, the status filter, and the
  * character count near the message limit.
  */
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { createUser, signIn } from '../helpers/accounts';
-import { ensureBuilt, launchChromium, signInContext } from '../helpers/browser';
+import { ensureBuilt, launchChromium, openSignedInPage } from '../helpers/browser';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { api } from '../helpers/support-api';
 
@@ -22,8 +22,6 @@ const waitForTitle = (page: Page, title: string) =>
 describe('unread, links and the customer list in the browser', () => {
   let server: TestServer;
   let browser: Browser;
-  let customerContext: BrowserContext;
-  let adminContext: BrowserContext;
   let customer: Page;
   let admin: Page;
   let desk: ReturnType<typeof api>;
@@ -67,13 +65,10 @@ describe('unread, links and the customer list in the browser', () => {
     for (const [subject, id] of Object.entries(ids)) if (subject !== 'Holiday allowance') await desk.markRead(tokens.sam, id);
 
     browser = await launchChromium();
-    customerContext = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
-    adminContext = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
-    await signInContext(customerContext, server.origin, ella.email, ella.password);
-    await signInContext(adminContext, server.origin, sam.email, sam.password);
-    customer = await customerContext.newPage();
-    admin = await adminContext.newPage();
-    for (const page of [customer, admin]) page.on('pageerror', (error) => pageErrors.push(error.message));
+    [customer, admin] = await Promise.all([
+      openSignedInPage(browser, server.origin, ella, 'customer', pageErrors),
+      openSignedInPage(browser, server.origin, sam, 'admin', pageErrors),
+    ]);
   });
 
   afterAll(async () => {

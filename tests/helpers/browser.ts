@@ -1,7 +1,7 @@
 import { execFileSync, execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 const ROOT = path.resolve(__dirname, '../..');
 const say = (line: string) => process.stdout.write(`[e2e] ${line}\n`);
@@ -58,6 +58,26 @@ export async function signInContext(context: BrowserContext, origin: string, ema
   });
   const body = (await response.json()) as { errors?: unknown[] };
   if (!response.ok() || body.errors) throw new Error(`sign-in of ${email} failed: ${JSON.stringify(body)}`);
+}
+
+/**
+ * A page of its own browser context (1280 × 900, English unless `options` say otherwise), signed in
+ * as `person` through the API; its uncaught errors are added to `errors`, named by `who`, for the
+ * test to check after each case.
+ */
+export async function openSignedInPage(
+  browser: Browser,
+  origin: string,
+  person: { email: string; password: string },
+  who: string,
+  errors: string[],
+  options: BrowserContextOptions = {},
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', ...options });
+  await signInContext(context, origin, person.email, person.password);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => errors.push(`${who}: ${error.message}`));
+  return page;
 }
 
 /** Signs a page in through the sign-in form and waits for the app. */
