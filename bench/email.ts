@@ -15,12 +15,10 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { Client as PgClient } from 'pg';
-import { SMTPServer } from 'smtp-server';
 import { Role } from '../server/accounts/user.entity';
 import { createApp } from '../server/app';
 import { parseEmailConfig } from '../server/config';
@@ -32,6 +30,7 @@ import { ReplyChannel } from '../server/support/reply.entity';
 import { Author } from '../server/support/ticket-commands';
 import { TicketCategory } from '../server/support/ticket-status';
 import { inBatches, option, sleep, waitUntil } from './common';
+import { catchMail } from './lib/mail-catcher';
 import { percentile } from './lib/stats';
 
 const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -47,37 +46,19 @@ interface Received {
   messageId: string;
 }
 
-/** The receiving MTA: records when each mail's DATA ended. */
-async function startReceiver(received: Received[]) {
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    disableReverseLookup: true,
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        const at = Date.now();
-        // The few headers needed, read without a full MIME parse (this process also runs the server).
-        const head = Buffer.concat(chunks)
-          .toString('utf8')
-          .split(/\r?\n\r?\n/)[0];
-        const header = (name: string) => new RegExp(`^${name}: *(.*)$`, 'im').exec(head)?.[1].trim() ?? '';
-        received.push({
-          at,
-          to: session.envelope.rcptTo[0].address,
-          subject: header('Subject'),
-          replyTo: /<([^>]+)>|(\S+@\S+)/.exec(header('Reply-To'))?.slice(1).find(Boolean) ?? '',
-          messageId: header('Message-ID'),
-        });
-        callback();
-      });
-    },
+/** The receiving MTA: the few headers needed, read without a full MIME parse (this process also runs the server). */
+const startReceiver = () =>
+  catchMail((raw, { at, to }): Received => {
+    const head = raw.split(/\r?\n\r?\n/)[0];
+    const header = (name: string) => new RegExp(`^${name}: *(.*)$`, 'im').exec(head)?.[1].trim() ?? '';
+    return {
+      at,
+      to: to[0],
+      subject: header('Subject'),
+      replyTo: /<([^>]+)>|(\S+@\S+)/.exec(header('Reply-To'))?.slice(1).find(Boolean) ?? '',
+      messageId: header('Message-ID'),
+    };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, port: (server.server.address() as AddressInfo).port };
-}
 
 const summary = (values: number[]) => ({
   n: values.length,
@@ -92,15 +73,15 @@ async function main() {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
   const databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${dbName}`);
-  const received: Received[] = [];
-  const receiver = await startReceiver(received);
+  const receiver = await startReceiver();
+  const { received } = receiver;
   const databases = await openDatabases(databaseUrl, { poolSize: 10 });
   const { app: db, system } = databases;
   const log = createLogger(process.env.LOG_LEVEL || 'warn');
   const bus = createEventBus(undefined, (message) => log.warn(message));
   const email = parseEmailConfig(
     {
-      SMTP_URL: `smtp://127.0.0.1:${receiver.port}`,
+      SMTP_URL: receiver.url,
       MAIL_FROM: 'Lex Support <support@lex.example>',
       INBOUND_DOMAIN: 'in.lex.example',
       NOTIFY_DELAY_S: '0',
@@ -237,7 +218,7 @@ async function main() {
     await app.close();
     await bus.close();
     await databases.destroy();
-    receiver.server.close();
+    await receiver.close();
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
   }

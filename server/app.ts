@@ -53,6 +53,9 @@ import { SigningKeys } from './security/signing-keys';
 import { retryAfterHeader, securityHeaders } from './security/headers';
 import { builtFilesRouter } from './web/built-files';
 
+/** How long an idle HTTP connection stays open: longer than common load balancers' idle timeout (60 s). */
+const KEEP_ALIVE_MS = 65_000;
+
 export interface AppDeps {
   config: Pick<Config, 'publicOrigins' | 'production' | 'clientDir'> &
     Partial<Pick<Config, 'redisUrl' | 'redisPrefix' | 'rateLimitScale' | 'trustProxy' | 'sso' | 'email' | 'attachments' | 'lifecycle'>>;
@@ -155,6 +158,10 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
     playgroundRouter({ dir: playgroundDir(config.clientDir), production: config.production, viewerOf: (req) => authenticate(req.headers) }),
   );
   const server = createServer(app);
+  // An idle keep-alive connection is closed by the client or the proxy in front, not by us: a request
+  // sent just as we closed it would be reset (Node's default closes after 5 s).
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
 
   // Live updates: graphql-ws on the same port and path.
   const live = await startLiveUpdates({ server, schema, services, publicOrigins: config.publicOrigins, authenticate, clientIp, log });

@@ -86,7 +86,7 @@ describe('the process (dist/server/main.js) on SIGTERM', () => {
     buildServer();
     database = await createTestDatabase();
     redis = await startTestRedis();
-  });
+  }, 180_000); // compiling the server takes a minute or more on a busy 2-core machine
   afterAll(async () => {
     if (child?.exitCode === null) child.kill('SIGKILL');
     await database?.drop();
