@@ -8,6 +8,7 @@ import { App } from './App';
 import { SessionProvider } from './auth/session';
 import { prefetchPageFor } from './page-files';
 import { AnnouncerProvider } from './shell/announcer';
+import { ToastProvider } from './design/Toast';
 import './design/tokens.css';
 import './design/base.css';
 import './design/components.css';
@@ -21,9 +22,11 @@ createRoot(document.getElementById('root')!).render(
     <ApolloProvider client={apollo.client}>
       <BrowserRouter>
         <AnnouncerProvider>
-          <SessionProvider restartSocket={apollo.restartSocket}>
-            <App />
-          </SessionProvider>
+          <ToastProvider>
+            <SessionProvider restartSocket={apollo.restartSocket}>
+              <App />
+            </SessionProvider>
+          </ToastProvider>
         </AnnouncerProvider>
       </BrowserRouter>
     </ApolloProvider>

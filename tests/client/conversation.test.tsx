@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { act, render, screen, within } from '@testing-library/react';
 import { Conversation } from '../../client/src/support/Conversation';
 import {
   compareReplies,
@@ -62,9 +62,24 @@ describe('conversation ordering and de-duplication', () => {
   });
 });
 
+/** The props of a ticket opened with `a`, nothing on its timeline yet. */
+const ticket = { events: [], openedAt: a.createdAt, closedAt: null };
+
+/** The page's scroller as a reader left it (jsdom lays nothing out). */
+function scrolled(scrollTop: number, clientHeight: number, scrollHeight: number) {
+  const root = document.documentElement;
+  Object.defineProperty(root, 'scrollHeight', { value: scrollHeight, configurable: true });
+  Object.defineProperty(root, 'clientHeight', { value: clientHeight, configurable: true });
+  root.scrollTop = scrollTop;
+  act(() => {
+    window.dispatchEvent(new Event('scroll'));
+  });
+  return root;
+}
+
 describe('<Conversation>', () => {
   it('renders bubbles in order, customer left and Lex team right, each with sender and time', () => {
-    render(<Conversation replies={[a, b, c]} viewerIsAdmin={false} />);
+    render(<Conversation replies={[a, b, c]} {...ticket} viewerIsAdmin={false} />);
     const items = screen.getAllByTestId('reply');
     expect(items.map((li) => li.getAttribute('data-reply-id'))).toEqual(['a', 'b', 'c']);
     expect(items[0].querySelector('.bubble')).toHaveClass('bubble--left');
@@ -74,9 +89,23 @@ describe('<Conversation>', () => {
     expect(items[0].querySelector('time')).toHaveAttribute('dateTime', a.createdAt);
   });
 
+  it('shows one name and one decorative avatar per group, the name still there for screen readers', () => {
+    const a2 = reply({ id: 'a2', createdAt: '2025-03-01T09:01:00.000Z' });
+    render(<Conversation replies={[a, a2, b]} {...ticket} viewerIsAdmin={false} />);
+    const groups = screen.getAllByTestId('group');
+    expect(groups).toHaveLength(2);
+    const avatar = groups[0].querySelector('.avatar');
+    expect(avatar).toHaveTextContent('CC');
+    expect(avatar).toHaveAttribute('aria-hidden', 'true');
+    const [first, second] = within(groups[0]).getAllByTestId('reply');
+    expect(first.querySelector('.bubble__sender')).toHaveTextContent('Cora Customer');
+    expect(second.querySelector('.bubble__sender')).toBeNull();
+    expect(within(second).getByText('Cora Customer')).toHaveClass('sr-only');
+  });
+
   it('shows typed markup as text and never as elements', () => {
     const evil = reply({ id: 'x', createdAt: a.createdAt, message: '<img src=x onerror="window.__pwned=1"><b>bold</b>' });
-    const { container } = render(<Conversation replies={[evil]} viewerIsAdmin={false} />);
+    const { container } = render(<Conversation replies={[evil]} {...ticket} viewerIsAdmin={false} />);
     expect(screen.getByText('<img src=x onerror="window.__pwned=1"><b>bold</b>')).toBeInTheDocument();
     expect(container.querySelector('img')).toBeNull();
     expect(container.querySelector('b')).toBeNull();
@@ -84,33 +113,25 @@ describe('<Conversation>', () => {
 
   it('shows a pending own reply as sending', () => {
     const pending = reply({ id: `${OPTIMISTIC_PREFIX}9`, createdAt: c.createdAt, message: 'On my way' });
-    render(<Conversation replies={[a, pending]} viewerIsAdmin={false} />);
+    render(<Conversation replies={[a, pending]} {...ticket} viewerIsAdmin={false} />);
     expect(screen.getByText('Sending…')).toBeInTheDocument();
   });
 
-  it('offers a "new reply" button when a reply arrives while the reader scrolled up', () => {
-    const { rerender, container } = render(<Conversation replies={[a, b]} viewerIsAdmin={false} />);
-    const box = container.querySelector('.conversation__scroll') as HTMLDivElement;
-    // simulate a reader who scrolled up in a long conversation
-    Object.defineProperty(box, 'scrollHeight', { value: 2000, configurable: true });
-    Object.defineProperty(box, 'clientHeight', { value: 400, configurable: true });
-    box.scrollTop = 100;
-    box.dispatchEvent(new Event('scroll'));
+  it('offers a "new reply" button when a reply arrives while the reader scrolled up the page', () => {
+    const { rerender } = render(<Conversation replies={[a, b]} {...ticket} viewerIsAdmin={false} />);
+    // a reader who scrolled up in a long conversation
+    const root = scrolled(100, 400, 2000);
     const fromLex = reply({ id: 'z', createdAt: '2025-03-01T10:00:00.000Z', isAdmin: true, senderName: 'Lena Lex' });
-    rerender(<Conversation replies={[a, b, fromLex]} viewerIsAdmin={false} />);
+    rerender(<Conversation replies={[a, b, fromLex]} {...ticket} viewerIsAdmin={false} />);
     expect(screen.getByRole('button', { name: /1 new reply/ })).toBeInTheDocument();
-    expect(box.scrollTop).toBe(100);
+    expect(root.scrollTop).toBe(100);
   });
 
-  it('scrolls to a new reply when the reader is at the bottom', () => {
-    const { rerender, container } = render(<Conversation replies={[a]} viewerIsAdmin={false} />);
-    const box = container.querySelector('.conversation__scroll') as HTMLDivElement;
-    Object.defineProperty(box, 'scrollHeight', { value: 1000, configurable: true });
-    Object.defineProperty(box, 'clientHeight', { value: 400, configurable: true });
-    box.scrollTop = 600;
-    box.dispatchEvent(new Event('scroll'));
-    rerender(<Conversation replies={[a, b]} viewerIsAdmin={false} />);
+  it('scrolls the page to a new reply when the reader is at the bottom', () => {
+    const { rerender } = render(<Conversation replies={[a]} {...ticket} viewerIsAdmin={false} />);
+    const root = scrolled(600, 400, 1000);
+    rerender(<Conversation replies={[a, b]} {...ticket} viewerIsAdmin={false} />);
     expect(screen.queryByRole('button', { name: /new repl/ })).toBeNull();
-    expect(box.scrollTop).toBe(1000);
+    expect(root.scrollTop).toBe(1000);
   });
 });

@@ -36,6 +36,7 @@ export function summary(over: Partial<TicketSummaryFragment> & { id: string }): 
 export function detail(over: Partial<TicketDetailFragment> & { id: string }): TicketDetailFragment {
   return {
     ...summary(over),
+    events: [],
     replies: [],
     ...over,
   };

@@ -14,16 +14,18 @@ interface BubbleProps {
   message: string;
   /** Shown under the text: the message's files. */
   files?: ReactNode;
+  /** A later bubble of the same sender's group: the name is read out but not shown again. */
+  continued?: boolean;
 }
 
-export function Bubble({ side, sender, team, time, pending, note, message, files }: BubbleProps) {
+export function Bubble({ side, sender, team, time, pending, note, message, files, continued }: BubbleProps) {
   const { t } = useTranslation();
   return (
-    <div className={`bubble bubble--${side}${pending ? ' bubble--pending' : ''}${note ? ' bubble--note' : ''}`}>
+    <div className={`bubble bubble--${side}${pending ? ' bubble--pending' : ''}${note ? ' bubble--note' : ''}${continued ? ' bubble--continued' : ''}`}>
       <div className="bubble__meta">
-        {note && <span className="note-tag">{note}</span>}
-        <span className="bubble__sender">{sender}</span>
-        {team && !note && <span className="bubble__team">{team}</span>}
+        {note && <span className={continued ? 'sr-only' : 'note-tag'}>{note}</span>}
+        <span className={continued ? 'sr-only' : 'bubble__sender'}>{sender}</span>
+        {team && !note && !continued && <span className="bubble__team">{team}</span>}
         <span className="bubble__time">{pending ? t('common.sending') : time}</span>
       </div>
       <div className="bubble__body">

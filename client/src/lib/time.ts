@@ -44,11 +44,34 @@ export function formatDateTime(iso: string, locale: string = currentLocale()): s
   });
 }
 
-/** Time of day for chat bubbles: "14:05", with the date when not today. */
-export function formatBubbleTime(iso: string, now: number, locale: string = currentLocale()): string {
+/** Time of day: "14:05" (in the conversation, whose day separators name the day). */
+export function formatClock(iso: string, locale: string = currentLocale()): string {
+  return new Date(iso).toLocaleTimeString(intlLocale(locale), { hour: '2-digit', minute: '2-digit' });
+}
+
+/** "3 March" this year, "3 March 2025" otherwise ("3 maart"): a day named in a sentence. */
+export function formatLongDate(iso: string, now: number, locale: string = currentLocale()): string {
   const d = new Date(iso);
-  const time = d.toLocaleTimeString(intlLocale(locale), { hour: '2-digit', minute: '2-digit' });
+  const sameYear = d.getFullYear() === new Date(now).getFullYear();
+  return d.toLocaleDateString(intlLocale(locale), { day: 'numeric', month: 'long', ...(sameYear ? {} : { year: 'numeric' }) });
+}
+
+/**
+ * A day separator's words for a local day "YYYY-MM-DD": "Today", "Yesterday", else the weekday and date
+ * ("Monday 3 March", "maandag 3 maart"), with the year when it is not this year's.
+ */
+export function formatDayLabel(day: string, now: number, locale: string = currentLocale()): string {
+  const [y, m, d] = day.split('-').map(Number);
+  const date = new Date(y, m - 1, d);
   const today = new Date(now);
-  if (d.toDateString() === today.toDateString()) return time;
-  return `${formatDate(iso, now, locale)}, ${time}`;
+  const todayStart = new Date(today.getFullYear(), today.getMonth(), today.getDate());
+  const daysAgo = Math.round((todayStart.getTime() - date.getTime()) / DAY);
+  if (daysAgo === 0) return i18n.t('conversation.today', { lng: locale });
+  if (daysAgo === 1) return i18n.t('conversation.yesterday', { lng: locale });
+  return date.toLocaleDateString(intlLocale(locale), {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    ...(y === today.getFullYear() ? {} : { year: 'numeric' }),
+  });
 }

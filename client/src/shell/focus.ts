@@ -26,7 +26,8 @@ export function useHeadingFocusOnNavigate(main: RefObject<HTMLElement | null>): 
       const heading = root.querySelector<HTMLElement>('h1');
       if (heading) {
         heading.tabIndex = -1;
-        heading.focus();
+        // without scrolling: a page may have opened elsewhere on purpose (a ticket at its latest reply)
+        heading.focus({ preventScroll: true });
       } else if (performance.now() < until) {
         frame = requestAnimationFrame(tryFocus);
       }

@@ -2,20 +2,21 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import { useTranslation } from 'react-i18next';
-import { Alert, Button, Card, RelativeTime, StatusDot } from '../design';
+import { Alert, Button, Card, RelativeTime, StatusDot, useToast } from '../design';
 import {
   CloseTicketDocument,
   MarkTicketReadDocument,
   ReplyAddedDocument,
   SetTicketStatusDocument,
   TicketDocument,
-  TicketUpdatedDocument,
+  TicketPageUpdatedDocument,
   type TicketDetailFragment,
   type TicketStatus,
 } from '../gql/graphql';
 import { useViewer } from '../auth/session';
 import { errorCode, friendlyMessage } from '../lib/errors';
 import { formatDateTime } from '../lib/time';
+import { useMediaQuery } from '../lib/useMediaQuery';
 import { useTitle } from '../lib/useTitle';
 import { useAnnounce } from '../shell/announcer';
 import { NotFoundPage } from '../shell/NotFoundPage';
@@ -25,7 +26,10 @@ import { AssigneePicker } from '../team/AssigneePicker';
 import { addReplyToTicket } from './cache-updates';
 import { Conversation } from './Conversation';
 import { ReplyForm } from './ReplyForm';
-import { categoryLabel, statusMeta, ticketNumber } from './status';
+import { categoryLabel, statusMeta, ticketNumber, undoTarget } from './status';
+
+/** Where the ticket page turns compact (docs/architecture.md §9), as in app.css. */
+const PHONE = '(max-width: 640px)';
 
 const NOT_FOUND_CODES = new Set(['NOT_FOUND', 'FORBIDDEN', 'BAD_USER_INPUT']);
 
@@ -44,8 +48,8 @@ export function TicketPage({ admin }: { admin: boolean }) {
       if (reply) addReplyToTicket(client.cache, reply);
     },
   });
-  // the ticket's own changes (status, read markers) normalise into the cache
-  useSubscription(TicketUpdatedDocument, { variables: { ticketId: id }, skip: !ticket });
+  // the ticket's own changes (status, assignee, read markers) and its timeline normalise into the cache
+  useSubscription(TicketPageUpdatedDocument, { variables: { ticketId: id }, skip: !ticket });
 
   useTitle(ticket ? `${ticketNumber(ticket.ticketNumber)} ${ticket.subject}` : undefined);
 
@@ -79,7 +83,9 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
   const announce = useAnnounce();
   const { t } = useTranslation();
   const created = (location.state as { created?: number } | null)?.created;
-  const [notice, setNotice] = useState<string | null>(null);
+  const toast = useToast();
+  const phone = useMediaQuery(PHONE);
+  const [detailsOpen, setDetailsOpen] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const [markRead] = useMutation(MarkTicketReadDocument);
   const [closeTicket, closeState] = useMutation(CloseTicketDocument);
@@ -120,18 +126,40 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
     }
   }, [ticket.status, announce, t]);
 
-  async function run(action: () => Promise<unknown>, done: string) {
+  /**
+   * A status change, told in a toast (docs/architecture.md §9): with Undo when the status before can be
+   * set again through setTicketStatus. Focus goes to the status area, as the button pressed may be gone.
+   */
+  async function run(action: () => Promise<unknown>, done: string, before: TicketStatus, after: TicketStatus) {
     setActionError(null);
     try {
       await action();
-      setNotice(done);
       statusArea.current?.focus();
+      const back = undoTarget(before, after, admin);
+      toast({
+        message: done,
+        action: back
+          ? {
+              label: t('common.undo'),
+              run: () => {
+                statusArea.current?.focus();
+                void run(
+                  () => setStatus({ variables: { id: ticket.id, status: back } }),
+                  t('ticket.undone', { status: statusMeta(back).label }),
+                  after,
+                  back,
+                );
+              },
+            }
+          : undefined,
+      });
     } catch (err) {
       setActionError(friendlyMessage(err));
     }
   }
 
-  const changeStatus = (status: TicketStatus, done: string) => run(() => setStatus({ variables: { id: ticket.id, status } }), done);
+  const changeStatus = (status: TicketStatus, done: string) =>
+    run(() => setStatus({ variables: { id: ticket.id, status } }), done, ticket.status, status);
 
   const busy = closeState.loading || statusState.loading;
   const closed = ticket.status === 'CLOSED';
@@ -147,11 +175,6 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
           <strong>{t('ticket.created', { number: ticketNumber(created) })}</strong> {t('ticket.createdBody')}
         </Alert>
       )}
-      {notice && (
-        <Alert tone="info" onDismiss={() => setNotice(null)}>
-          {notice}
-        </Alert>
-      )}
       {actionError && (
         <Alert tone="error" onDismiss={() => setActionError(null)}>
           {actionError}
@@ -161,7 +184,10 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
       <Card as="section" className="ticket-head" aria-labelledby="ticket-subject">
         <div className="ticket-head__row">
           <div className="ticket-head__main">
-            <div className="ticket-head__number">{ticketNumber(ticket.ticketNumber)}</div>
+            <p className="ticket-head__line">
+              <span className="ticket-head__number">{ticketNumber(ticket.ticketNumber)}</span>
+              <StatusDot status={ticket.status} />
+            </p>
             <h1 id="ticket-subject" className="ticket-head__subject">
               {ticket.subject}
             </h1>
@@ -202,7 +228,7 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
                   variant="secondary"
                   small
                   disabled={busy}
-                  onClick={() => void run(() => closeTicket({ variables: { id: ticket.id } }), t('ticket.closedNotice'))}
+                  onClick={() => void run(() => closeTicket({ variables: { id: ticket.id } }), t('ticket.closedNotice'), ticket.status, 'CLOSED')}
                 >
                   {t('ticket.close')}
                 </Button>
@@ -210,55 +236,63 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
             )}
           </div>
         </div>
-        {admin && <AssigneePicker ticketId={ticket.id} assignee={ticket.assignee} viewer={viewer} />}
-        <dl className="ticket-meta">
-          <div className="ticket-meta__item">
-            <dt>{t('ticket.status')}</dt>
-            <dd>
-              <StatusDot status={ticket.status} />
-            </dd>
-          </div>
-          <div className="ticket-meta__item">
-            <dt>{t('ticket.category')}</dt>
-            <dd>{categoryLabel(ticket.category)}</dd>
-          </div>
-          <div className="ticket-meta__item">
-            <dt>{t('ticket.createdAt')}</dt>
-            <dd>
-              <time dateTime={ticket.createdAt}>{formatDateTime(ticket.createdAt)}</time>
-            </dd>
-          </div>
-          <div className="ticket-meta__item">
-            <dt>{t('ticket.updatedAt')}</dt>
-            <dd>
-              <RelativeTime iso={ticket.updatedAt} />
-            </dd>
-          </div>
-          {admin && (
-            <>
-              <div className="ticket-meta__item">
-                <dt>{t('ticket.customer')}</dt>
-                <dd>{ticket.userName}</dd>
-              </div>
-              <div className="ticket-meta__item">
-                <dt>{t('ticket.company')}</dt>
-                <dd>{ticket.tenant.name}</dd>
-              </div>
-              <div className="ticket-meta__item ticket-meta__item--wide">
-                <dt>{t('ticket.email')}</dt>
-                <dd>
-                  <a href={`mailto:${ticket.userEmail}`}>{ticket.userEmail}</a>
-                </dd>
-              </div>
-            </>
-          )}
-        </dl>
+        {/* On a phone the details fold away under one line; wider, they are always open. */}
+        <details className="ticket-details" open={!phone || detailsOpen} onToggle={(e) => phone && setDetailsOpen(e.currentTarget.open)}>
+          <summary className="ticket-details__summary">{t('ticket.details')}</summary>
+          {admin && <AssigneePicker ticketId={ticket.id} assignee={ticket.assignee} viewer={viewer} />}
+          <dl className="ticket-meta">
+            <div className="ticket-meta__item">
+              <dt>{t('ticket.category')}</dt>
+              <dd>{categoryLabel(ticket.category)}</dd>
+            </div>
+            <div className="ticket-meta__item">
+              <dt>{t('ticket.createdAt')}</dt>
+              <dd>
+                <time dateTime={ticket.createdAt}>{formatDateTime(ticket.createdAt)}</time>
+              </dd>
+            </div>
+            <div className="ticket-meta__item">
+              <dt>{t('ticket.updatedAt')}</dt>
+              <dd>
+                <RelativeTime iso={ticket.updatedAt} />
+              </dd>
+            </div>
+            {admin && (
+              <>
+                <div className="ticket-meta__item">
+                  <dt>{t('ticket.customer')}</dt>
+                  <dd>{ticket.userName}</dd>
+                </div>
+                <div className="ticket-meta__item">
+                  <dt>{t('ticket.company')}</dt>
+                  <dd>{ticket.tenant.name}</dd>
+                </div>
+                <div className="ticket-meta__item ticket-meta__item--wide">
+                  <dt>{t('ticket.email')}</dt>
+                  <dd>
+                    <a href={`mailto:${ticket.userEmail}`}>{ticket.userEmail}</a>
+                  </dd>
+                </div>
+              </>
+            )}
+          </dl>
+        </details>
       </Card>
 
       <Card as="section" padded={false} className="ticket-chat" aria-label={t('ticket.chat')}>
-        <Conversation replies={ticket.replies} viewerIsAdmin={viewerIsAdmin} />
-        <PresenceBar loaded={presence.loaded} viewers={presence.viewers} typing={presence.typing} team={viewerIsAdmin} />
-        <ReplyForm ticket={ticket} viewer={viewer} replies={ticket.replies} presence={presence} />
+        <Conversation
+          replies={ticket.replies}
+          events={ticket.events}
+          openedAt={ticket.createdAt}
+          closedAt={ticket.closedAt}
+          viewerIsAdmin={viewerIsAdmin}
+          dock={
+            <>
+              <PresenceBar loaded={presence.loaded} viewers={presence.viewers} typing={presence.typing} team={viewerIsAdmin} />
+              <ReplyForm ticket={ticket} viewer={viewer} replies={ticket.replies} presence={presence} />
+            </>
+          }
+        />
       </Card>
     </div>
   );

@@ -47,3 +47,14 @@ export function isCategory(value: string | null | undefined): value is TicketCat
 /** The server's limits on what a person types. */
 export const SUBJECT_MAX = 200;
 export const MESSAGE_MAX = 10_000;
+
+/**
+ * The status an Undo sets after a change from `before` to `after`, or null when there is no way back
+ * through setTicketStatus (docs/architecture.md §9): only the Lex team has it; it sets Closed and In
+ * progress from anywhere but Open only from Closed (Reopen); Answered comes only with a reply.
+ */
+export function undoTarget(before: TicketStatus, after: TicketStatus, team: boolean): TicketStatus | null {
+  if (!team || before === after) return null;
+  const settable = before === 'CLOSED' || before === 'IN_PROGRESS' || (before === 'OPEN' && after === 'CLOSED');
+  return settable ? before : null;
+}
