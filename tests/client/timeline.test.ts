@@ -56,13 +56,7 @@ describe('conversationRows: grouping, day separators and event lines, in time or
   it.each<[string, TimelineReply[], TimelineEventLike[], { closedAt?: string; complete?: boolean }, string[]]>([
     ['nothing yet', [], [], {}, []],
     ['one message opens with its day', [first], [], {}, ['day 2026-03-02', 'cora×1 left']],
-    [
-      'consecutive messages of one sender make one group',
-      [first, r('02T09:01'), r('02T09:02')],
-      [],
-      {},
-      ['day 2026-03-02', 'cora×3 left'],
-    ],
+    ['consecutive messages of one sender make one group', [first, r('02T09:01'), r('02T09:02')], [], {}, ['day 2026-03-02', 'cora×3 left']],
     [
       'a message of the other side starts a new group, and so does the first sender again',
       [first, r('02T09:01'), r('02T09:05', 'lena'), r('02T09:06', 'lena'), r('02T09:07')],
@@ -150,7 +144,13 @@ describe('conversationRows: grouping, day separators and event lines, in time or
       { closedAt: at('04T08:00') },
       ['day 2026-03-02', 'cora×1 left', 'day 2026-03-04', 'closed'],
     ],
-    ['a recorded close is not shown twice', [first], [closing], { closedAt: closing.createdAt }, ['day 2026-03-02', 'cora×1 left', 'event STATUS_CHANGED→CLOSED']],
+    [
+      'a recorded close is not shown twice',
+      [first],
+      [closing],
+      { closedAt: closing.createdAt },
+      ['day 2026-03-02', 'cora×1 left', 'event STATUS_CHANGED→CLOSED'],
+    ],
     [
       'with only the latest replies loaded, earlier events wait for their replies',
       [r('03T09:00'), r('03T09:05', 'lena')],
@@ -176,7 +176,11 @@ describe('isShownEvent', () => {
     ['answered a minute after the reply', e('02T10:01', 'STATUS_CHANGED', { fromStatus: 'OPEN', toStatus: 'ANSWERED' }), true],
     ['closed by the team', e('02T10:00', 'STATUS_CHANGED', { fromStatus: 'ANSWERED', toStatus: 'CLOSED' }), true],
     ['reopened', e('02T10:00', 'STATUS_CHANGED', { fromStatus: 'CLOSED', toStatus: 'ANSWERED' }), true],
-    ['by the customer at the team reply’s time', e('02T10:00', 'STATUS_CHANGED', { actorRole: 'CUSTOMER', fromStatus: 'ANSWERED', toStatus: 'OPEN' }), true],
+    [
+      'by the customer at the team reply’s time',
+      e('02T10:00', 'STATUS_CHANGED', { actorRole: 'CUSTOMER', fromStatus: 'ANSWERED', toStatus: 'OPEN' }),
+      true,
+    ],
     ['created', e('02T09:00', 'CREATED'), false],
   ])('%s → %s', (_name, event, shown) => {
     expect(isShownEvent(event, [teamReply])).toBe(shown);
@@ -188,7 +192,11 @@ describe('how long an automatically closed ticket waited', () => {
   const autoClosed = e('09T10:00', 'AUTO_CLOSED', { actorRole: null, fromStatus: 'ANSWERED', toStatus: 'CLOSED' });
   it.each<[string, TimelineEventLike[], number | null]>([
     ['from the change to Answered', [answered, autoClosed], 7 * 24 * 3_600_000],
-    ['from the last change to Answered', [answered, e('05T10:00', 'STATUS_CHANGED', { fromStatus: 'OPEN', toStatus: 'ANSWERED' }), autoClosed], 4 * 24 * 3_600_000],
+    [
+      'from the last change to Answered',
+      [answered, e('05T10:00', 'STATUS_CHANGED', { fromStatus: 'OPEN', toStatus: 'ANSWERED' }), autoClosed],
+      4 * 24 * 3_600_000,
+    ],
     ['unknown when no change to Answered is on record', [autoClosed], null],
   ])('%s', (_name, events, expected) => {
     expect(waitedBeforeAutoClose(events, autoClosed)).toBe(expected);

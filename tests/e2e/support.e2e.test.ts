@@ -46,7 +46,7 @@ async function stillNoReload(page: Page): Promise<boolean> {
 }
 
 const navBadge = (page: Page) => page.getByRole('navigation', { name: 'Main' }).getByTestId('badge');
-const ticketStatus = (page: Page, status: string) => page.locator(`.ticket-meta [data-status="${status}"]`);
+const ticketStatus = (page: Page, status: string) => page.locator(`.ticket-head__line [data-status="${status}"]`);
 const row = (page: Page, text: string) => page.getByTestId('ticket-row').filter({ hasText: text });
 const bubbles = (page: Page, text: string) => page.getByTestId('reply').filter({ hasText: text });
 

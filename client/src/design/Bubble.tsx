@@ -21,7 +21,9 @@ interface BubbleProps {
 export function Bubble({ side, sender, team, time, pending, note, message, files, continued }: BubbleProps) {
   const { t } = useTranslation();
   return (
-    <div className={`bubble bubble--${side}${pending ? ' bubble--pending' : ''}${note ? ' bubble--note' : ''}${continued ? ' bubble--continued' : ''}`}>
+    <div
+      className={`bubble bubble--${side}${pending ? ' bubble--pending' : ''}${note ? ' bubble--note' : ''}${continued ? ' bubble--continued' : ''}`}
+    >
       <div className="bubble__meta">
         {note && <span className={continued ? 'sr-only' : 'note-tag'}>{note}</span>}
         <span className={continued ? 'sr-only' : 'bubble__sender'}>{sender}</span>

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 export interface ToastInput {
@@ -35,6 +35,10 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const held = paused.hover || paused.focus;
+  // Escape on its buttons (the only places focus can be in it) puts it away
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') dismiss();
+  };
   useEffect(() => {
     if (!toast || held) return;
     const timer = setTimeout(dismiss, TOAST_MS);
@@ -56,15 +60,13 @@ export function ToastProvider({ children }: { children: ReactNode }) {
             onBlur={(e) => {
               if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setPaused((p) => ({ ...p, focus: false }));
             }}
-            onKeyDown={(e) => {
-              if (e.key === 'Escape') dismiss();
-            }}
           >
             <span className="toast__message">{toast.message}</span>
             {toast.action && (
               <button
                 type="button"
                 className="toast__action"
+                onKeyDown={onKeyDown}
                 onClick={() => {
                   toast.action!.run();
                   dismiss();
@@ -73,7 +75,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
                 {toast.action.label}
               </button>
             )}
-            <button type="button" className="toast__close" onClick={dismiss} aria-label={t('common.dismiss')}>
+            <button type="button" className="toast__close" onClick={dismiss} onKeyDown={onKeyDown} aria-label={t('common.dismiss')}>
               ×
             </button>
           </div>

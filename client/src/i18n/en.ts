@@ -167,7 +167,11 @@ export const en = {
     reopened: { you: 'You reopened the ticket', named: '{{name}} reopened the ticket', system: 'The ticket was reopened' },
     inProgress: { named: '{{name}} marked this in progress', system: 'The ticket was marked in progress' },
     answered: { named: '{{name}} marked this answered', system: 'The ticket was marked answered' },
-    status: { you: 'You set the status to {{status}}', named: '{{name}} set the status to {{status}}', system: 'The status became {{status}}' },
+    status: {
+      you: 'You set the status to {{status}}',
+      named: '{{name}} set the status to {{status}}',
+      system: 'The status became {{status}}',
+    },
     closedOn: 'Closed on {{date}}',
     autoClosed: 'Closed automatically {{after}} without a reply',
     autoClosedPlain: 'Closed automatically after a time without a reply',

@@ -109,7 +109,12 @@ export function Conversation({ replies, events, openedAt, closedAt, viewerIsAdmi
                     ? eventLine(row.event, events, viewerIsAdmin)
                     : t('timeline.closedOn', { date: formatLongDate(row.at, now, locale) });
                 return (
-                  <li key={row.key} className="conversation__event" data-testid="event" data-kind={row.kind === 'event' ? row.event.kind : 'CLOSED_AT'}>
+                  <li
+                    key={row.key}
+                    className="conversation__event"
+                    data-testid="event"
+                    data-kind={row.kind === 'event' ? row.event.kind : 'CLOSED_AT'}
+                  >
                     <span>{text}</span>{' '}
                     <time dateTime={at} title={formatDateTime(at, locale)}>
                       {formatClock(at, locale)}

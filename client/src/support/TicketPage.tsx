@@ -228,7 +228,9 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
                   variant="secondary"
                   small
                   disabled={busy}
-                  onClick={() => void run(() => closeTicket({ variables: { id: ticket.id } }), t('ticket.closedNotice'), ticket.status, 'CLOSED')}
+                  onClick={() =>
+                    void run(() => closeTicket({ variables: { id: ticket.id } }), t('ticket.closedNotice'), ticket.status, 'CLOSED')
+                  }
                 >
                   {t('ticket.close')}
                 </Button>

@@ -66,7 +66,9 @@ export function eventLine(event: TicketEventFieldsFragment, events: readonly Tic
         : i18n.t('timeline.assigned', { name, assignee: event.assigneeName ?? '' });
     case 'UNASSIGNED':
       if (name === null) return i18n.t('timeline.unassignedSystem', { assignee: event.assigneeName ?? '' });
-      return event.assigneeName ? i18n.t('timeline.unassigned', { name, assignee: event.assigneeName }) : i18n.t('timeline.unassignedUnknown', { name });
+      return event.assigneeName
+        ? i18n.t('timeline.unassigned', { name, assignee: event.assigneeName })
+        : i18n.t('timeline.unassignedUnknown', { name });
     case 'RATED':
       return who.you ? i18n.t('timeline.rated.you') : i18n.t('timeline.rated.named', { name: name ?? '' });
     case 'CREATED':

@@ -65,7 +65,9 @@ export function isShownEvent(event: TimelineEventLike, replies: readonly Timelin
 /** Whether a close at `closedAt` has its own event (a status change to Closed, or the automatic close). */
 function closeRecorded(events: readonly TimelineEventLike[], closedAt: string): boolean {
   return events.some(
-    (e) => (e.kind === 'AUTO_CLOSED' || (e.kind === 'STATUS_CHANGED' && e.toStatus === 'CLOSED')) && Math.abs(time(e.createdAt) - time(closedAt)) <= SAME_CHANGE_MS,
+    (e) =>
+      (e.kind === 'AUTO_CLOSED' || (e.kind === 'STATUS_CHANGED' && e.toStatus === 'CLOSED')) &&
+      Math.abs(time(e.createdAt) - time(closedAt)) <= SAME_CHANGE_MS,
   );
 }
 
