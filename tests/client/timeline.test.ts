@@ -1,4 +1,3 @@
-import { initials } from '../../client/src/design/Avatar';
 import { undoTarget } from '../../client/src/support/status';
 import {
   conversationRows,
@@ -210,18 +209,6 @@ describe('whether the loaded replies reach the first message', () => {
     ['a later page only', [{ createdAt: at('03T09:00') }], false],
   ])('%s', (_name, replies, expected) => {
     expect(reachesFirstMessage(replies, at('02T09:00'))).toBe(expected);
-  });
-});
-
-describe('initials', () => {
-  it.each([
-    ['Anna Bakker', 'AB'],
-    ['cora', 'C'],
-    ['  Jan  van der  Berg ', 'JB'],
-    ['Émile Zola', 'ÉZ'],
-    ['', '?'],
-  ])('%j → %s', (name, expected) => {
-    expect(initials(name)).toBe(expected);
   });
 });
 

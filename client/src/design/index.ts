@@ -5,7 +5,6 @@ export { Select, type SelectOption } from './Select';
 export { StatusDot } from './StatusDot';
 export { Badge } from './Badge';
 export { Bubble } from './Bubble';
-export { Avatar, initials } from './Avatar';
 export { ToastProvider, useToast } from './Toast';
 export { MessageText } from './MessageText';
 export { EmptyState, ChatIcon } from './EmptyState';

@@ -1,10 +1,11 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ReplyAttachments } from '../attachments/ReplyAttachments';
-import { Avatar, Bubble } from '../design';
+import { Bubble } from '../design';
 import type { ReplyFieldsFragment, TicketEventFieldsFragment } from '../gql/graphql';
 import { formatClock, formatDateTime, formatDayLabel, formatLongDate } from '../lib/time';
 import { useNow } from '../lib/useNow';
+import { initials } from '../presence/presence-text';
 import { useAnnounce } from '../shell/announcer';
 import { isNearBottom, isOptimistic, newReplies, visibleReplies } from './conversation';
 import { eventLine } from './event-lines';
@@ -126,7 +127,10 @@ export function Conversation({ replies, events, openedAt, closedAt, viewerIsAdmi
                 const team = row.side === 'right';
                 return (
                   <li key={row.key} className={`conversation__group conversation__group--${row.side}`} data-testid="group">
-                    <Avatar name={row.senderName} team={team} />
+                    {/* decorative: the name is written beside it (and read out on every bubble) */}
+                    <span className={`avatar conversation__avatar${team ? '' : ' avatar--customer'}`} aria-hidden="true">
+                      {initials(row.senderName)}
+                    </span>
                     <ol className="conversation__bubbles">
                       {row.replies.map((r, i) => (
                         <li

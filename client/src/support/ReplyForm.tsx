@@ -276,7 +276,8 @@ export function ReplyForm({ ticket, viewer, replies = [], presence }: ReplyFormP
         {collision && <CollisionWarning collision={collision} onSend={() => void send(text.trim())} onCancel={reviewFirst} />}
         <AttachmentPicker uploads={files.uploads} onFiles={files.add} onRemove={files.remove} />
         <div className="reply-form__bar">
-          <span className="field__hint" id={`${id}-hint`}>
+          {/* keyboard shortcuts mean nothing on a phone: that hint folds away there (app.css) */}
+          <span className={`field__hint${note || closed ? '' : ' reply-form__shortcut'}`} id={`${id}-hint`}>
             {hint}
           </span>
           <Button
