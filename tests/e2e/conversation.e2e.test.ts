@@ -7,9 +7,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { createUser, signIn } from '../helpers/accounts';
-import { axeViolations, ensureBuilt, launchChromium, signInContext } from '../helpers/browser';
+import { axeViolations, ensureBuilt, launchChromium, openSignedInPage } from '../helpers/browser';
 import { ok } from '../helpers/graphql';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { api, ops } from '../helpers/support-api';
@@ -80,8 +80,6 @@ const texts = (page: Page, testId: string) => page.getByTestId(testId).allInnerT
 describe('the conversation view', () => {
   let server: TestServer;
   let browser: Browser;
-  let customerContext: BrowserContext;
-  let adminContext: BrowserContext;
   let customer: Page;
   let admin: Page;
   let longTicket: string;
@@ -140,13 +138,9 @@ describe('the conversation view', () => {
     shortTicket = (await desk.createTicket(ellaToken, { subject: 'Invoice shows the wrong VAT', message: 'Twice this month.' })).id;
 
     browser = await launchChromium();
-    customerContext = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Amsterdam', viewport: { width: 1280, height: 900 } });
-    adminContext = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Amsterdam', viewport: { width: 1280, height: 900 } });
-    await signInContext(customerContext, server.origin, ella.email, ella.password);
-    await signInContext(adminContext, server.origin, sam.email, sam.password);
-    customer = await customerContext.newPage();
-    admin = await adminContext.newPage();
-    for (const page of [customer, admin]) page.on('pageerror', (error) => pageErrors.push(error.message));
+    const inAmsterdam = { timezoneId: 'Europe/Amsterdam' };
+    customer = await openSignedInPage(browser, server.origin, ella, 'customer', pageErrors, inAmsterdam);
+    admin = await openSignedInPage(browser, server.origin, sam, 'team', pageErrors, inAmsterdam);
   });
 
   afterAll(async () => {
