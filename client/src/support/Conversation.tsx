@@ -77,6 +77,14 @@ export function Conversation({ replies, events, openedAt, closedAt, viewerIsAdmi
     }
   }, [shown, viewerIsAdmin, announce, t]);
 
+  // a new line (a status change, an assignment) stays in view for a reader at the end, as a reply does
+  const lastEvent = events.length > 0 ? events[events.length - 1].id : null;
+  const shownEvent = useRef(lastEvent);
+  useLayoutEffect(() => {
+    if (shownEvent.current !== lastEvent && atBottom.current) scrollToEnd(true);
+    shownEvent.current = lastEvent;
+  }, [lastEvent]);
+
   useEffect(() => {
     const onScroll = () => {
       const root = scroller();
