@@ -266,6 +266,16 @@ const SUBJECT_C = sqlArray([
 const CATEGORIES = sqlArray(['Technical', 'Lex Question', 'Billing', 'CAO-related', 'Other']);
 
 /** One statement per step (or a function); each runs in a transaction with its bench_seed row. */
+
+/**
+ * For a step's bulk UPDATE of tickets: the row triggers that keep the counts would update the same
+ * counts row once per ticket in one transaction, each update walking the versions before it (430 s
+ * for 50,000 tickets on the 2-core machine, against seconds without). Step `recount` makes the counts
+ * from the tickets afterwards. (Replica mode also skips foreign-key checks; the seed's values are
+ * valid by construction.)
+ */
+const WITHOUT_ROW_TRIGGERS = `SET LOCAL session_replication_role = replica`;
+
 function steps(size: SeedSize, passwordHash: string) {
   const list: { name: string; sql: string[]; run?: (db: Client) => Promise<void> }[] = [];
   list.push({
@@ -378,6 +388,7 @@ function steps(size: SeedSize, passwordHash: string) {
     list.push({
       name: `assign ${lo + 1}-${Math.min(lo + CHUNK, size.tickets)}`,
       sql: [
+        WITHOUT_ROW_TRIGGERS,
         `UPDATE support_tickets t SET assignee_id = a.id
            FROM bench_agents a
           WHERE ${range} AND (t.ticket_number % 9 <> 0 OR t.ticket_number % 20000 = 0)
@@ -404,7 +415,7 @@ function steps(size: SeedSize, passwordHash: string) {
   for (let lo = 1; lo <= size.tickets; lo += CHUNK) {
     list.push({
       name: `lifecycle ${lo}-${Math.min(size.tickets, lo + CHUNK - 1)}`,
-      sql: [],
+      sql: [WITHOUT_ROW_TRIGGERS],
       run: async (db) =>
         void (await backfillLifecycle(
           async (sql, parameters) => (await db.query(sql, parameters)).rows,
@@ -413,6 +424,20 @@ function steps(size: SeedSize, passwordHash: string) {
         )),
     });
   }
+  // The kept counts, made from the tickets as they now are (the updates above left them as they were).
+  list.push({
+    name: 'recount',
+    sql: [
+      `DELETE FROM support_ticket_counts`,
+      `INSERT INTO support_ticket_counts (status, category, shard, tickets, admin_unread, sla_missed)
+       SELECT status, category, 0, count(*), sum(admin_unread_count),
+              sum(support_ticket_sla_missed(first_response_at, closed_at, first_response_due_at))
+         FROM support_tickets GROUP BY status, category`,
+      `DELETE FROM support_assignment_counts`,
+      `INSERT INTO support_assignment_counts (assignee_id, closed, shard, tickets)
+       SELECT assignee_id, status = 'closed', 0, count(*) FROM support_tickets GROUP BY assignee_id, status = 'closed'`,
+    ],
+  });
   list.push({
     name: 'rebuild-indexes',
     sql: [
