@@ -45,6 +45,7 @@ import { TicketActivityService } from './presence/ticket-activity';
 import { CannedReplies } from './team/canned-replies';
 import { TicketLifecycle, defineLifecycleJobs, resumeLifecycleBackfill } from './lifecycle/ticket-lifecycle';
 import { TimelineQueries } from './lifecycle/timeline';
+import { defineAutoCloseJobs, resumeAutoCloseBackfill } from './lifecycle/auto-close';
 import { isDatabaseUnavailable, serviceUnavailable, unavailableStatus } from './db/unavailable';
 import { maskError } from './error-masking';
 import { MAX_TOKENS, limitRules } from './security/graphql-limits';
@@ -96,12 +97,21 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   const attachments = new AttachmentService(db, system, createStorage(attachmentsConfig.storage));
   defineAttachmentJobs(tasks, attachments);
   const fileLinks = new EmailFileLinks(new SigningKeys(system), attachments, sessions, system);
-  const email = new Email({ config: emailConfig, production: config.production, system, log, tasks, fileLinks });
-  const team = new TeamMembers(system);
   const lifecycleConfig = config.lifecycle ?? parseLifecycleConfig({});
+  const email = new Email({
+    config: emailConfig,
+    production: config.production,
+    system,
+    log,
+    tasks,
+    fileLinks,
+    lifecycle: lifecycleConfig,
+  });
+  const team = new TeamMembers(system);
   const lifecycle = new TicketLifecycle(lifecycleConfig);
   defineLifecycleJobs(tasks, { system, listener: audience, config: lifecycleConfig });
-  const commands = new TicketCommands(db, audience, email.outbox, team, lifecycle);
+  const commands = new TicketCommands(db, system, audience, email.outbox, team, lifecycle);
+  defineAutoCloseJobs(tasks, { system, commands, config: lifecycleConfig });
   const cannedReplies = new CannedReplies(db);
   const activity = new TicketActivityService(createActivityStore(config.redisUrl, config.redisPrefix), bus, tickets, rateLimits);
   const services: Services = {
@@ -194,7 +204,10 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   });
   await apollo.start();
   const worker = jobs && (await startJobWorker({ ...jobs, tasks, log }));
-  if (worker) await resumeLifecycleBackfill(system);
+  if (worker) {
+    await resumeLifecycleBackfill(system);
+    await resumeAutoCloseBackfill(system, lifecycleConfig);
+  }
   await email.listenInbound(commands, sessions, new MailFiles(attachments, attachmentsConfig));
 
   app.use(

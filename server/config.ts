@@ -60,7 +60,12 @@ export interface LifecycleConfig {
   businessHours: BusinessHours;
   /** `SLA_FIRST_RESPONSE_HOURS`: business hours from a new ticket to its first public team reply. */
   slaFirstResponseHours: number;
+  /** `AUTO_CLOSE_AFTER_HOURS`: wall-clock hours an answered ticket waits for the customer before it closes; null: off (0). */
+  autoCloseAfterHours: number | null;
 }
+
+/** A year: longer than any sensible wait, short enough for a job's time. */
+const MAX_AUTO_CLOSE_HOURS = 8760;
 
 /** Where attachments are kept: a folder, or a bucket of any S3-compatible store. */
 export type StorageConfig =
@@ -307,7 +312,19 @@ export function parseLifecycleConfig(env: NodeJS.ProcessEnv): LifecycleConfig {
   // Fractions are allowed (tests use seconds); a year of business hours is more than any target.
   if (!Number.isFinite(sla) || sla <= 0 || sla > 2000)
     throw new ConfigError(`SLA_FIRST_RESPONSE_HOURS must be a number of business hours above 0 and up to 2000, got "${raw}"`);
-  return { businessHours: { ...businessHours, holidays }, slaFirstResponseHours: sla };
+  return {
+    businessHours: { ...businessHours, holidays },
+    slaFirstResponseHours: sla,
+    autoCloseAfterHours: parseAutoClose(env.AUTO_CLOSE_AFTER_HOURS),
+  };
+}
+
+/** Wall-clock hours (not business hours), fractions allowed (tests use seconds); 0 turns auto-close off. */
+function parseAutoClose(raw: string | undefined): number | null {
+  const hours = raw === undefined || raw.trim() === '' ? 168 : Number(raw);
+  if (!Number.isFinite(hours) || hours < 0 || hours > MAX_AUTO_CLOSE_HOURS)
+    throw new ConfigError(`AUTO_CLOSE_AFTER_HOURS must be a number of hours from 0 (off) up to ${MAX_AUTO_CLOSE_HOURS}, got "${raw}"`);
+  return hours === 0 ? null : hours;
 }
 
 /** Reads and validates the environment once; a bad value stops start-up with a message naming the variable. */

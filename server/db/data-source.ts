@@ -34,6 +34,7 @@ import { TimelineEvent } from '../lifecycle/ticket-event.entity';
 import { Lifecycle1764412000000 } from './migrations/1764412000000-Lifecycle';
 import { OpenWork1764413000000 } from './migrations/1764413000000-OpenWork';
 import { Ratings1764415000000 } from './migrations/1764415000000-Ratings';
+import { AutoClose1764416000000 } from './migrations/1764416000000-AutoClose';
 
 export const entities = [Tenant, User, Session, SupportTicket, SupportReply, Attachment, CannedReply, TimelineEvent];
 export const migrations = [
@@ -59,6 +60,7 @@ export const migrations = [
   Lifecycle1764412000000,
   OpenWork1764413000000,
   Ratings1764415000000,
+  AutoClose1764416000000,
 ];
 
 export function createDataSource(url: string, { poolSize = 10 } = {}): DataSource {

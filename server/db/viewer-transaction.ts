@@ -45,9 +45,22 @@ export function withViewerInTurn<T>(
   return sessionShare.run(viewer.sessionKey, () => inTurn(db, viewer, key, work, afterCommit));
 }
 
+/**
+ * Like `withViewerInTurn`, for the system (a job) on the owner's connections, which row-level
+ * security does not confine: it takes its turn among the viewers' writes on the same key.
+ */
+export function withSystemInTurn<T>(
+  system: DataSource,
+  key: string,
+  work: (manager: EntityManager) => Promise<T>,
+  afterCommit: (result: T) => void,
+): Promise<T> {
+  return inTurn(system, null, key, work, afterCommit);
+}
+
 async function inTurn<T>(
   db: DataSource,
-  viewer: SessionHolder,
+  viewer: SessionHolder | null,
   key: string,
   work: (manager: EntityManager) => Promise<T>,
   afterCommit: (result: T) => void,
@@ -61,7 +74,7 @@ async function inTurn<T>(
       await runner.startTransaction();
       let result: T;
       try {
-        await setViewer(runner.manager, viewer);
+        if (viewer) await setViewer(runner.manager, viewer);
         result = await work(runner.manager);
         await runner.commitTransaction();
       } catch (error) {

@@ -43,7 +43,8 @@ export const threadSubject = (ticketNumber: number, subject: string) => `[#${tic
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const when = (date: Date, locale: string) =>
+/** A moment in an email, in the recipient's language. */
+export const when = (date: Date, locale: string) =>
   date.toLocaleString(locale === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Amsterdam' });
 
 const STYLE = {

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { EmailFileLinks } from '../attachments/email-links';
 import type { MailFiles } from '../attachments/mail-files';
 import { DataSource } from 'typeorm';
-import { EmailConfig } from '../config';
+import { EmailConfig, LifecycleConfig } from '../config';
 import { JobTasks } from '../jobs/job-queue';
 import { Logger } from '../logger';
 import { SessionService } from '../auth/session.service';
@@ -22,6 +22,8 @@ export interface EmailDeps {
   tasks: JobTasks;
   /** Signed links to the files of the replies an email tells of. */
   fileLinks: EmailFileLinks;
+  /** Whether auto-close is on, for its reminders. */
+  lifecycle: Pick<LifecycleConfig, 'autoCloseAfterHours'>;
 }
 
 /**
@@ -38,7 +40,8 @@ export class Email {
   constructor(private readonly deps: EmailDeps) {
     this.outbox = new TicketEmailOutbox(deps.config);
     this.mailer = new Mailer(deps.config, deps.system, deps.log);
-    defineEmailJobs(deps.tasks, { system: deps.system, mailer: this.mailer, config: deps.config, fileLinks: deps.fileLinks });
+    const { system, config, fileLinks, lifecycle } = deps;
+    defineEmailJobs(deps.tasks, { system, mailer: this.mailer, config, fileLinks, lifecycle });
     if (this.mailer.mode === 'off') deps.log.warn('No SMTP_URL: email is off, no notification is sent');
   }
 

@@ -2,14 +2,15 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Role } from '../accounts/user.entity';
 import { isSuperadmin } from '../auth/viewer';
 import type { EmailFileLinks } from '../attachments/email-links';
-import { EmailConfig } from '../config';
+import { EmailConfig, LifecycleConfig } from '../config';
 import { JobTasks, enqueue } from '../jobs/job-queue';
+import { AutoCloseJob, awaitsCustomerSince, describeWait } from '../lifecycle/auto-close';
 import { SupportReply } from '../support/reply.entity';
 import { Author, TicketChange, TicketChangeOutbox } from '../support/ticket-commands';
 import { SupportTicket } from '../support/ticket.entity';
 import { TicketStatus } from '../support/ticket-status';
 import { issueToken } from './email-tokens';
-import { EmailContent, EmailMessage, renderEmail } from './email-templates';
+import { EmailContent, EmailMessage, renderEmail, when } from './email-templates';
 import { Mailer } from './mailer';
 
 type Intro = EmailContent['intro'];
@@ -20,8 +21,10 @@ declare module '../jobs/job-queue' {
     'email.answer': { ticketId: string };
     /** A new ticket or a customer's reply, to the team. */
     'email.team': { ticketId: string; replyId: string; event: 'new-ticket' | 'customer-reply' };
-    /** The team closed the ticket, to the customer. */
-    'email.closed': { ticketId: string; closedBy: string };
+    /** The team, or the auto-close after a wait, closed the ticket: to the customer. */
+    'email.closed': { ticketId: string; closedBy: string } | { ticketId: string; autoClosedAfterHours: number };
+    /** The ticket closes automatically at `closeAt` unless the customer replies: to the customer (docs/architecture.md §10). */
+    'email.autoCloseReminder': AutoCloseJob;
   }
 }
 
@@ -36,7 +39,11 @@ const EARLIER_MESSAGES = 3;
 export class TicketEmailOutbox implements TicketChangeOutbox {
   constructor(private readonly config: Pick<EmailConfig, 'notifyDelayS'>) {}
 
-  async record(manager: EntityManager, { ticket, reply, previousStatus }: TicketChange, author: Author): Promise<void> {
+  async record(
+    manager: EntityManager,
+    { ticket, reply, previousStatus, autoClosedAfterHours }: TicketChange,
+    author: Author | null,
+  ): Promise<void> {
     if (reply?.isInternal) return;
     if (reply && customerHears(reply)) {
       // Replies within the grace window replace the waiting job: one email with all of them. Without
@@ -49,7 +56,9 @@ export class TicketEmailOutbox implements TicketChangeOutbox {
         replyId: reply.id,
         event: previousStatus === undefined ? 'new-ticket' : 'customer-reply',
       });
-    } else if (ticket.status === TicketStatus.CLOSED && previousStatus !== TicketStatus.CLOSED && isSuperadmin(author)) {
+    } else if (autoClosedAfterHours !== undefined) {
+      await enqueue(manager, 'email.closed', { ticketId: ticket.id, autoClosedAfterHours });
+    } else if (ticket.status === TicketStatus.CLOSED && previousStatus !== TicketStatus.CLOSED && author && isSuperadmin(author)) {
       await enqueue(manager, 'email.closed', { ticketId: ticket.id, closedBy: author.name });
     }
   }
@@ -97,7 +106,20 @@ const asMessage = ({ senderName, message, createdAt }: SupportReply): EmailMessa
 /** The jobs that write and send the emails; each reads the ticket as it is when the job runs. */
 export function defineEmailJobs(
   tasks: JobTasks,
-  { system, mailer, config, fileLinks }: { system: DataSource; mailer: Mailer; config: EmailConfig; fileLinks: EmailFileLinks },
+  {
+    system,
+    mailer,
+    config,
+    fileLinks,
+    lifecycle,
+  }: {
+    system: DataSource;
+    mailer: Mailer;
+    config: EmailConfig;
+    fileLinks: EmailFileLinks;
+    /** A reminder promises a close: none is sent while auto-close is off. */
+    lifecycle: Pick<LifecycleConfig, 'autoCloseAfterHours'>;
+  },
 ): void {
   // On the owner's connections: the jobs act for no session and read what the change left.
   const asTeam = <T>(work: (manager: EntityManager) => Promise<T>) => system.transaction(work);
@@ -199,7 +221,8 @@ export function defineEmailJobs(
     }
   });
 
-  tasks.define('email.closed', async ({ ticketId, closedBy }) => {
+  tasks.define('email.closed', async (closing) => {
+    const { ticketId } = closing;
     const found = await asTeam(async (manager) => {
       const ticket = await ticketOf(manager, ticketId);
       if (!ticket?.closedAt) return null;
@@ -208,9 +231,30 @@ export function defineEmailJobs(
     });
     if (!found) return;
     const { ticket, customer, recent } = found;
+    const intro: Intro =
+      'closedBy' in closing
+        ? { key: 'email.closed.intro', vars: { name: closing.closedBy } }
+        : { key: 'email.closed.auto', vars: { wait: describeWait(closing.autoClosedAfterHours, customer.locale) } };
     await mailer.deliver(`closed:${ticket.id}:${ticket.closedAt!.getTime()}:${customer.id}`, () =>
+      emailTo(customer, ticket, { intro, news: [], earlier: recent.map(asMessage) }),
+    );
+  });
+
+  tasks.define('email.autoCloseReminder', async ({ ticketId, answeredAt, closeAt }) => {
+    if (lifecycle.autoCloseAfterHours === null) return;
+    const found = await asTeam(async (manager) => {
+      const ticket = await ticketOf(manager, ticketId);
+      // A reply, a status change or a later answer since (which has its own reminder) cancels it.
+      if (!ticket || !awaitsCustomerSince(ticket, new Date(answeredAt))) return null;
+      const customer = await customerOf(manager, ticket);
+      return customer && { ticket, customer, recent: await publicReplies(manager, ticket.id, EARLIER_MESSAGES) };
+    });
+    if (!found) return;
+    const { ticket, customer, recent } = found;
+    // Once per answer and customer.
+    await mailer.deliver(`auto-close-reminder:${ticket.id}:${Date.parse(answeredAt)}:${customer.id}`, () =>
       emailTo(customer, ticket, {
-        intro: { key: 'email.closed.intro', vars: { name: closedBy } },
+        intro: { key: 'email.autoCloseReminder.intro', vars: { date: when(new Date(closeAt), customer.locale) } },
         news: [],
         earlier: recent.map(asMessage),
       }),

@@ -19,7 +19,14 @@ export const en = {
     },
     newTicket: { intro: '{{name}} ({{tenant}}) opened a ticket in {{category}}:' },
     customerReply: { intro: '{{name}} ({{tenant}}) replied:' },
-    closed: { intro: '{{name}} of the Lex team closed this ticket. Reply to this email to reopen it.' },
+    closed: {
+      intro: '{{name}} of the Lex team closed this ticket. Reply to this email to reopen it.',
+      auto: 'This ticket was closed automatically after {{wait}} without a reply. Reply to this email to reopen it.',
+    },
+    autoCloseReminder: {
+      intro:
+        'The Lex team answered this ticket. It closes automatically on {{date}} unless you reply. Has your question been answered? Then you need not do anything.',
+    },
     earlier: 'Earlier in this conversation',
     open: 'Open the ticket',
     replyHint: 'Reply to this email to answer; your reply appears in the conversation.',

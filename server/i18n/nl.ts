@@ -20,7 +20,14 @@ export const nl: Catalog = {
     },
     newTicket: { intro: '{{name}} ({{tenant}}) heeft een ticket geopend in {{category}}:' },
     customerReply: { intro: '{{name}} ({{tenant}}) heeft gereageerd:' },
-    closed: { intro: '{{name}} van het Lex-team heeft dit ticket gesloten. Beantwoord deze e-mail om het weer te openen.' },
+    closed: {
+      intro: '{{name}} van het Lex-team heeft dit ticket gesloten. Beantwoord deze e-mail om het weer te openen.',
+      auto: 'Dit ticket is automatisch gesloten na {{wait}} zonder reactie. Beantwoord deze e-mail om het weer te openen.',
+    },
+    autoCloseReminder: {
+      intro:
+        'Het Lex-team heeft dit ticket beantwoord. Het wordt op {{date}} automatisch gesloten, tenzij je reageert. Is je vraag beantwoord? Dan hoef je niets te doen.',
+    },
     earlier: 'Eerder in dit gesprek',
     open: 'Open het ticket',
     replyHint: 'Beantwoord deze e-mail om te reageren; je reactie verschijnt in het gesprek.',

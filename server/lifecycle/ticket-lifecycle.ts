@@ -7,6 +7,7 @@ import { JobTasks, enqueue } from '../jobs/job-queue';
 import type { Author, TicketChange, TicketChangeListener, TicketChangeOutbox } from '../support/ticket-commands';
 import { SupportTicket } from '../support/ticket.entity';
 import { TicketStatus } from '../support/ticket-status';
+import { queueAutoClose } from './auto-close';
 import { backfillLifecycle } from './backfill';
 import { addBusinessHours } from './business-hours';
 import { overdueJobKey } from './sla';
@@ -33,14 +34,20 @@ export interface NewTimelineEvent {
   at?: Date;
 }
 
-/** The lines a change leaves on the timeline (docs/architecture.md §10), from what the command reported. */
-export function eventsOf({ ticket, previousStatus, assignment }: TicketChange, author: Author): NewTimelineEvent[] {
+/**
+ * The lines a change leaves on the timeline (docs/architecture.md §10), from what the command reported;
+ * `author` null: the system (the auto-close job).
+ */
+export function eventsOf(
+  { ticket, previousStatus, assignment, autoClosedAfterHours }: TicketChange,
+  author: Author | null,
+): NewTimelineEvent[] {
   const events: NewTimelineEvent[] = [];
   if (previousStatus === undefined) {
     events.push({ kind: TicketEventKind.CREATED, actor: author, toStatus: ticket.status, at: ticket.createdAt });
   } else if (previousStatus !== ticket.status) {
     events.push({
-      kind: TicketEventKind.STATUS_CHANGED,
+      kind: autoClosedAfterHours === undefined ? TicketEventKind.STATUS_CHANGED : TicketEventKind.AUTO_CLOSED,
       actor: author,
       fromStatus: previousStatus,
       toStatus: ticket.status,
@@ -83,8 +90,9 @@ export async function recordTimeline(manager: EntityManager, ticketId: string, e
 
 /**
  * The lifecycle of a ticket as its commands move it (docs/architecture.md §10): the timeline, written
- * in each change's transaction, and the first-response service level: a due time fixed when the
- * ticket is opened, and a job at that time that tells the team when it passed unanswered.
+ * in each change's transaction; the first-response service level: a due time fixed when the ticket
+ * is opened, and a job at that time that tells the team when it passed unanswered; and the auto-close:
+ * each public team answer queues the reminder and the close of the ticket, replacing earlier ones.
  */
 export class TicketLifecycle implements TicketChangeOutbox {
   constructor(private readonly config: LifecycleConfig) {}
@@ -94,11 +102,17 @@ export class TicketLifecycle implements TicketChangeOutbox {
     return addBusinessHours(this.config.businessHours, openedAt, this.config.slaFirstResponseHours);
   }
 
-  async record(manager: EntityManager, change: TicketChange, author: Author): Promise<void> {
+  async record(manager: EntityManager, change: TicketChange, author: Author | null): Promise<void> {
     await recordTimeline(manager, change.ticket.id, eventsOf(change, author));
-    const { ticket } = change;
+    const { ticket, reply } = change;
     if (change.previousStatus === undefined && ticket.firstResponseDueAt) {
       await enqueue(manager, 'sla.overdue', { ticketId: ticket.id }, { runAt: ticket.firstResponseDueAt, key: overdueJobKey(ticket.id) });
+    }
+    // A public team reply leaves the ticket ANSWERED (rules 5 and 7): the wait for the customer starts again.
+    const hours = this.config.autoCloseAfterHours;
+    if (hours !== null && reply && !reply.isInternal && ticket.status === TicketStatus.ANSWERED) {
+      const answer = { id: ticket.id, answeredAt: ticket.updatedAt };
+      await queueAutoClose((sql, parameters) => manager.query(sql, parameters), hours, [answer], ticket.updatedAt);
     }
   }
 }

@@ -3,7 +3,7 @@ import { attachUploads, requireAttachmentIds } from '../attachments/attachment-l
 import { Viewer, isSuperadmin } from '../auth/viewer';
 import { MAX_MESSAGE_LENGTH, MAX_SUBJECT_LENGTH } from '../contract';
 import { hydrate } from '../db/hydrate';
-import { withViewer, withViewerInTurn } from '../db/viewer-transaction';
+import { withSystemInTurn, withViewer, withViewerInTurn } from '../db/viewer-transaction';
 import { badInput, forbidden, notFound } from '../errors';
 import { claimMutationId, mutationIdReused, recordMutation, requireMutationId } from './client-mutations';
 import { ReplyChannel, SupportReply } from './reply.entity';
@@ -34,6 +34,8 @@ export interface TicketChange {
   teamOnly?: boolean;
   /** Set when the assignee changed: the new one (null: nobody), and the name of the one before. */
   assignment?: { assignee: { id: string; name: string } | null; previousName: string | null };
+  /** Set when the auto-close job closed the ticket (the system, no author): after this many hours without the customer's reply. */
+  autoClosedAfterHours?: number;
 }
 
 export interface TicketChangeListener {
@@ -42,7 +44,8 @@ export interface TicketChangeListener {
 
 /** Writes what a change causes later (such as its emails) into the change's own transaction. */
 export interface TicketChangeOutbox {
-  record(manager: EntityManager, change: TicketChange, author: Author): Promise<void>;
+  /** `author` null: the system made the change (the auto-close job). */
+  record(manager: EntityManager, change: TicketChange, author: Author | null): Promise<void>;
 }
 
 const STATUS_EVENTS: Partial<Record<TicketStatus, TicketEvent>> = {
@@ -59,6 +62,8 @@ const STATUS_EVENTS: Partial<Record<TicketStatus, TicketEvent>> = {
 export class TicketCommands {
   constructor(
     private readonly db: DataSource,
+    /** The owner's connections, for the changes the system makes (the auto-close job). */
+    private readonly system: DataSource,
     private readonly listener: TicketChangeListener,
     private readonly outbox: TicketChangeOutbox,
     private readonly team: TeamMembers,
@@ -214,11 +219,31 @@ export class TicketCommands {
   }
 
   /**
+   * The auto-close job's change (docs/architecture.md §10): closes, as the system, a ticket that still
+   * waits for the customer since the answer the job counted from (`answeredAt`, the ticket's
+   * `updated_at` then). Any change since moved `updated_at` (a customer's reply, a status button, a
+   * later answer, which queued its own job), so a change committed first cancels the close; one
+   * committed after it applies to the closed ticket (a reply reopens it). Returns whether it closed.
+   */
+  async autoCloseTicket(id: string, answeredAt: Date, afterHours: number): Promise<boolean> {
+    const { change } = await this.write(null, id, async (manager) => {
+      // The system sees every ticket (the owner's connection); one that is gone has nothing to close.
+      const [row] = await manager.query(`SELECT * FROM support_tickets WHERE id = $1 FOR UPDATE`, [id]);
+      const locked = row && hydrate(manager, SupportTicket, row);
+      if (!locked || !nextStatus(locked.status, 'autoClose') || locked.updatedAt.getTime() !== answeredAt.getTime()) return {};
+      const ticket = await this.applyEvent(manager, locked, 'autoClose');
+      return { change: { ticket, previousStatus: locked.status, autoClosedAfterHours: afterHours } };
+    });
+    return change !== undefined;
+  }
+
+  /**
    * A write and the change it announces. Writes to an existing ticket take turns (`ticketId`), so
-   * that subscribers hear of the changes in the order they were committed.
+   * that subscribers hear of the changes in the order they were committed. `viewer` null: the
+   * system, on the owner's connections.
    */
   private async write<T>(
-    viewer: Author,
+    viewer: Author | null,
     ticketId: string | null,
     work: (manager: EntityManager) => Promise<T & { change?: TicketChange }>,
   ) {
@@ -233,12 +258,15 @@ export class TicketCommands {
       return result;
     };
     if (!ticketId) {
-      const result = await withViewer(this.db, viewer, workAndOutbox);
+      const result = await withViewer(this.db, viewer!, workAndOutbox);
       announce(result);
       return result;
     }
     if (!isUuid(ticketId)) throw notFound();
-    return withViewerInTurn(this.db, viewer, `ticket:${ticketId}`, workAndOutbox, announce);
+    const turn = `ticket:${ticketId}`;
+    return viewer
+      ? withViewerInTurn(this.db, viewer, turn, workAndOutbox, announce)
+      : withSystemInTurn(this.system, turn, workAndOutbox, announce);
   }
 
   /** Locks the ticket row so that concurrent writes on one ticket apply one after another. */

@@ -37,7 +37,7 @@ registerEnumType(TicketCategory, {
   },
 });
 
-export type TicketEvent = 'customerReply' | 'adminReply' | 'close' | 'markInProgress' | 'reopen';
+export type TicketEvent = 'customerReply' | 'adminReply' | 'close' | 'markInProgress' | 'reopen' | 'autoClose';
 
 const { OPEN, IN_PROGRESS, ANSWERED, CLOSED } = TicketStatus;
 
@@ -52,6 +52,8 @@ const TRANSITIONS: Record<TicketEvent, Partial<Record<TicketStatus, TicketStatus
   close: { [OPEN]: CLOSED, [IN_PROGRESS]: CLOSED, [ANSWERED]: CLOSED, [CLOSED]: CLOSED },
   markInProgress: { [OPEN]: IN_PROGRESS, [IN_PROGRESS]: IN_PROGRESS, [ANSWERED]: IN_PROGRESS, [CLOSED]: IN_PROGRESS },
   reopen: { [OPEN]: OPEN, [CLOSED]: OPEN },
+  // The auto-close job (docs/architecture.md §10): only a ticket still waiting for the customer.
+  autoClose: { [ANSWERED]: CLOSED },
 };
 
 /** The status after `event`, or undefined when the event does not apply. */

@@ -34,6 +34,8 @@ describe('configuration', () => {
       lifecycle: {
         businessHours: { days: new Set([1, 2, 3, 4, 5]), opensAt: 540, closesAt: 1020, timeZone: 'Europe/Amsterdam', holidays: new Set() },
         slaFirstResponseHours: 8,
+        // An answered ticket closes after a week without the customer's reply.
+        autoCloseAfterHours: 168,
       },
     });
   });
@@ -43,11 +45,15 @@ describe('configuration', () => {
       BUSINESS_HOURS: 'Mon-Thu 08:30-16:30 Europe/Brussels',
       BUSINESS_HOLIDAYS: '2026-12-25,2026-12-26',
       SLA_FIRST_RESPONSE_HOURS: '0.5',
+      AUTO_CLOSE_AFTER_HOURS: '0.001',
     });
     expect(lifecycle).toEqual({
       businessHours: parseBusinessHours('Mon-Thu 08:30-16:30 Europe/Brussels', '2026-12-25,2026-12-26'),
       slaFirstResponseHours: 0.5,
+      autoCloseAfterHours: 0.001,
     });
+    // 0 turns auto-close off.
+    expect(loadConfig({ AUTO_CLOSE_AFTER_HOURS: '0' }).lifecycle.autoCloseAfterHours).toBeNull();
   });
 
   it('reads the email settings', () => {
@@ -171,6 +177,9 @@ describe('configuration', () => {
     [{ SLA_FIRST_RESPONSE_HOURS: 'eight' }, /^SLA_FIRST_RESPONSE_HOURS/],
     [{ SLA_FIRST_RESPONSE_HOURS: '0' }, /^SLA_FIRST_RESPONSE_HOURS/],
     [{ SLA_FIRST_RESPONSE_HOURS: '-8' }, /^SLA_FIRST_RESPONSE_HOURS/],
+    [{ AUTO_CLOSE_AFTER_HOURS: 'a week' }, /^AUTO_CLOSE_AFTER_HOURS must be a number of hours from 0 \(off\) up to 8760, got "a week"/],
+    [{ AUTO_CLOSE_AFTER_HOURS: '-1' }, /^AUTO_CLOSE_AFTER_HOURS/],
+    [{ AUTO_CLOSE_AFTER_HOURS: '10000' }, /^AUTO_CLOSE_AFTER_HOURS/],
   ])('refuses %j with a message that names the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { SignedIn, signedInUser } from '../helpers/accounts';
 import { GraphQLResponse } from '../helpers/graphql';
+import { AutoCloseJob, autoCloseKeys } from '../../server/lifecycle/auto-close';
 import { TestServer, startTestServer } from '../helpers/server';
 import { Ticket, api, ops } from '../helpers/support-api';
 
@@ -14,7 +15,8 @@ import { Ticket, api, ops } from '../helpers/support-api';
 // customer never sees another customer's ticket, a tenant-mate's included, by any route, and never
 // an internal note or an assignee (replies, lastReply, unread counts, list order, search). Timelines
 // too: every command leaves exactly the events it should, and a customer sees only the customer
-// kinds of their own, without team members' names (docs/architecture.md §10).
+// kinds of their own, without team members' names (docs/architecture.md §10). The auto-close job runs
+// among the commands, through the ticket commands as the worker runs it, with the job the last answer queued.
 //
 // One server for the file; each run starts from an empty desk (the tables' owner truncates the
 // tickets), so the model's expectations are absolute, not deltas. MODEL_RUNS scales the run count:
@@ -119,16 +121,17 @@ function nextMessage(model: Model, text: string, pad: string) {
 // ---------------------------------------------------------------------------------------------
 // The timeline: what each change leaves, and what a customer may see of it
 
-type EventKind = 'CREATED' | 'STATUS_CHANGED' | 'ASSIGNED' | 'UNASSIGNED';
+type EventKind = 'CREATED' | 'STATUS_CHANGED' | 'ASSIGNED' | 'UNASSIGNED' | 'AUTO_CLOSED';
 interface ModelEvent {
   kind: EventKind;
-  actor: Actor;
+  /** Null: the system (the auto-close job). */
+  actor: Actor | null;
   from?: Status;
   to?: Status;
   /** ASSIGNED: the new assignee; UNASSIGNED: the one before. */
   assignee?: TeamMember;
 }
-const CUSTOMER_KINDS: EventKind[] = ['CREATED', 'STATUS_CHANGED'];
+const CUSTOMER_KINDS: EventKind[] = ['CREATED', 'STATUS_CHANGED', 'AUTO_CLOSED'];
 
 /** A status change leaves an event; keeping the status leaves none. */
 function moveStatus(t: ModelTicket, to: Status, actor: Actor) {
@@ -376,7 +379,8 @@ async function checkEverything(model: Model, real: Real, after: string) {
 
 /** Every stored event is one the model expects, in order; each customer sees exactly the customer kinds of their own, with no team names. */
 async function checkTimelines(model: Model, real: Real, after: string) {
-  const name = (actor?: Actor) => (actor === undefined ? null : real.users[actor].name);
+  const name = (actor?: Actor | null) => (actor === undefined || actor === null ? null : real.users[actor].name);
+  const role = (actor: Actor | null) => (actor === null ? null : isTeam(actor) ? 'superadmin' : 'customer');
   const stored = await server.sql(
     `SELECT ticket_id, kind, actor_id, actor_name, actor_role, from_status, to_status, assignee_name FROM ticket_events ORDER BY ticket_id, seq`,
   );
@@ -386,9 +390,9 @@ async function checkTimelines(model: Model, real: Real, after: string) {
       t.events.map((e) => ({
         ticket_id: t.id,
         kind: e.kind.toLowerCase(),
-        actor_id: real.users[e.actor].id,
+        actor_id: e.actor === null ? null : real.users[e.actor].id,
         actor_name: name(e.actor),
-        actor_role: isTeam(e.actor) ? 'superadmin' : 'customer',
+        actor_role: role(e.actor),
         from_status: e.from?.toLowerCase() ?? null,
         to_status: e.to?.toLowerCase() ?? null,
         assignee_name: name(e.assignee),
@@ -416,8 +420,8 @@ async function checkTimelines(model: Model, real: Real, after: string) {
             .map((e) => ({
               kind: e.kind,
               // The Lex team acts as "the team" for customers: never a team member's name.
-              actorName: isTeam(e.actor) ? null : name(e.actor),
-              actorRole: isTeam(e.actor) ? 'SUPERADMIN' : 'CUSTOMER',
+              actorName: role(e.actor) === 'customer' ? name(e.actor) : null,
+              actorRole: role(e.actor)?.toUpperCase() ?? null,
               fromStatus: e.from ?? null,
               toStatus: e.to ?? null,
               assigneeName: null,
@@ -742,6 +746,42 @@ class Assign extends TicketCommand {
   }
 }
 
+/**
+ * The auto-close job (docs/architecture.md §10) as the worker runs it, with the job the ticket's last
+ * public team answer queued: a ticket has one exactly when the team answered it. The job closes, as the
+ * system, a ticket still ANSWERED since that answer (no actor; the closing email is another job), and
+ * does nothing otherwise: a reply or a status change since cancelled it; run again, it finds it closed.
+ */
+class AutoClose extends DeskCommand {
+  constructor(readonly pick: number) {
+    super();
+  }
+  check(model: Readonly<Model>) {
+    return model.tickets.length > 0;
+  }
+  async act(model: Model) {
+    const t = model.tickets[this.pick % model.tickets.length];
+    const what = `the auto-close job runs on t${model.tickets.indexOf(t)}`;
+    const [job] = await server.sql<{ payload: AutoCloseJob }>(`SELECT payload FROM graphile_worker._private_jobs WHERE key = $1`, [
+      autoCloseKeys(t.id).close,
+    ]);
+    const answered = t.replies.some((r) => r.isAdmin && !r.isInternal);
+    same(job !== undefined, answered, `${what}: a waiting close job exactly when the team answered`);
+    if (!job) return `${what}: none waiting`;
+    const closed = await server.app.services.commands.autoCloseTicket(t.id, new Date(job.payload.answeredAt), 168);
+    same(closed, t.status === 'ANSWERED', `${what}: closed exactly when the ticket waits for its customer`);
+    if (closed) {
+      t.events.push({ kind: 'AUTO_CLOSED', actor: null, from: t.status, to: 'CLOSED' });
+      t.status = 'CLOSED';
+      t.touched = ++model.clock;
+    }
+    return `${what} → ${t.status}`;
+  }
+  toString() {
+    return `autoClose(#${this.pick})`;
+  }
+}
+
 /** A well-formed id of no user. */
 const NOBODY = '00000000-0000-4000-8000-000000000000';
 
@@ -877,6 +917,7 @@ const commands = [
     .tuple(anyActor, fc.constantFrom('myTickets' as const, 'supportTickets' as const), fc.option(fc.constantFrom(...STATUSES)))
     .map(([a, r, s]) => new ReadList(a, r, s)),
   anyActor.map((a) => new ReadCounts(a)),
+  fc.nat().map((pick) => new AutoClose(pick)),
 ];
 
 // ---------------------------------------------------------------------------------------------

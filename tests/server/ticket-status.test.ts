@@ -2,7 +2,7 @@ import { TicketEvent, TicketStatus, nextStatus } from '../../server/support/tick
 
 const { OPEN, IN_PROGRESS, ANSWERED, CLOSED } = TicketStatus;
 
-// Every status × every event, as docs/architecture.md §1 rules 5–8 state them; undefined: does not apply.
+// Every status × every event, as docs/architecture.md §1 rules 5–8 (and §10, the auto-close) state them; undefined: does not apply.
 const table: [TicketStatus, TicketEvent, TicketStatus | undefined][] = [
   [OPEN, 'customerReply', OPEN],
   [IN_PROGRESS, 'customerReply', IN_PROGRESS],
@@ -24,11 +24,15 @@ const table: [TicketStatus, TicketEvent, TicketStatus | undefined][] = [
   [IN_PROGRESS, 'reopen', undefined],
   [ANSWERED, 'reopen', undefined],
   [CLOSED, 'reopen', OPEN],
+  [OPEN, 'autoClose', undefined],
+  [IN_PROGRESS, 'autoClose', undefined],
+  [ANSWERED, 'autoClose', CLOSED],
+  [CLOSED, 'autoClose', undefined],
 ];
 
 describe('the ticket status machine', () => {
   it('covers every status and every event', () => {
-    const events: TicketEvent[] = ['customerReply', 'adminReply', 'close', 'markInProgress', 'reopen'];
+    const events: TicketEvent[] = ['customerReply', 'adminReply', 'close', 'markInProgress', 'reopen', 'autoClose'];
     for (const status of Object.values(TicketStatus)) {
       for (const event of events) expect(table.some(([s, e]) => s === status && e === event)).toBe(true);
     }

@@ -76,6 +76,13 @@ describe('the lines a change leaves', () => {
   ])('%s', (_name, { status, ...change }, expected) => {
     expect(eventsOf({ ticket: ticket(status), ...change }, ann)).toEqual(expected.map((line) => ({ actor: ann, ...line })));
   });
+
+  it('an auto-close: the system closed it (no actor)', () => {
+    const change = { ticket: ticket(TicketStatus.CLOSED), previousStatus: ANSWERED, autoClosedAfterHours: 168 };
+    expect(eventsOf(change, null)).toEqual([
+      { kind: 'auto_closed', actor: null, fromStatus: ANSWERED, toStatus: TicketStatus.CLOSED, at: updatedAt },
+    ]);
+  });
 });
 
 it('records every change once, in order, and nothing for what changes nothing', async () => {
