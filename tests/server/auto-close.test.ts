@@ -218,36 +218,37 @@ describe('a customer reply racing the close job', () => {
     toStatus: 'OPEN',
   });
 
-  it('the job first: it closes, and the reply after it reopens the ticket', async () => {
+  /**
+   * The close job and a customer's reply, queued for the ticket's write turn in the order given; the
+   * reply is never lost and the ticket ends OPEN either way. Returns the ticket's timeline after both.
+   */
+  async function race(first: 'job' | 'reply') {
     const { ticket, payload } = await answered();
     const turn = await holdTurn(ticket.id);
-    await runCloseJob(payload);
+    const runJob = () => runCloseJob(payload);
+    const sendReply = () => desk.reply(desk.customer.token, ticket.id, 'One more thing');
+    let reply: ReturnType<typeof sendReply>;
+    if (first === 'job') await runJob();
+    else reply = sendReply();
     await turn.untilWaiting(1);
-    const reply = desk.reply(desk.customer.token, ticket.id, 'Wait, one more thing');
+    if (first === 'job') reply = sendReply();
+    else await runJob();
     await turn.untilWaiting(2);
     await turn.release();
-    const stored = await reply;
+    const stored = await reply!;
     await jobDone(ticket.id);
     const after = (await desk.ticket(desk.customer.token, ticket.id))!;
     expect(after.status).toBe('OPEN');
     expect(after.replies.map((r) => r.id)).toContain(stored.id);
-    expect((await timeline(desk.admin, ticket.id)).map(line).slice(-2)).toEqual([AUTO_CLOSED, customerReopened('CLOSED')]);
+    return (await timeline(desk.admin, ticket.id)).map(line);
+  }
+
+  it('the job first: it closes, and the reply after it reopens the ticket', async () => {
+    expect((await race('job')).slice(-2)).toEqual([AUTO_CLOSED, customerReopened('CLOSED')]);
   });
 
   it('the reply first: the job finds the ticket no longer waiting and does nothing', async () => {
-    const { ticket, payload } = await answered();
-    const turn = await holdTurn(ticket.id);
-    const reply = desk.reply(desk.customer.token, ticket.id, 'It still fails');
-    await turn.untilWaiting(1);
-    await runCloseJob(payload);
-    await turn.untilWaiting(2);
-    await turn.release();
-    const stored = await reply;
-    await jobDone(ticket.id);
-    const after = (await desk.ticket(desk.customer.token, ticket.id))!;
-    expect(after.status).toBe('OPEN');
-    expect(after.replies.map((r) => r.id)).toContain(stored.id);
-    const lines = (await timeline(desk.admin, ticket.id)).map(line);
+    const lines = await race('reply');
     expect(lines.at(-1)).toEqual(customerReopened('ANSWERED'));
     expect(lines.map((l) => l.kind)).not.toContain('AUTO_CLOSED');
   });
