@@ -45,7 +45,7 @@ import { TicketActivityService } from './presence/ticket-activity';
 import { CannedReplies } from './team/canned-replies';
 import { TicketLifecycle, defineLifecycleJobs, resumeLifecycleBackfill } from './lifecycle/ticket-lifecycle';
 import { TimelineQueries } from './lifecycle/timeline';
-import { defineAutoCloseJobs, resumeAutoCloseBackfill } from './lifecycle/auto-close';
+import { defineAutoCloseBackfill, defineAutoCloseJob, resumeAutoCloseBackfill } from './lifecycle/auto-close';
 import { isDatabaseUnavailable, serviceUnavailable, unavailableStatus } from './db/unavailable';
 import { maskError } from './error-masking';
 import { MAX_TOKENS, limitRules } from './security/graphql-limits';
@@ -111,7 +111,8 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   const lifecycle = new TicketLifecycle(lifecycleConfig);
   defineLifecycleJobs(tasks, { system, listener: audience, config: lifecycleConfig });
   const commands = new TicketCommands(db, system, audience, email.outbox, team, lifecycle);
-  defineAutoCloseJobs(tasks, { system, commands, config: lifecycleConfig });
+  defineAutoCloseJob(tasks, { commands, config: lifecycleConfig });
+  defineAutoCloseBackfill(tasks, { system, config: lifecycleConfig });
   const cannedReplies = new CannedReplies(db);
   const activity = new TicketActivityService(createActivityStore(config.redisUrl, config.redisPrefix), bus, tickets, rateLimits);
   const services: Services = {

@@ -92,26 +92,30 @@ export async function queueAutoClose(run: RunSql, hours: number, answered: { id:
 export const AUTO_CLOSE_BACKFILL_BATCH = 2000;
 const BACKFILL_KEY = 'autoClose.backfill';
 
-export interface AutoCloseJobsDeps {
-  system: DataSource;
-  commands: TicketCommands;
-  config: Pick<LifecycleConfig, 'autoCloseAfterHours'>;
-  batch?: number;
+type AutoCloseConfig = Pick<LifecycleConfig, 'autoCloseAfterHours'>;
+
+/**
+ * The auto-close job (docs/architecture.md §10): closes through the ticket commands, as the system, a
+ * ticket that still waits for its customer since the answer; otherwise, or run again, it does nothing.
+ * With auto-close turned off since, waiting jobs do nothing.
+ */
+export function defineAutoCloseJob(tasks: JobTasks, { commands, config }: { commands: TicketCommands; config: AutoCloseConfig }) {
+  tasks.define('autoClose.close', async ({ ticketId, answeredAt, closeAt }) => {
+    if (config.autoCloseAfterHours === null) return;
+    await commands.autoCloseTicket(ticketId, new Date(answeredAt), (Date.parse(closeAt) - Date.parse(answeredAt)) / HOUR);
+  });
 }
 
 /**
- * The auto-close's jobs (docs/architecture.md §10), on the owner's connections. `autoClose.close` closes
- * through the ticket commands, as the system, a ticket that still waits for its customer since the
- * answer; otherwise, or run again, it does nothing. With auto-close turned off since, waiting jobs do
- * nothing. `autoClose.backfill` gives a batch of the tickets that were ANSWERED at the upgrade
- * (`auto_close_pending`) their jobs, counted from their `updated_at`, and queues the next batch.
+ * `autoClose.backfill`, on the owner's connections: gives a batch of the tickets that were ANSWERED at
+ * the upgrade (`auto_close_pending`) their jobs, counted from their `updated_at`, and queues the next
+ * batch in the same transaction, so a crash loses no batch and holds no lock long.
  */
-export function defineAutoCloseJobs(tasks: JobTasks, { system, commands, config, batch = AUTO_CLOSE_BACKFILL_BATCH }: AutoCloseJobsDeps) {
+export function defineAutoCloseBackfill(
+  tasks: JobTasks,
+  { system, config, batch = AUTO_CLOSE_BACKFILL_BATCH }: { system: DataSource; config: AutoCloseConfig; batch?: number },
+) {
   const hours = config.autoCloseAfterHours;
-  tasks.define('autoClose.close', async ({ ticketId, answeredAt, closeAt }) => {
-    if (hours === null) return;
-    await commands.autoCloseTicket(ticketId, new Date(answeredAt), (Date.parse(closeAt) - Date.parse(answeredAt)) / HOUR);
-  });
   tasks.define('autoClose.backfill', async () => {
     if (hours === null) return;
     await system.transaction(async (manager) => {
@@ -138,7 +142,7 @@ export function defineAutoCloseJobs(tasks: JobTasks, { system, commands, config,
 }
 
 /** Queues the backfill when auto-close is on and tickets answered before it remain (once across instances). */
-export async function resumeAutoCloseBackfill(system: DataSource, config: Pick<LifecycleConfig, 'autoCloseAfterHours'>): Promise<void> {
+export async function resumeAutoCloseBackfill(system: DataSource, config: AutoCloseConfig): Promise<void> {
   if (config.autoCloseAfterHours === null) return;
   await system.query(`SELECT enqueue_job('autoClose.backfill', '{}', NULL, $1, NULL) WHERE EXISTS (SELECT 1 FROM auto_close_pending)`, [
     BACKFILL_KEY,
