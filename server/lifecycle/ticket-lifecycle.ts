@@ -7,7 +7,7 @@ import { JobTasks, enqueue } from '../jobs/job-queue';
 import type { Author, TicketChange, TicketChangeListener, TicketChangeOutbox } from '../support/ticket-commands';
 import { SupportTicket } from '../support/ticket.entity';
 import { TicketStatus } from '../support/ticket-status';
-import { queueAutoClose } from './auto-close';
+import { autoCloseJobs } from './auto-close';
 import { backfillLifecycle } from './backfill';
 import { addBusinessHours } from './business-hours';
 import { overdueJobKey } from './sla';
@@ -111,8 +111,8 @@ export class TicketLifecycle implements TicketChangeOutbox {
     // A public team reply leaves the ticket ANSWERED (rules 5 and 7): the wait for the customer starts again.
     const hours = this.config.autoCloseAfterHours;
     if (hours !== null && reply && !reply.isInternal && ticket.status === TicketStatus.ANSWERED) {
-      const answer = { id: ticket.id, answeredAt: ticket.updatedAt };
-      await queueAutoClose((sql, parameters) => manager.query(sql, parameters), hours, [answer], ticket.updatedAt);
+      for (const job of autoCloseJobs(hours, [{ id: ticket.id, answeredAt: ticket.updatedAt }], ticket.updatedAt))
+        await enqueue(manager, job.task, job.payload, { runAt: job.runAt, key: job.key });
     }
   }
 }
