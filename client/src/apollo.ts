@@ -53,7 +53,7 @@ export function createCache(): InMemoryCache {
       Query: {
         fields: {
           myTickets: connectionPolicy(['status']),
-          supportTickets: connectionPolicy(['filter']),
+          supportTickets: connectionPolicy(['filter', 'orderBy']),
         },
       },
       SupportTicket: {

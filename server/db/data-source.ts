@@ -35,6 +35,7 @@ import { Lifecycle1764412000000 } from './migrations/1764412000000-Lifecycle';
 import { OpenWork1764413000000 } from './migrations/1764413000000-OpenWork';
 import { Ratings1764415000000 } from './migrations/1764415000000-Ratings';
 import { AutoClose1764416000000 } from './migrations/1764416000000-AutoClose';
+import { ListOrders1764419000000 } from './migrations/1764419000000-ListOrders';
 
 export const entities = [Tenant, User, Session, SupportTicket, SupportReply, Attachment, CannedReply, TimelineEvent];
 export const migrations = [
@@ -61,6 +62,7 @@ export const migrations = [
   OpenWork1764413000000,
   Ratings1764415000000,
   AutoClose1764416000000,
+  ListOrders1764419000000,
 ];
 
 export function createDataSource(url: string, { poolSize = 10 } = {}): DataSource {

@@ -40,7 +40,7 @@ export class RepliesPageArgs {
 
 @ObjectType({ description: 'One page of tickets.' })
 export class SupportTicketConnection {
-  @Field(() => [SupportTicket], { description: 'The tickets of this page, most recently updated first.' })
+  @Field(() => [SupportTicket], { description: "The tickets of this page, in the list's order." })
   nodes: SupportTicket[];
 
   @Field({ description: 'Where this page ends.' })

@@ -1,10 +1,12 @@
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { Actor, Viewer, isSuperadmin } from '../auth/viewer';
 import { hydrate } from '../db/hydrate';
+import { MAX_CUSTOMER_TICKETS } from '../contract';
 import { badInput } from '../errors';
 import { withViewer } from '../db/viewer-transaction';
 import { SupportReply } from './reply.entity';
-import { RepliesPage, decodeCursor, encodeCursor, isUuid, refuseNul, requirePageSize, requireRepliesPage } from './support-input';
+import { RepliesPage, isUuid, refuseNul, requirePageSize, requireRepliesPage } from './support-input';
+import { SupportTicketOrder, decodeCursor, encodeCursor, keysetOf } from './ticket-order';
 import { SupportTicketConnection, SupportTicketFilter } from './support.types';
 import { SupportTicket } from './ticket.entity';
 import { countAllTickets, countAssignedTickets, countSlaTickets } from './ticket-counts';
@@ -14,6 +16,7 @@ export interface ListOptions {
   filter?: SupportTicketFilter | null;
   first?: number | null;
   after?: string | null;
+  orderBy?: SupportTicketOrder | null;
   /** Only the viewer's own tickets, whatever their role. */
   mine?: boolean;
 }
@@ -47,10 +50,11 @@ const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`
 export class TicketQueries {
   constructor(private readonly db: DataSource) {}
 
-  async listTickets(viewer: Viewer, { filter, first, after, mine }: ListOptions): Promise<SupportTicketConnection> {
+  async listTickets(viewer: Viewer, { filter, first, after, orderBy, mine }: ListOptions): Promise<SupportTicketConnection> {
     const limit = requirePageSize(first);
+    const keyset = keysetOf(orderBy);
     // An empty cursor is not one the server issued: refused like any other, not read as "from the start".
-    const cursor = after != null ? decodeCursor(after) : null;
+    const cursor = after != null ? decodeCursor(keyset, after) : null;
     return withViewer(this.db, viewer, async (manager) => {
       const query = visibleTickets(manager, viewer);
       if (mine) query.andWhere('t.user_id = :mine', { mine: viewer.id });
@@ -79,10 +83,10 @@ export class TicketQueries {
             : isSuperadmin(viewer) && noOtherCondition && byAssignee && !bySla
               ? await countAssignedTickets(manager, filter!)
               : await query.clone().getCount();
-      if (cursor) query.andWhere('(t.updated_at, t.id) < (:cursorAt, :cursorId)', { cursorAt: cursor.updatedAt, cursorId: cursor.id });
+      if (cursor) query.andWhere(keyset.after, cursor);
+      // Each order × filter walks an index in list order (docs/architecture.md §8, "Orders").
       const rows = await query
-        .orderBy('t.updated_at', 'DESC')
-        .addOrderBy('t.id', 'DESC')
+        .orderBy(keyset.orderBy)
         .limit(limit + 1)
         .getMany();
       const nodes = rows.slice(0, limit);
@@ -91,7 +95,7 @@ export class TicketQueries {
         totalCount,
         pageInfo: {
           hasNextPage: rows.length > limit,
-          endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]) : null,
+          endCursor: nodes.length ? encodeCursor(keyset, nodes[nodes.length - 1]) : null,
         },
       };
     });
@@ -123,6 +127,22 @@ export class TicketQueries {
       number: number ? Number(number[1]) : undefined,
     });
     return { ids, byNumber: Boolean(number) };
+  }
+
+  /** The customer's other tickets, newest update first: their `(user_id, updated_at, id)` index, read in order. */
+  async customerTickets(viewer: Viewer, ticketId: string, first: number): Promise<SupportTicket[]> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_CUSTOMER_TICKETS)
+      throw badInput('first', `first must be between 1 and ${MAX_CUSTOMER_TICKETS}`);
+    if (!isUuid(ticketId)) throw badInput('ticketId', 'ticketId must be the id of a ticket');
+    return withViewer(this.db, viewer, (manager) =>
+      visibleTickets(manager, viewer)
+        // The ticket itself is read under row-level security too: another customer's names no one.
+        .andWhere('t.user_id = (SELECT o.user_id FROM support_tickets o WHERE o.id = :ticketId)', { ticketId })
+        .andWhere('t.id <> :ticketId')
+        .orderBy({ 't.updated_at': 'DESC', 't.id': 'DESC' })
+        .limit(first)
+        .getMany(),
+    );
   }
 
   async getTicket(viewer: Viewer, id: string): Promise<SupportTicket | null> {

@@ -3,7 +3,7 @@ import { Tenant } from '../accounts/tenant.entity';
 import { Role } from '../accounts/user.entity';
 import { isSuperadmin } from '../auth/viewer';
 import { Context } from '../context';
-import { MAX_PAGE_SIZE, MAX_REPLIES_PAGE_SIZE } from '../contract';
+import { MAX_CUSTOMER_TICKETS, MAX_PAGE_SIZE, MAX_REPLIES_PAGE_SIZE } from '../contract';
 import type { PagedFieldExtensions } from '../security/query-cost';
 import { RateLimited } from '../security/rate-limits';
 import { SupportReply } from './reply.entity';
@@ -17,6 +17,7 @@ import {
   TicketPageArgs,
 } from './support.types';
 import { SupportTicket } from './ticket.entity';
+import { SupportTicketOrder } from './ticket-order';
 import { TicketStatus } from './ticket-status';
 
 // Resolvers only read arguments and call the service; `@Authorized` guarantees a viewer.
@@ -43,7 +44,9 @@ export class TicketResolver {
   }
 
   @Authorized(Role.SUPERADMIN)
-  @Query(() => SupportTicketConnection, { description: 'Every ticket of every tenant, most recently updated first' })
+  @Query(() => SupportTicketConnection, {
+    description: 'Every ticket of every tenant, in the order asked for (most recently updated first by default)',
+  })
   // Priced by the cost rule as pages of `first` tickets.
   @Extensions({ pageSize: MAX_PAGE_SIZE } satisfies PagedFieldExtensions)
   supportTickets(
@@ -51,8 +54,29 @@ export class TicketResolver {
     @Arg('filter', () => SupportTicketFilter, { nullable: true, description: 'Status, category and search; all tickets when omitted.' })
     filter: SupportTicketFilter | undefined,
     @Args() { first, after }: TicketPageArgs,
+    @Arg('orderBy', () => SupportTicketOrder, {
+      nullable: true,
+      defaultValue: SupportTicketOrder.UPDATED_DESC,
+      description: 'The order of the list; a cursor is valid only in the order that issued it.',
+    })
+    orderBy: SupportTicketOrder,
   ) {
-    return context.services.tickets.listTickets(viewerOf(context), { filter, first, after });
+    return context.services.tickets.listTickets(viewerOf(context), { filter, first, after, orderBy });
+  }
+
+  @Authorized()
+  @Query(() => [SupportTicket], {
+    description:
+      "The other tickets of this ticket's customer, most recently updated first: a customer's own, any customer's for the Lex team; none when the ticket is not the viewer's to see.",
+  })
+  @Extensions({ pageSize: MAX_CUSTOMER_TICKETS } satisfies PagedFieldExtensions)
+  customerTickets(
+    @Ctx() context: Context,
+    @Arg('ticketId', () => ID, { description: 'The ticket whose customer this is (a UUID).' }) ticketId: string,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 5, description: `How many tickets, 1 to ${MAX_CUSTOMER_TICKETS}.` })
+    first: number,
+  ) {
+    return context.services.tickets.customerTickets(viewerOf(context), ticketId, first);
   }
 
   @Authorized(Role.SUPERADMIN)

@@ -10,7 +10,13 @@ import {
   type SupportTicketsQuery,
   type TicketSummaryFragment,
 } from '../../client/src/gql/graphql';
-import { addReplyToTicket, applyTicketToMyTickets, applyTicketToSupportTickets, PAGE_SIZE } from '../../client/src/support/cache-updates';
+import {
+  addReplyToTicket,
+  applyTicketToMyTickets,
+  applyTicketToSupportTickets,
+  PAGE_SIZE,
+  supportTicketsVariables,
+} from '../../client/src/support/cache-updates';
 import { OPTIMISTIC_PREFIX, visibleReplies } from '../../client/src/support/conversation';
 import { ticketMatchesFilter } from '../../client/src/support/ticket-list';
 import { detail, reply, summary } from './fixtures';
@@ -185,17 +191,28 @@ describe('ticketUpdated events in the lists', () => {
     const client = new ApolloClient({ cache, link: ApolloLink.empty() });
     const filter = { status: 'OPEN' as const };
     const data: SupportTicketsQuery = { supportTickets: connection([t1, t2]) };
-    cache.writeQuery({ query: SupportTicketsDocument, variables: { filter, first: PAGE_SIZE }, data });
-    const read = () => cache.readQuery({ query: SupportTicketsDocument, variables: { filter, first: PAGE_SIZE } })!.supportTickets;
+    const variables = supportTicketsVariables(filter, 'UPDATED_DESC');
+    cache.writeQuery({ query: SupportTicketsDocument, variables, data });
+    const read = () => cache.readQuery({ query: SupportTicketsDocument, variables })!.supportTickets;
 
-    applyTicketToSupportTickets(client, { ...t1, status: 'ANSWERED', updatedAt: '2025-03-01T12:00:00.000Z' }, filter);
+    applyTicketToSupportTickets(client, { ...t1, status: 'ANSWERED', updatedAt: '2025-03-01T12:00:00.000Z' }, filter, 'UPDATED_DESC');
     expect(read().nodes.map((n) => n.id)).toEqual(['t2']);
     expect(read().totalCount).toBe(1);
 
-    applyTicketToSupportTickets(client, summary({ id: 't4', status: 'CLOSED', updatedAt: '2025-03-01T13:00:00.000Z' }), filter);
+    applyTicketToSupportTickets(
+      client,
+      summary({ id: 't4', status: 'CLOSED', updatedAt: '2025-03-01T13:00:00.000Z' }),
+      filter,
+      'UPDATED_DESC',
+    );
     expect(read().nodes.map((n) => n.id)).toEqual(['t2']);
 
-    applyTicketToSupportTickets(client, summary({ id: 't5', status: 'OPEN', updatedAt: '2025-03-01T13:00:00.000Z' }), filter);
+    applyTicketToSupportTickets(
+      client,
+      summary({ id: 't5', status: 'OPEN', updatedAt: '2025-03-01T13:00:00.000Z' }),
+      filter,
+      'UPDATED_DESC',
+    );
     expect(read().nodes.map((n) => n.id)).toEqual(['t5', 't2']);
     expect(read().totalCount).toBe(2);
   });

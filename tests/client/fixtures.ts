@@ -28,6 +28,8 @@ export function summary(over: Partial<TicketSummaryFragment> & { id: string }): 
     unreadCount: 0,
     tenant: { __typename: 'Tenant', id: 'acme', name: 'Acme BV' },
     assignee: null,
+    firstResponseAt: null,
+    sla: null,
     lastReply: null,
     ...over,
   };

@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { createUser, signIn as signInApi } from '../helpers/accounts';
-import { axeViolations, ensureBuilt, launchChromium, openSignedInPage, screenshots } from '../helpers/browser';
+import { ensureBuilt, expectNoAxeViolations, launchChromium, openSignedInPage, screenshots, setLanguage } from '../helpers/browser';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { api } from '../helpers/support-api';
 
@@ -50,20 +50,6 @@ async function waitForViewCount(page: Page, view: 'mine' | 'unassigned', expecte
     },
     [view, expected] as const,
     { timeout: WAIT },
-  );
-}
-
-async function expectNoAxeViolations(page: Page, what: string) {
-  const violations = await axeViolations(page);
-  if (violations.length) process.stdout.write(`[axe] ${what}:\n${JSON.stringify(violations, null, 2)}\n`);
-  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
-
-async function setLanguage(page: Page, locale: 'en' | 'nl') {
-  await page.locator('.topbar .lang-switch__select').selectOption(locale);
-  await page.waitForFunction(
-    (l) => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang === l,
-    locale,
   );
 }
 

@@ -131,3 +131,19 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
     }));
   });
 }
+
+/** Fails the test with axe-core's findings on the page as it is now. */
+export async function expectNoAxeViolations(page: Page, what: string) {
+  const violations = await axeViolations(page);
+  if (violations.length) process.stdout.write(`[axe] ${what}:\n${JSON.stringify(violations, null, 2)}\n`);
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+/** Switches the app's language with the top bar's picker and waits for the page to follow. */
+export async function setLanguage(page: Page, locale: 'en' | 'nl') {
+  await page.locator('.topbar .lang-switch__select').selectOption(locale);
+  await page.waitForFunction(
+    (l) => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang === l,
+    locale,
+  );
+}

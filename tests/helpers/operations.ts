@@ -188,6 +188,19 @@ export const lifecycleOps = {
   ),
 };
 
+export type SupportTicketOrder = 'UPDATED_DESC' | 'UPDATED_ASC' | 'CREATED_DESC' | 'CREATED_ASC';
+/** Triage: the team's list in an order, and a customer's other tickets. */
+export const triageOps = {
+  supportTickets: operation<
+    { supportTickets: Page<Pick<Ticket, 'id' | 'ticketNumber' | 'updatedAt'>> },
+    PageArguments & { filter?: SupportTicketFilter; orderBy?: SupportTicketOrder }
+  >(`query ($filter: SupportTicketFilter, $orderBy: SupportTicketOrder, $first: Int, $after: String) {
+    supportTickets(filter: $filter, orderBy: $orderBy, first: $first, after: $after) { ${PAGE_INFO} nodes { id ticketNumber updatedAt } } }`),
+  customerTickets: operation<{ customerTickets: TicketBrief[] }, { ticketId: string; first?: number }>(
+    `query ($ticketId: ID!, $first: Int) { customerTickets(ticketId: $ticketId, first: $first) { id ticketNumber status updatedAt } }`,
+  ),
+};
+
 /** A canned reply's fields. */
 const CANNED_REPLY = 'id title body updatedAt';
 export interface CannedReply {

@@ -3,6 +3,7 @@ import { SignedIn } from '../helpers/accounts';
 import { TestServer } from '../helpers/server';
 import { api, openDesk } from '../helpers/support-api';
 import { ticketMatchesFilter, upsertTicket, type ListFilter, type TicketLike } from '../../client/src/support/ticket-list';
+import type { SupportTicketOrder } from '../helpers/operations';
 
 // The web app's live list decides on its own what a changed ticket does to the list it shows. These
 // tests hold its decisions against what this server answers to the same list afterwards.
@@ -10,7 +11,8 @@ import { ticketMatchesFilter, upsertTicket, type ListFilter, type TicketLike } f
 type Summary = TicketLike & { createdAt: string };
 type Page = { nodes: Summary[]; totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 
-const SUMMARY = 'id ticketNumber subject status category createdAt updatedAt userName userEmail tenant { name }';
+const SUMMARY =
+  'id ticketNumber subject status category createdAt updatedAt userName userEmail tenant { name } assignee { id } sla { breached }';
 
 let server: TestServer;
 let desk: ReturnType<typeof api>;
@@ -22,10 +24,10 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function page(filter: ListFilter, first: number): Promise<Page> {
-  const query = `query ($filter: SupportTicketFilter, $first: Int) {
-    supportTickets(filter: $filter, first: $first) { totalCount pageInfo { hasNextPage endCursor } nodes { ${SUMMARY} } } }`;
-  return (await ok<{ supportTickets: Page }>(server, query, { filter, first }, admin.token)).supportTickets;
+async function page(filter: ListFilter, first: number, orderBy: SupportTicketOrder = 'UPDATED_DESC'): Promise<Page> {
+  const query = `query ($filter: SupportTicketFilter, $orderBy: SupportTicketOrder, $first: Int) {
+    supportTickets(filter: $filter, orderBy: $orderBy, first: $first) { totalCount pageInfo { hasNextPage endCursor } nodes { ${SUMMARY} } } }`;
+  return (await ok<{ supportTickets: Page }>(server, query, { filter, orderBy, first }, admin.token)).supportTickets;
 }
 
 /** What the ticketUpdated event carries about a ticket after a change. */
@@ -50,11 +52,11 @@ async function ticketNumbered(number: number, subject: string): Promise<string> 
  * Loads the first `first` rows of a list, lets `change` happen, applies the changed ticket as the
  * app does, and compares the result with the server's answer to the same list now.
  */
-async function liveListAgrees(filter: ListFilter, first: number, change: () => Promise<string>) {
-  const before = await page(filter, first);
+async function liveListAgrees(filter: ListFilter, first: number, change: () => Promise<string>, orderBy?: SupportTicketOrder) {
+  const before = await page(filter, first, orderBy);
   const ticket = await summaryOf(await change());
-  const { list, countKnown } = upsertTicket(before, ticket, filter);
-  const after = await page(filter, Math.max(list.nodes.length, 1));
+  const { list, countKnown } = upsertTicket(before, ticket, filter, orderBy);
+  const after = await page(filter, Math.max(list.nodes.length, 1), orderBy);
   expect(list.nodes.map((n) => n.id)).toEqual(after.nodes.slice(0, list.nodes.length).map((n) => n.id));
   if (countKnown) expect(list.totalCount).toBe(after.totalCount);
   return { countKnown, serverTotal: after.totalCount, shownTotal: list.totalCount };
@@ -141,5 +143,47 @@ describe('the live list agrees with the server', () => {
     const ids = [await ticketNumbered(1234, 'Holiday pay'), await ticketNumbered(123, 'Holiday pay')];
     await liveListAgrees({ search: '123' }, 25, () => desk.reply(customer.token, ids[0]).then(() => ids[0]));
     await liveListAgrees({ search: '123' }, 25, () => desk.reply(customer.token, ids[1]).then(() => ids[1]));
+  });
+});
+
+describe.each<SupportTicketOrder>(['UPDATED_DESC', 'UPDATED_ASC', 'CREATED_DESC', 'CREATED_ASC'])('the live list ordered %s', (orderBy) => {
+  beforeEach(() => server.sql(`DELETE FROM support_tickets`));
+  const listed = async (filter: ListFilter = {}) => (await page(filter, 50, orderBy)).nodes.map((n) => n.id);
+
+  it.each([
+    ['the first loaded row', 0],
+    ['a row on a page not loaded yet', -1],
+  ])('moves or keeps %s when it gets a reply, as the server does', async (_, at) => {
+    await newTickets(5);
+    const id = (await listed()).at(at)!;
+    const { countKnown } = await liveListAgrees({}, 2, () => desk.reply(customer.token, id, 'Any news?').then(() => id), orderBy);
+    expect(countKnown).toBe(true);
+  });
+
+  it('counts a new ticket once, wherever the order puts it', async () => {
+    await newTickets(3);
+    const { countKnown } = await liveListAgrees({}, 2, async () => (await newTickets(1))[0], orderBy);
+    expect(countKnown).toBe(true);
+  });
+
+  it('takes a resolved ticket out of open work', async () => {
+    await newTickets(4);
+    const id = (await listed({ unassigned: true, notClosed: true }))[1];
+    await liveListAgrees({ unassigned: true, notClosed: true }, 3, () => desk.setStatus(admin.token, id, 'CLOSED').then(() => id), orderBy);
+  });
+
+  it('adds a ticket to "Overdue" when its first response turns overdue', async () => {
+    const [late] = await newTickets(3);
+    const overdue = { slaBreached: true, notClosed: true };
+    await liveListAgrees(
+      overdue,
+      25,
+      async () => {
+        await server.sql(`UPDATE support_tickets SET first_response_due_at = created_at - interval '1 minute' WHERE id = $1`, [late]);
+        return late;
+      },
+      orderBy,
+    );
+    expect(await listed(overdue)).toEqual([late]);
   });
 });

@@ -7,42 +7,31 @@ import {
   SupportStatsDocument,
   SupportTicketsDocument,
   TicketUpdatedDocument,
-  type SupportTicketFilter,
+  type SupportTicketOrder,
   type TicketStatus,
   type TicketSummaryFragment,
 } from '../gql/graphql';
 import { useViewer } from '../auth/session';
+import { intlLocale } from '../i18n';
 import { friendlyMessage } from '../lib/errors';
+import { formatDateTime } from '../lib/time';
+import { useNow } from '../lib/useNow';
 import { useTitle } from '../lib/useTitle';
-import { applyTicketToSupportTickets, PAGE_SIZE } from '../support/cache-updates';
+import { applyTicketToSupportTickets, supportTicketsVariables } from '../support/cache-updates';
 import { ListSkeleton } from '../support/MyTicketsPage';
 import { CANNED_REPLIES_PATH } from '../team/canned';
-import { CATEGORIES, categoryLabel, isCategory, isStatus, STATUSES, statusMeta, ticketNumber } from '../support/status';
+import { CATEGORIES, categoryLabel, STATUSES, statusMeta, ticketNumber } from '../support/status';
+import { filterFromParams, isView, orderFromParams, ORDERS, ticketPathInList, VIEWS, type View } from './list-params';
+import { slaMark, timeLeft } from './sla';
 
-export type View = 'mine' | 'unassigned';
-const VIEWS: readonly View[] = ['mine', 'unassigned'];
-const isView = (value: string | null): value is View => (VIEWS as readonly string[]).includes(value ?? '');
-
-/**
- * The filter as the URL holds it (?view=mine&status=OPEN&category=BILLING&q=…), so views can be
- * shared; "Mine" is the tickets of whoever opens the link.
- */
-export function filterFromParams(params: URLSearchParams, viewerId: string): SupportTicketFilter {
-  const view = params.get('view');
-  const status = params.get('status');
-  const category = params.get('category');
-  const q = params.get('q')?.trim();
-  const filter: SupportTicketFilter = {};
-  if (view === 'mine') filter.assigneeId = viewerId;
-  if (view === 'unassigned') filter.unassigned = true;
-  // the views are open work, as their counts are, unless a status is asked for
-  if (isView(view) && !isStatus(status)) filter.notClosed = true;
-  if (isStatus(status)) filter.status = status;
-  if (isCategory(category)) filter.category = category;
-  // "#1234" means ticket 1234
-  if (q) filter.search = q.replace(/^#(\d+)$/, '$1');
-  return filter;
-}
+const VIEW_LABELS: Record<View, string> = { mine: 'admin.viewMine', unassigned: 'admin.viewUnassigned', overdue: 'admin.viewOverdue' };
+const EMPTY_VIEW: Record<View, string> = { mine: 'admin.noMine', unassigned: 'admin.noUnassigned', overdue: 'admin.noOverdue' };
+const ORDER_LABELS: Record<SupportTicketOrder, string> = {
+  UPDATED_DESC: 'admin.sortUpdatedDesc',
+  UPDATED_ASC: 'admin.sortUpdatedAsc',
+  CREATED_DESC: 'admin.sortCreatedDesc',
+  CREATED_ASC: 'admin.sortCreatedAsc',
+};
 
 const STAT_CARDS: { key: 'open' | 'inProgress' | 'answered' | 'closed'; status: TicketStatus }[] = [
   { key: 'open', status: 'OPEN' },
@@ -57,6 +46,7 @@ export default function AdminDashboardPage() {
   const viewer = useViewer();
   const [params, setParams] = useSearchParams();
   const filter = useMemo(() => filterFromParams(params, viewer.id), [params, viewer.id]);
+  const orderBy = orderFromParams(params);
   const view = params.get('view');
   const [search, setSearch] = useState(params.get('q') ?? '');
   const [loadingMore, setLoadingMore] = useState(false);
@@ -86,7 +76,8 @@ export default function AdminDashboardPage() {
     return () => clearTimeout(t);
   }, [search, setParams]);
 
-  const list = useQuery(SupportTicketsDocument, { variables: { filter, first: PAGE_SIZE } });
+  const variables = supportTicketsVariables(filter, orderBy);
+  const list = useQuery(SupportTicketsDocument, { variables });
   const stats = useQuery(SupportStatsDocument);
   const refetchStats = stats.refetch;
 
@@ -97,7 +88,7 @@ export default function AdminDashboardPage() {
     onData: ({ client, data: event }) => {
       const ticket = event.data?.ticketUpdated;
       if (!ticket) return;
-      applyTicketToSupportTickets(client, ticket, filter);
+      applyTicketToSupportTickets(client, ticket, filter, orderBy);
       clearTimeout(statsTimer.current);
       statsTimer.current = setTimeout(() => void refetchStats(), 150);
     },
@@ -110,13 +101,13 @@ export default function AdminDashboardPage() {
 
   // an empty view says what it is; any other filter, that nothing matches
   const onlyView = isView(view) && !filter.status && !filter.category && !filter.search;
-  const emptyKey = onlyView ? (view === 'mine' ? 'admin.noMine' : 'admin.noUnassigned') : filtered ? 'admin.noMatch' : 'admin.noTickets';
+  const emptyKey = onlyView ? EMPTY_VIEW[view] : filtered ? 'admin.noMatch' : 'admin.noTickets';
 
   async function loadMore() {
     if (!conn?.pageInfo.endCursor) return;
     setLoadingMore(true);
     try {
-      await list.fetchMore({ variables: { filter, first: PAGE_SIZE, after: conn.pageInfo.endCursor } });
+      await list.fetchMore({ variables: { ...variables, after: conn.pageInfo.endCursor } });
     } finally {
       setLoadingMore(false);
     }
@@ -159,7 +150,8 @@ export default function AdminDashboardPage() {
         <div className="views" role="group" aria-label={t('admin.views')}>
           {([null, ...VIEWS] as const).map((v) => {
             const active = v === null ? !isView(view) : view === v;
-            const count = v === null ? undefined : stats.data?.supportStats[v];
+            // Overdue has no kept count: the list's total says it once the view is open.
+            const count = v === null || v === 'overdue' ? undefined : stats.data?.supportStats[v];
             return (
               <button
                 key={v ?? 'all'}
@@ -169,8 +161,8 @@ export default function AdminDashboardPage() {
                 onClick={() => update('view', v ?? '')}
                 data-testid={`view-${v ?? 'all'}`}
               >
-                {t(v === null ? 'admin.viewAll' : v === 'mine' ? 'admin.viewMine' : 'admin.viewUnassigned')}
-                {v !== null && (
+                {t(v === null ? 'admin.viewAll' : VIEW_LABELS[v])}
+                {v !== null && v !== 'overdue' && (
                   <span className="view__count" title={t('admin.notClosed')}>
                     {count ?? '–'}
                     <span className="sr-only"> {t('admin.notClosed')}</span>
@@ -205,6 +197,13 @@ export default function AdminDashboardPage() {
             value={filter.category ?? ''}
             onChange={(e) => update('category', e.target.value)}
             options={[{ value: '', label: t('common.all') }, ...CATEGORIES.map((c) => ({ value: c, label: categoryLabel(c) }))]}
+          />
+          <Select
+            label={t('admin.sort')}
+            value={orderBy}
+            onChange={(e) => update('sort', e.target.value === ORDERS[0] ? '' : e.target.value)}
+            options={ORDERS.map((o) => ({ value: o, label: t(ORDER_LABELS[o]) }))}
+            data-testid="sort"
           />
         </form>
 
@@ -256,6 +255,9 @@ export default function AdminDashboardPage() {
                     {t('admin.columnCustomer')}
                   </th>
                   <th scope="col">{t('admin.columnSubject')}</th>
+                  <th scope="col" className="ticket-table__category">
+                    {t('admin.category')}
+                  </th>
                   <th scope="col" className="ticket-table__status">
                     {t('admin.columnStatus')}
                   </th>
@@ -269,7 +271,7 @@ export default function AdminDashboardPage() {
               </thead>
               <tbody>
                 {conn.nodes.map((t) => (
-                  <TicketRow key={t.id} ticket={t} viewerId={viewer.id} />
+                  <TicketRow key={t.id} ticket={t} viewerId={viewer.id} path={ticketPathInList(t.id, params)} />
                 ))}
               </tbody>
             </table>
@@ -294,7 +296,7 @@ export default function AdminDashboardPage() {
  * One ticket: a table row whose subject is the link (the whole row answers clicks through the link's
  * stretched box, app.css), bold with a count while customer messages wait unread.
  */
-function TicketRow({ ticket, viewerId }: { ticket: TicketSummaryFragment; viewerId: string }) {
+function TicketRow({ ticket, viewerId, path }: { ticket: TicketSummaryFragment; viewerId: string; path: string }) {
   const { t } = useTranslation();
   const { assignee } = ticket;
   const unread = ticket.unreadCount;
@@ -311,13 +313,15 @@ function TicketRow({ ticket, viewerId }: { ticket: TicketSummaryFragment; viewer
         <span className="ticket-row__company">{ticket.tenant.name}</span>
       </td>
       <td className="ticket-row__subject">
-        <Link to={`/admin/support/${ticket.id}`} className="ticket-row__link">
+        <Link to={path} className="ticket-row__link">
           {ticket.subject}
           <Badge count={unread} label={t('admin.unread', { count: unread })} />
         </Link>
       </td>
+      <td className="ticket-row__category">{categoryLabel(ticket.category)}</td>
       <td className="ticket-row__status">
         <StatusDot status={ticket.status} />
+        <SlaTag ticket={ticket} />
       </td>
       <td className={`ticket-row__assignee${assignee ? '' : ' ticket-row__assignee--none'}`} data-testid="row-assignee">
         <span className="ticket-row__assignee-label">{t('admin.columnAssignee')}: </span>
@@ -327,5 +331,22 @@ function TicketRow({ ticket, viewerId }: { ticket: TicketSummaryFragment; viewer
         <RelativeTime iso={ticket.updatedAt} />
       </td>
     </tr>
+  );
+}
+
+/** "Answer due in 2 hours" / "Overdue" / "Answered late" under an open ticket's status, moving on with the clock. */
+function SlaTag({ ticket }: { ticket: TicketSummaryFragment }) {
+  const { t } = useTranslation();
+  const mark = slaMark(ticket, useNow());
+  if (!mark || !ticket.sla) return null;
+  const title = t('admin.slaDueAt', { at: formatDateTime(ticket.sla.firstResponseDueAt) });
+  const text =
+    mark.kind === 'due'
+      ? t('admin.slaDue', { in: new Intl.RelativeTimeFormat(intlLocale()).format(...timeLeft(mark.ms)) })
+      : t(mark.kind === 'overdue' ? 'admin.slaOverdue' : 'admin.slaLate');
+  return (
+    <span className={`sla-tag sla-tag--${mark.kind}`} title={title} data-testid="sla" data-sla={mark.kind}>
+      {text}
+    </span>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import { useTranslation } from 'react-i18next';
@@ -33,7 +33,8 @@ const PHONE = '(max-width: 640px)';
 
 const NOT_FOUND_CODES = new Set(['NOT_FOUND', 'FORBIDDEN', 'BAD_USER_INPUT']);
 
-export function TicketPage({ admin }: { admin: boolean }) {
+/** `side`: what a role's page adds under the ticket's head (the team's triage panel, client/src/admin/). */
+export function TicketPage({ admin, side }: { admin: boolean; side?: (ticket: TicketDetailFragment) => ReactNode }) {
   const { id = '' } = useParams();
   const home = admin ? '/admin/support' : '/support';
   const { data, error, refetch } = useQuery(TicketDocument, { variables: { id } });
@@ -72,10 +73,17 @@ export function TicketPage({ admin }: { admin: boolean }) {
       </div>
     );
   }
-  return <TicketView key={ticket.id} ticket={ticket} admin={admin} home={home} />;
+  return <TicketView key={ticket.id} ticket={ticket} admin={admin} home={home} side={side} />;
 }
 
-function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; admin: boolean; home: string }) {
+interface TicketViewProps {
+  ticket: TicketDetailFragment;
+  admin: boolean;
+  home: string;
+  side?: (ticket: TicketDetailFragment) => ReactNode;
+}
+
+function TicketView({ ticket, admin, home, side }: TicketViewProps) {
   const viewer = useViewer();
   const viewerIsAdmin = viewer.role === 'SUPERADMIN';
   const location = useLocation();
@@ -280,6 +288,7 @@ function TicketView({ ticket, admin, home }: { ticket: TicketDetailFragment; adm
           </dl>
         </details>
       </Card>
+      {side?.(ticket)}
 
       <Card as="section" padded={false} className="ticket-chat" aria-label={t('ticket.chat')}>
         <Conversation

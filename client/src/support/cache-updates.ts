@@ -6,6 +6,7 @@ import {
   TicketReplyAddedFragmentDoc,
   type ReplyFieldsFragment,
   type SupportTicketFilter,
+  type SupportTicketOrder,
   type TicketSummaryFragment,
 } from '../gql/graphql';
 import { messageExcerpt } from '../../../server/support/excerpt';
@@ -64,28 +65,40 @@ export function applyTicketToMyTickets(cache: ApolloCache, ticket: TicketSummary
   }
 }
 
+/** The variables of the team's list shown with `filter` in `orderBy`, as every reader and writer of its cache entry passes them. */
+export const supportTicketsVariables = (filter: SupportTicketFilter, orderBy: SupportTicketOrder) => ({
+  filter,
+  orderBy,
+  first: PAGE_SIZE,
+});
+
 /**
- * A changed or new ticket in the admin list shown with `filter`. When only the server knows the
- * new total (see upsertTicket), it is asked for it.
+ * A changed or new ticket in the admin list shown with `filter` in `orderBy`. When only the server
+ * knows the new total (see upsertTicket), it is asked for it.
  */
-export function applyTicketToSupportTickets(client: ApolloClient, ticket: TicketSummaryFragment, filter: SupportTicketFilter): void {
-  const variables = { filter, first: PAGE_SIZE };
+export function applyTicketToSupportTickets(
+  client: ApolloClient,
+  ticket: TicketSummaryFragment,
+  filter: SupportTicketFilter,
+  orderBy: SupportTicketOrder,
+): void {
+  const variables = supportTicketsVariables(filter, orderBy);
   let countKnown = true;
   client.cache.updateQuery({ query: SupportTicketsDocument, variables }, (data) => {
     if (!data) return undefined;
-    const update = upsertTicket(data.supportTickets, ticket, filter as ListFilter);
+    const update = upsertTicket(data.supportTickets, ticket, filter as ListFilter, orderBy);
     countKnown = update.countKnown;
     return update.list === data.supportTickets ? undefined : { ...data, supportTickets: update.list };
   });
-  if (!countKnown) void recountSupportTickets(client, filter);
+  if (!countKnown) void recountSupportTickets(client, filter, orderBy);
 }
 
-async function recountSupportTickets(client: ApolloClient, filter: SupportTicketFilter): Promise<void> {
+async function recountSupportTickets(client: ApolloClient, filter: SupportTicketFilter, orderBy: SupportTicketOrder): Promise<void> {
   // Not through the cache: a one-row page would replace the list's loaded pages.
   const { data } = await client.query({ query: SupportTicketCountDocument, variables: { filter }, fetchPolicy: 'no-cache' });
   const totalCount = data?.supportTicketCount.totalCount;
   if (totalCount === undefined) return;
-  client.cache.updateQuery({ query: SupportTicketsDocument, variables: { filter, first: PAGE_SIZE } }, (list) =>
+  client.cache.updateQuery({ query: SupportTicketsDocument, variables: supportTicketsVariables(filter, orderBy) }, (list) =>
     list ? { ...list, supportTickets: { ...list.supportTickets, totalCount } } : undefined,
   );
 }

@@ -1,9 +1,10 @@
-import type { TicketCategory, TicketStatus } from '../gql/graphql';
+import type { SupportTicketOrder, TicketCategory, TicketStatus } from '../gql/graphql';
 
 /**
  * Keeping a ticket list right when a ticket changes elsewhere: the list is
- * ordered by last update (newest first, like the server's keyset order on
- * (updated_at, id)), and a filtered list only holds tickets that match.
+ * in one of the server's keyset orders (last update on (updated_at, id), or
+ * the ticket number, each either way), and a filtered list only holds
+ * tickets that match.
  */
 
 export interface TicketLike {
@@ -17,6 +18,7 @@ export interface TicketLike {
   userEmail: string;
   tenant: { name: string };
   assignee?: { id: string } | null;
+  sla?: { breached: boolean } | null;
 }
 
 export interface ListFilter {
@@ -29,6 +31,8 @@ export interface ListFilter {
   unassigned?: boolean | null;
   /** Open work only (true), as the views list it, or closed tickets only (false). */
   notClosed?: boolean | null;
+  /** Only tickets whose first response is overdue or came late (true), or the others (false). */
+  slaBreached?: boolean | null;
 }
 
 export interface ConnectionLike<T> {
@@ -38,10 +42,24 @@ export interface ConnectionLike<T> {
 }
 
 /** Newest update first; ties by id descending (keyset order). */
-export function compareTickets(a: TicketLike, b: TicketLike): number {
+function byUpdateNewestFirst(a: TicketLike, b: TicketLike): number {
   const d = Date.parse(b.updatedAt) - Date.parse(a.updatedAt);
   if (d !== 0) return d;
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/** Negative when `a` comes before `b` in `order` (server/support/ticket-order.ts). */
+export function compareTickets(a: TicketLike, b: TicketLike, order: SupportTicketOrder = 'UPDATED_DESC'): number {
+  switch (order) {
+    case 'UPDATED_DESC':
+      return byUpdateNewestFirst(a, b);
+    case 'UPDATED_ASC':
+      return byUpdateNewestFirst(b, a);
+    case 'CREATED_DESC':
+      return b.ticketNumber - a.ticketNumber;
+    case 'CREATED_ASC':
+      return a.ticketNumber - b.ticketNumber;
+  }
 }
 
 /** What the server reads as a ticket number: the whole search, digits with an optional `#` (server/support/ticket-queries.ts). */
@@ -59,6 +77,7 @@ export function ticketMatchesFilter(ticket: TicketLike, filter: ListFilter | nul
   if (filter.assigneeId && ticket.assignee?.id !== filter.assigneeId) return false;
   if (filter.unassigned != null && !ticket.assignee !== filter.unassigned) return false;
   if (filter.notClosed != null && (ticket.status !== 'CLOSED') !== filter.notClosed) return false;
+  if (filter.slaBreached != null && Boolean(ticket.sla?.breached) !== filter.slaBreached) return false;
   const search = filter.search?.trim();
   if (!search) return true;
   const number = TICKET_NUMBER_SEARCH.exec(search);
@@ -81,31 +100,39 @@ export interface ListUpdate<C> {
 }
 
 /**
- * The list after `ticket` changed, as the server would now answer it: updated in place, inserted
- * when it matches and falls within the loaded rows, removed when it no longer matches, re-sorted.
- * The total moves only by what is known: a ticket the list has not loaded was counted already when
- * it sits on a page not loaded yet (a reply there moves it up, it is not new to the list).
+ * The list after `ticket` changed, as the server would now answer it in `order`: updated in place,
+ * inserted when it matches and falls within the loaded rows, removed when it no longer matches,
+ * re-sorted (by last update it moves; by number it stays, and a new ticket is the newest). The
+ * total moves only by what is known: a ticket the list has not loaded was counted already when it
+ * sits on a page not loaded yet (a reply there moves it, it is not new to the list).
  */
 export function upsertTicket<T extends TicketLike & { createdAt?: string }, C extends ConnectionLike<T>>(
   conn: C,
   ticket: T,
   filter?: ListFilter | null,
+  order: SupportTicketOrder = 'UPDATED_DESC',
 ): ListUpdate<C> {
+  const compare = (a: TicketLike, b: TicketLike) => compareTickets(a, b, order);
   const loaded = conn.nodes.some((n) => n.id === ticket.id);
   const matches = ticketMatchesFilter(ticket, filter);
   const others = conn.nodes.filter((n) => n.id !== ticket.id);
-  const last = others[others.length - 1];
   const morePages = conn.pageInfo.hasNextPage;
-  const withinLoaded = !morePages || (last !== undefined && compareTickets(ticket, last) < 0);
-  const nodes = matches && (loaded || withinLoaded) ? [...others, ticket].sort(compareTickets) : others;
+  // The next page starts after the last loaded row as it was loaded: a ticket past it comes with a
+  // later page (oldest update first, a change sends a loaded ticket there).
+  const end = conn.nodes[conn.nodes.length - 1];
+  const sinceEnd = end === undefined ? 1 : compare(ticket, end);
+  const withinLoaded = !morePages || sinceEnd < 0 || (sinceEnd === 0 && end!.id === ticket.id);
+  const nodes = matches && withinLoaded ? [...others, ticket].sort(compare) : others;
 
   // Was it in the server's list before this change?
   let counted: boolean | null;
   if (loaded) counted = true;
-  else if (!morePages || (justCreated(ticket) && withinLoaded)) counted = false;
-  // Only the status and the assignee of a ticket change after its creation: without a filter on
-  // either, it matched before as it matches now.
-  else if (!filter?.status && !filter?.assigneeId && filter?.unassigned == null) counted = matches;
+  // A new ticket was in no list before, wherever the order puts it.
+  else if (!morePages || justCreated(ticket)) counted = false;
+  // Only the status, the assignee and the service level (with the clock) of a ticket change after its
+  // creation: without a filter on any of them, it matched before as it matches now.
+  else if (!filter?.status && !filter?.assigneeId && filter?.unassigned == null && filter?.notClosed == null && filter?.slaBreached == null)
+    counted = matches;
   else counted = null;
 
   const totalCount = counted === null ? conn.totalCount : Math.max(0, conn.totalCount + Number(matches) - Number(counted));
