@@ -127,8 +127,10 @@ export function upsertTicket<T extends TicketLike & { createdAt?: string }, C ex
   // Was it in the server's list before this change?
   let counted: boolean | null;
   if (loaded) counted = true;
-  // A new ticket was in no list before, wherever the order puts it.
-  else if (!morePages || justCreated(ticket)) counted = false;
+  else if (!morePages || (justCreated(ticket) && withinLoaded)) counted = false;
+  // Oldest first, a new ticket lies past the loaded rows, as does an old one untouched since its
+  // creation (read or assigned since): which it is, only the server knows.
+  else if (justCreated(ticket) && (order === 'UPDATED_ASC' || order === 'CREATED_ASC')) counted = null;
   // Only the status, the assignee and the service level (with the clock) of a ticket change after its
   // creation: without a filter on any of them, it matched before as it matches now.
   else if (!filter?.status && !filter?.assigneeId && filter?.unassigned == null && filter?.notClosed == null && filter?.slaBreached == null)
