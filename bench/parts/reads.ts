@@ -79,10 +79,12 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
                        ORDER BY c.n ASC LIMIT 1`)
     ).rows[0].name as string;
     const page = `nodes { id ticketNumber subject status category updatedAt userName tenant { id name } lastReply { id createdAt } unreadCount } pageInfo { hasNextPage endCursor } totalCount`;
-    const list = `query ($f: SupportTicketFilter, $after: String) { supportTickets(filter: $f, first: 25, after: $after) { ${page} } }`;
-    const nextPage = async (f: object, token: string) => ({
+    const list = `query ($f: SupportTicketFilter, $o: SupportTicketOrder, $after: String) {
+      supportTickets(filter: $f, orderBy: $o, first: 25, after: $after) { ${page} } }`;
+    const nextPage = async (f: object, token: string, o?: string) => ({
       f,
-      after: (await gql(url, list, { f }, token)).supportTickets.pageInfo.endCursor,
+      o,
+      after: (await gql(url, list, { f, o }, token)).supportTickets.pageInfo.endCursor,
     });
     const cursor = (await nextPage({}, adminToken)).after;
     // The dashboard's "Mine" (the busiest agent's own) and "Unassigned" views.
@@ -120,6 +122,21 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
       },
       { name: 'unassigned_first_page', run: http(list, { f: unassigned }, adminToken) },
       { name: 'unassigned_next_page', run: http(list, await nextPage(unassigned, adminToken), adminToken) },
+      // Triage (docs/architecture.md §8, "Orders"): the other orders, oldest first where open work is rare.
+      { name: 'order_updated_asc', run: http(list, { o: 'UPDATED_ASC' }, adminToken) },
+      { name: 'order_created_desc', run: http(list, { o: 'CREATED_DESC' }, adminToken) },
+      { name: 'order_created_next_page', run: http(list, await nextPage({}, adminToken, 'CREATED_DESC'), adminToken) },
+      { name: 'open_oldest_created', run: http(list, { f: { status: 'OPEN' }, o: 'CREATED_ASC' }, adminToken) },
+      { name: 'unassigned_oldest_updated', run: http(list, { f: unassigned, o: 'UPDATED_ASC' }, adminToken) },
+      { name: 'overdue_oldest_created', run: http(list, { f: { slaBreached: true, notClosed: true }, o: 'CREATED_ASC' }, adminToken) },
+      {
+        name: 'customer_tickets',
+        run: http(
+          `query ($id: ID!) { customerTickets(ticketId: $id) { id ticketNumber subject status updatedAt } }`,
+          { id: fifty },
+          adminToken,
+        ),
+      },
       { name: 'support_stats', run: http(ops.supportStats, {}, adminToken) },
       { name: 'my_tickets', run: http(`{ myTickets(first: 25) { ${page} } }`, {}, customerToken), viewer: customerToken },
       {
