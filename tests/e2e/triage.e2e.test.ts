@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { createUser, signIn as signInApi } from '../helpers/accounts';
-import { ensureBuilt, expectNoAxeViolations, launchChromium, screenshots, setLanguage, signInPage } from '../helpers/browser';
+import { ensureBuilt, expectNoAxeViolations, launchChromium, openSignedInPage, screenshots, setLanguage } from '../helpers/browser';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { api } from '../helpers/support-api';
 
@@ -78,10 +78,7 @@ describe('triage in the browser', () => {
     );
 
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-    maria = await context.newPage();
-    maria.on('pageerror', (err) => pageErrors.push(err.message));
-    await signInPage(maria, server.origin, people.maria.email, people.maria.password);
+    maria = await openSignedInPage(browser, server.origin, people.maria, 'maria', pageErrors);
   });
 
   afterAll(async () => {
