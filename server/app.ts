@@ -46,6 +46,8 @@ import { CannedReplies } from './team/canned-replies';
 import { TicketLifecycle, defineLifecycleJobs, resumeLifecycleBackfill } from './lifecycle/ticket-lifecycle';
 import { TimelineQueries } from './lifecycle/timeline';
 import { defineAutoCloseBackfill, defineAutoCloseJob, resumeAutoCloseBackfill } from './lifecycle/auto-close';
+import { SupportReports } from './reports/support-report';
+import { defineReportJobs, resumeReportBackfill, useReportTimeZone } from './reports/report-rollups';
 import { isDatabaseUnavailable, serviceUnavailable, unavailableStatus } from './db/unavailable';
 import { maskError } from './error-masking';
 import { MAX_TOKENS, limitRules } from './security/graphql-limits';
@@ -110,6 +112,8 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   const team = new TeamMembers(system);
   const lifecycle = new TicketLifecycle(lifecycleConfig);
   defineLifecycleJobs(tasks, { system, listener: audience, config: lifecycleConfig });
+  defineReportJobs(tasks, { system });
+  await useReportTimeZone(system, lifecycleConfig.businessHours.timeZone);
   const commands = new TicketCommands(db, system, audience, email.outbox, team, lifecycle);
   defineAutoCloseJob(tasks, { commands, config: lifecycleConfig });
   defineAutoCloseBackfill(tasks, { system, config: lifecycleConfig });
@@ -130,6 +134,7 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
     cannedReplies,
     activity,
     timeline: new TimelineQueries(db),
+    reports: new SupportReports(db, team, lifecycleConfig.businessHours.timeZone),
   };
   const schema = await buildSupportSchema(bus);
   const secureCookies = config.publicOrigins[0]?.startsWith('https:') ?? false;
@@ -208,6 +213,7 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   if (worker) {
     await resumeLifecycleBackfill(system);
     await resumeAutoCloseBackfill(system, lifecycleConfig);
+    await resumeReportBackfill(system);
   }
   await email.listenInbound(commands, sessions, new MailFiles(attachments, attachmentsConfig));
 

@@ -17,6 +17,7 @@ import { TicketActivityService } from './presence/ticket-activity';
 import { CannedReplies } from './team/canned-replies';
 import { TimelineEvent } from './lifecycle/ticket-event.entity';
 import { TimelineQueries } from './lifecycle/timeline';
+import { SupportReports } from './reports/support-report';
 import { User } from './accounts/user.entity';
 import { SupportTicket } from './support/ticket.entity';
 import type { RepliesPage } from './support/support-input';
@@ -46,6 +47,8 @@ export interface Services {
   activity: TicketActivityService;
   /** Tickets' timelines. */
   timeline: TimelineQueries;
+  /** The Lex team's reports. */
+  reports: SupportReports;
 }
 
 /** Batches the lookups of one request, so a page of tickets costs a fixed number of queries. */

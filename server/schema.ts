@@ -30,6 +30,7 @@ import { TeamResolver } from './team/team.resolver';
 import { ActivityResolver } from './presence/activity.resolver';
 import { CannedReplyResolver } from './team/canned-reply.resolver';
 import { LifecycleResolver } from './lifecycle/lifecycle.resolver';
+import { ReportResolver } from './reports/report.resolver';
 
 const DateTimeScalar = new GraphQLScalarType({
   ...GraphQLDateTimeISO.toConfig(),
@@ -108,6 +109,7 @@ export async function buildSupportSchema(pubSub: EventBus = createEventBus(undef
       CannedReplyResolver,
       ActivityResolver,
       LifecycleResolver,
+      ReportResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker: RoleAuthChecker,

@@ -35,6 +35,7 @@ import { Lifecycle1764412000000 } from './migrations/1764412000000-Lifecycle';
 import { OpenWork1764413000000 } from './migrations/1764413000000-OpenWork';
 import { Ratings1764415000000 } from './migrations/1764415000000-Ratings';
 import { AutoClose1764416000000 } from './migrations/1764416000000-AutoClose';
+import { Reports1764418000000 } from './migrations/1764418000000-Reports';
 import { ListOrders1764419000000 } from './migrations/1764419000000-ListOrders';
 
 export const entities = [Tenant, User, Session, SupportTicket, SupportReply, Attachment, CannedReply, TimelineEvent];
@@ -62,6 +63,7 @@ export const migrations = [
   OpenWork1764413000000,
   Ratings1764415000000,
   AutoClose1764416000000,
+  Reports1764418000000,
   ListOrders1764419000000,
 ];
 

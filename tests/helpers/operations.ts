@@ -201,6 +201,43 @@ export const triageOps = {
   ),
 };
 
+/** A report's figures for everyone, a category or an assignee. */
+export interface ReportFigures {
+  created: number;
+  closed: number;
+  firstResponses: number;
+  slaMetPercent: number | null;
+  averageRating: number | null;
+  ratings: number;
+}
+export interface SupportReport extends ReportFigures {
+  from: string;
+  to: string;
+  timeZone: string;
+  complete: boolean;
+  firstResponseMedianMinutes: number | null;
+  firstResponseP90Minutes: number | null;
+  resolutionMedianHours: number | null;
+  byDay: {
+    date: string;
+    created: number;
+    closed: number;
+    firstResponseMedianMinutes: number | null;
+    firstResponseP90Minutes: number | null;
+  }[];
+  byCategory: (ReportFigures & { category: TicketCategory })[];
+  byAssignee: (ReportFigures & { assignee: { id: string; name: string } | null })[];
+}
+const FIGURES = 'created closed firstResponses slaMetPercent averageRating ratings';
+export const reportOps = {
+  report: operation<{ supportReport: SupportReport }, { from: string; to: string }>(
+    `query ($from: DateTime!, $to: DateTime!) { supportReport(from: $from, to: $to) {
+      from to timeZone complete ${FIGURES} firstResponseMedianMinutes firstResponseP90Minutes resolutionMedianHours
+      byDay { date created closed firstResponseMedianMinutes firstResponseP90Minutes }
+      byCategory { category ${FIGURES} } byAssignee { assignee { id name } ${FIGURES} } } }`,
+  ),
+};
+
 /** A canned reply's fields. */
 const CANNED_REPLY = 'id title body updatedAt';
 export interface CannedReply {
