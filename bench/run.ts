@@ -41,7 +41,12 @@ const onlyArg = process.argv.indexOf('--only') >= 0 ? process.argv[process.argv.
 const runs = (part: string) => !onlyArg || onlyArg.includes(part);
 // `--presence-pages N`: the presence part with another number of open pages (where it breaks).
 const base = quick ? QUICK : FULL;
-const plan = { ...base, presencePages: option('presence-pages', base.presencePages) };
+// BENCH_DATABASE: the run's database instead of the plan's (the seed's scale stays the plan's).
+const plan = {
+  ...base,
+  database: process.env.BENCH_DATABASE || base.database,
+  presencePages: option('presence-pages', base.presencePages),
+};
 
 /**
  * Removes what the write and live parts add (their tickets with replies, the bench sessions), so that
@@ -177,6 +182,15 @@ async function main() {
   }
 }
 
+/** p95 targets of the reads, in ms: 20 unless named (issue 19; reports: issue 17). */
+const READ_TARGETS: Record<string, number> = {
+  support_stats: 5,
+  superadmin_badge: 5,
+  unread_reply_count: 5,
+  report_90_days: 50,
+  report_year: 150,
+};
+
 function printTable(r: any) {
   const m = r.machine;
   const rows: [string, string, string][] = [];
@@ -208,8 +222,12 @@ function printTable(r: any) {
     const d = r.reads.dataset;
     rows.push(['reads dataset', `${d.tickets} tickets, ${d.replies} replies, ${d.tenants} tenants, ${d.customers} customers`, '']);
     for (const [name, q] of Object.entries<any>(r.reads.queries)) {
-      const limit = ['support_stats', 'superadmin_badge', 'unread_reply_count'].includes(name) ? 5 : 20;
-      rows.push([`read ${name} p50 / p95`, `${q.p50_ms} / ${q.p95_ms} ms`, `p95 ≤ ${limit} ${check(q.p95_ms <= limit)}`]);
+      const limit = READ_TARGETS[name] ?? 20;
+      rows.push([
+        `read ${name} p50 / p95 / p99`,
+        `${q.p50_ms} / ${q.p95_ms} / ${q.p99_ms} ms`,
+        `p95 ≤ ${limit} ${check(q.p95_ms <= limit)}`,
+      ]);
     }
   }
   if (r.connections)

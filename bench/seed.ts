@@ -20,6 +20,7 @@ import 'reflect-metadata';
 import { Client } from 'pg';
 import { parseLifecycleConfig } from '../server/config';
 import { backfillLifecycle } from '../server/lifecycle/backfill';
+import { backfillReports, restartReports } from '../server/reports/report-rollups';
 
 export const BENCH_PASSWORD = 'lex-bench-password';
 export const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -438,6 +439,43 @@ function steps(size: SeedSize, passwordHash: string) {
        SELECT assignee_id, status = 'closed', 0, count(*) FROM support_tickets GROUP BY assignee_id, status = 'closed'`,
     ],
   });
+  // Satisfaction: about a third of the closed tickets rated, within two days of the close; mostly 4
+  // and 5, less happily when the first response came late (docs/architecture.md §10 and §11).
+  for (let lo = 1; lo <= size.tickets; lo += CHUNK) {
+    const range = `ticket_number >= ${999 + lo} AND ticket_number < ${999 + lo + CHUNK}`;
+    list.push({
+      name: `ratings ${lo}-${Math.min(size.tickets, lo + CHUNK - 1)}`,
+      sql: [
+        `SELECT setseed(${(lo % 7919) / 7919})`,
+        `INSERT INTO ticket_ratings (ticket_id, closed_at, user_id, score, comment, created_at)
+         SELECT id, closed_at, user_id, score, CASE WHEN score <= 2 AND r3 < 0.5 THEN 'We waited too long for an answer.' END,
+                least(closed_at + r3 * interval '2 days', now())
+           FROM (SELECT t.id, t.closed_at, t.user_id, r1, r3,
+                        CASE WHEN late THEN (ARRAY[5, 5, 4, 4, 3, 3, 2, 2, 1, 1])[1 + floor(r2 * 10)::int]
+                             ELSE (ARRAY[5, 5, 5, 5, 5, 4, 4, 4, 3, 2, 1])[1 + floor(r2 * 11)::int] END AS score
+                   FROM (SELECT t.*, random() r1, random() r2, random() r3,
+                                coalesce(t.first_response_at > t.first_response_due_at, true) AS late
+                           FROM support_tickets t WHERE ${range} AND closed_at IS NOT NULL) t) s
+          WHERE r1 < 0.35`,
+      ],
+    });
+  }
+  // The reports' daily roll-ups (docs/architecture.md §11): counted in the business hours' time zone
+  // by the job's own function, a chunk of tickets per step.
+  const timeZone = parseLifecycleConfig(process.env).businessHours.timeZone;
+  for (let lo = 1; lo <= size.tickets; lo += CHUNK) {
+    const last = lo + CHUNK > size.tickets;
+    list.push({
+      name: `reports ${lo}-${Math.min(size.tickets, lo + CHUNK - 1)}`,
+      sql: [],
+      run: async (db) => {
+        const run = async (sql: string, parameters?: unknown[]) => (await db.query(sql, parameters)).rows;
+        await restartReports(run, timeZone);
+        // The last step also takes whatever tickets came after the seed's (earlier bench runs').
+        while ((await backfillReports(run, CHUNK)) === CHUNK && last);
+      },
+    });
+  }
   list.push({
     name: 'rebuild-indexes',
     sql: [
@@ -525,6 +563,9 @@ export async function seed(options: { scale: number; reset?: boolean; database?:
       // few counts rows, which made reading them 31 ms at p95 until vacuumed.
       await db.query(`VACUUM (ANALYZE) support_ticket_counts`);
       await db.query(`VACUUM (ANALYZE) support_assignment_counts`);
+      await db.query(`VACUUM (ANALYZE) ticket_ratings`);
+      await db.query(`VACUUM (ANALYZE) support_report_days`);
+      await db.query(`VACUUM (ANALYZE) support_report_histograms`);
       await db.query(`ANALYZE tenants; ANALYZE users`);
       log(`  ${'vacuum analyze'.padEnd(28)} ${((performance.now() - t0) / 1000).toFixed(1).padStart(7)} s`);
     }

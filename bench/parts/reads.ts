@@ -1,6 +1,6 @@
 // 3. Read path at scale: one in-process server, whose SQL is captured and EXPLAINed.
 import { Client as PgClient } from 'pg';
-import { ops, subscriptions } from '../../tests/helpers/operations';
+import { ops, reportOps, subscriptions } from '../../tests/helpers/operations';
 import { gql, log } from '../common';
 import { appClient, createSessions, sessionKey, userIds } from '../lib/accounts';
 import { wsClient } from '../lib/instances';
@@ -103,6 +103,10 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
           { next: (v) => (stop(), resolve(v.data!.supportBadge)), error: reject, complete: () => undefined },
         );
       });
+    const lastDays = (days: number) => ({
+      from: new Date(Date.now() - (days - 1) * 86_400_000).toISOString(),
+      to: new Date().toISOString(),
+    });
     const queries: Q[] = [
       { name: 'dashboard_first_page', run: http(list, {}, adminToken) },
       ...['OPEN', 'IN_PROGRESS', 'ANSWERED', 'CLOSED'].map((s) => ({
@@ -158,11 +162,14 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
           adminToken,
         ),
       },
+      // Reports (docs/architecture.md §11) from the daily roll-ups: the last 90 days and the last year, today included.
+      { name: 'report_90_days', run: http(reportOps.report, lastDays(90), adminToken) },
+      { name: 'report_year', run: http(reportOps.report, lastDays(365), adminToken) },
       { name: 'unread_reply_count', run: http(ops.unreadReplyCount, {}, customerToken), viewer: customerToken },
       { name: 'superadmin_badge', run: firstBadge },
     ];
 
-    const results: Record<string, { p50_ms: number; p95_ms: number }> = {};
+    const results: Record<string, { p50_ms: number; p95_ms: number; p99_ms: number }> = {};
     const detail: Record<string, unknown> = {};
     let seqScanFound = false;
     for (const q of queries) {
@@ -201,7 +208,11 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
       }
       // HTTP queries: server-side times; the badge (a subscription's first value): subscribe → value at the client.
       const times = serverTimes.length === plan.readIterations ? serverTimes : roundTrips;
-      results[q.name] = { p50_ms: round(percentile(times, 50)), p95_ms: round(percentile(times, 95)) };
+      results[q.name] = {
+        p50_ms: round(percentile(times, 50)),
+        p95_ms: round(percentile(times, 95)),
+        p99_ms: round(percentile(times, 99)),
+      };
       const seq = plans.flatMap((p) => p.seqScans);
       if (seq.length) seqScanFound = true;
       const total = (result as any)?.supportTickets?.totalCount ?? (result as any)?.myTickets?.totalCount;
@@ -213,7 +224,7 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
         plans,
       };
       log(
-        `  ${q.name.padEnd(22)} p50 ${results[q.name].p50_ms.toFixed(2).padStart(7)} ms  p95 ${results[q.name].p95_ms.toFixed(2).padStart(7)} ms` +
+        `  ${q.name.padEnd(22)} p50 ${results[q.name].p50_ms.toFixed(2).padStart(7)} ms  p95 ${results[q.name].p95_ms.toFixed(2).padStart(7)} ms  p99 ${results[q.name].p99_ms.toFixed(2).padStart(7)} ms` +
           `  (${statements.length} SQL, slowest plan ${Math.max(0, ...plans.map((p) => p.executionMs)).toFixed(2)} ms${total !== undefined ? `, ${total} matches` : ''})` +
           (seq.length ? `  !!! SEQ SCAN: ${seq.join(', ')}` : ''),
       );

@@ -20,9 +20,12 @@ export function bucketValue(bucket: number): number {
   return bucket === 0 ? 0.5 : HISTOGRAM_RATIO ** (bucket - 0.5);
 }
 
+/** An empty histogram. */
+export const noCounts = () => new Array<number>(HISTOGRAM_BUCKETS).fill(0);
+
 /** Adds `counts` into `total`, bucket by bucket. */
 export function addInto(total: number[], counts: readonly number[]): number[] {
-  counts.forEach((n, i) => (total[i] = (total[i] ?? 0) + n));
+  for (let i = 0; i < counts.length; i++) total[i] += counts[i];
   return total;
 }
 
@@ -33,7 +36,8 @@ export function addInto(total: number[], counts: readonly number[]): number[] {
 export function percentile(counts: readonly number[], p: number): number | null {
   const n = counts.reduce((sum, c) => sum + c, 0);
   if (n <= 0) return null;
-  const rank = Math.max(1, Math.ceil(p * n));
+  // (less a rounding error's worth, so that 0.9 × 20 is the 18th)
+  const rank = Math.max(1, Math.ceil(p * n - 1e-9));
   let seen = 0;
   for (let bucket = 0; bucket < counts.length; bucket++) {
     seen += counts[bucket];

@@ -26,19 +26,22 @@ const BACKFILL_KEY = 'reports.backfill';
 export async function useReportTimeZone(system: DataSource, timeZone: string): Promise<void> {
   const [state] = await system.query(`SELECT time_zone FROM support_report_state`);
   if (state?.time_zone === timeZone) return;
-  await system.transaction(async (manager) => {
-    await manager.query(`LOCK TABLE support_tickets, ticket_ratings IN SHARE ROW EXCLUSIVE MODE`);
-    const [locked] = await manager.query(`SELECT time_zone FROM support_report_state FOR UPDATE`);
-    if (locked.time_zone === timeZone) return;
-    await manager.query(`DELETE FROM support_report_days`);
-    await manager.query(`DELETE FROM support_report_histograms`);
-    await manager.query(
-      `UPDATE support_report_state SET time_zone = $1, backfilled_to = 0,
-              live_from = (SELECT coalesce(max(ticket_number), 0) + 1 FROM support_tickets)`,
-      [timeZone],
-    );
-    await enqueue(manager, 'reports.backfill', {}, { key: BACKFILL_KEY });
-  });
+  await system.transaction((manager) => restartReports((sql, parameters) => manager.query(sql, parameters), timeZone));
+}
+
+/** The restart of useReportTimeZone, in the caller's transaction (the bench seed runs it too). */
+export async function restartReports(run: RunSql, timeZone: string): Promise<void> {
+  await run(`LOCK TABLE support_tickets, ticket_ratings IN SHARE ROW EXCLUSIVE MODE`);
+  const [locked] = (await run(`SELECT time_zone FROM support_report_state FOR UPDATE`)) as { time_zone: string | null }[];
+  if (locked.time_zone === timeZone) return;
+  await run(`DELETE FROM support_report_days`);
+  await run(`DELETE FROM support_report_histograms`);
+  await run(
+    `UPDATE support_report_state SET time_zone = $1, backfilled_to = 0,
+            live_from = (SELECT coalesce(max(ticket_number), 0) + 1 FROM support_tickets)`,
+    [timeZone],
+  );
+  await run(`SELECT enqueue_job('reports.backfill', '{}', NULL, $1, NULL)`, [BACKFILL_KEY]);
 }
 
 /**

@@ -160,6 +160,7 @@ export class Reports1764418000000 implements MigrationInterface {
       CREATE FUNCTION support_report_ticket_updated() RETURNS trigger
       LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
       BEGIN
+        IF NOT EXISTS (SELECT FROM support_report_state s WHERE ${COUNTED('NEW')}) THEN RETURN NULL; END IF;
         ${addFactsSql(`${ticketFactsSql(-1, 'OLD')} UNION ALL ${ticketFactsSql(1, 'NEW')}`)};
         IF OLD.category IS DISTINCT FROM NEW.category OR OLD.assignee_id IS DISTINCT FROM NEW.assignee_id THEN
           ${addFactsSql(
@@ -181,6 +182,7 @@ export class Reports1764418000000 implements MigrationInterface {
       CREATE FUNCTION support_report_ticket_deleted() RETURNS trigger
       LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
       BEGIN
+        IF NOT EXISTS (SELECT FROM support_report_state s WHERE ${COUNTED('OLD')}) THEN RETURN OLD; END IF;
         ${addFactsSql(`${ticketFactsSql(-1, 'OLD')} UNION ALL ${ratingFactsSql(-1, 'OLD', 'ticket_ratings r', 'r.ticket_id = OLD.id')}`)};
         RETURN OLD;
       END $$`);
