@@ -37,8 +37,9 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: false,
     // The libraries every page needs in one file (a year in caches, and most releases of the app's
-    // own code leave it unchanged); the pages in files of their own (src/page-files.ts).
-    rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'vendor', test: /node_modules/ }] } } },
+    // own code leave it unchanged); the pages in files of their own (src/page-files.ts). uPlot is the
+    // reports page's alone: it stays in that page's file, so no other page downloads it.
+    rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'vendor', test: /node_modules[\\/](?!uplot[\\/])/ }] } } },
   },
   server: {
     port: 5173,

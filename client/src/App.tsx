@@ -12,6 +12,7 @@ import { MyTicketsPage } from './support/MyTicketsPage';
 const AdminDashboardPage = lazy(pageFiles.adminDashboard);
 const AdminTicketPage = lazy(pageFiles.adminTicket);
 const CannedRepliesPage = lazy(pageFiles.cannedReplies);
+const ReportsPage = lazy(pageFiles.reports);
 const SignInPage = lazy(pageFiles.signIn);
 const NewTicketPage = lazy(pageFiles.newTicket);
 const TicketPage = lazy(pageFiles.ticket);
@@ -61,6 +62,7 @@ export function App() {
             <Route path="/admin" element={<Navigate to="/admin/support" replace />} />
             <Route path="/admin/support" element={<AdminDashboardPage />} />
             <Route path="/admin/support/canned-replies" element={<CannedRepliesPage />} />
+            <Route path="/admin/support/reports" element={<ReportsPage />} />
             <Route path="/admin/support/:id" element={<AdminTicketPage />} />
             <Route path="/support" element={<Navigate to="/admin/support" replace />} />
             <Route path="/support/:id" element={<ToAdminTicket />} />

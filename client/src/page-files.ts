@@ -7,6 +7,7 @@ export const pageFiles = {
   adminDashboard: () => import('./admin/AdminDashboardPage'),
   adminTicket: () => import('./admin/AdminTicketPage'),
   cannedReplies: () => import('./team/CannedRepliesPage'),
+  reports: () => import('./reports/ReportsPage'),
   signIn: () => import('./auth/SignInPage').then((m) => ({ default: m.SignInPage })),
   newTicket: () => import('./support/NewTicketPage').then((m) => ({ default: m.NewTicketPage })),
   ticket: () => import('./support/TicketPage').then((m) => ({ default: m.TicketPage })),
@@ -17,6 +18,7 @@ export type PageFile = keyof typeof pageFiles;
 /** The page file an address will show once the session is known (sign-in aside, which only the session tells). */
 export function pageFileFor(pathname: string): PageFile | undefined {
   if (/^\/admin\/support\/canned-replies\/?$/.test(pathname)) return 'cannedReplies';
+  if (/^\/admin\/support\/reports\/?$/.test(pathname)) return 'reports';
   if (/^\/admin\/support\/[^/]+\/?$/.test(pathname)) return 'adminTicket';
   if (/^\/admin(\/support)?\/?$/.test(pathname)) return 'adminDashboard';
   if (/^\/support\/new\/?$/.test(pathname)) return 'newTicket';

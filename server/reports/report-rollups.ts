@@ -38,7 +38,7 @@ export async function restartReports(run: RunSql, timeZone: string): Promise<voi
   await run(`DELETE FROM support_report_histograms`);
   await run(
     `UPDATE support_report_state SET time_zone = $1, backfilled_to = 0,
-            live_from = (SELECT coalesce(max(ticket_number), 0) + 1 FROM support_tickets)`,
+            live_from = (SELECT coalesce(max(ticket_number) + 1, 0) FROM support_tickets)`,
     [timeZone],
   );
   await run(`SELECT enqueue_job('reports.backfill', '{}', NULL, $1, NULL)`, [BACKFILL_KEY]);

@@ -83,6 +83,7 @@ describe('accessibility of every page (axe-core, WCAG 2.1 AA)', () => {
     { name: '/admin/support', who: () => admin, path: () => '/admin/support', ready: '[data-testid="ticket-row"]' },
     { name: 'admin ticket', who: () => admin, path: () => `/admin/support/${adminTicket}`, ready: '[data-testid="reply"]' },
     { name: 'canned replies', who: () => admin, path: () => '/admin/support/canned-replies', ready: 'main h1' },
+    { name: 'reports', who: () => admin, path: () => '/admin/support/reports?days=7', ready: '.day-chart canvas' },
   ];
 
   const contexts = new Map<string, BrowserContext>();

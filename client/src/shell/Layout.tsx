@@ -1,6 +1,6 @@
 import { useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, NavLink } from 'react-router';
+import { Link, NavLink, useLocation } from 'react-router';
 import { useSubscription } from '@apollo/client/react';
 import { Badge } from '../design';
 import { SupportBadgeDocument } from '../gql/graphql';
@@ -12,6 +12,7 @@ import { useHeadingFocusOnNavigate } from './focus';
 import { LanguageSwitch } from './LanguageSwitch';
 import { LexMark } from './LexMark';
 import { useTeamUnread } from './unread';
+import { REPORTS_PATH } from '../reports/paths';
 
 export function Layout({ children }: { children: ReactNode }) {
   const viewer = useViewer();
@@ -24,6 +25,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const badge = useSubscription(SupportBadgeDocument).data?.supportBadge ?? 0;
   const teamUnread = useTeamUnread(isAdmin);
   const main = useRef<HTMLElement>(null);
+  const onReports = useLocation().pathname.startsWith(REPORTS_PATH);
   useHeadingFocusOnNavigate(main);
 
   return (
@@ -42,10 +44,15 @@ export function Layout({ children }: { children: ReactNode }) {
               </span>
             </Link>
             <nav className="topnav" aria-label={t('shell.nav')}>
-              <NavLink to={home} className="topnav__link" end={false}>
+              <NavLink to={home} className={({ isActive }) => `topnav__link${isActive && !onReports ? ' active' : ''}`} end={false}>
                 <span>{t('shell.support')}</span>
                 <Badge count={badge} label={t(isAdmin ? 'shell.openTickets' : 'shell.unreadReplies', { count: badge })} />
               </NavLink>
+              {isAdmin && (
+                <NavLink to={REPORTS_PATH} className="topnav__link">
+                  <span>{t('shell.reports')}</span>
+                </NavLink>
+              )}
             </nav>
             {live === 'reconnecting' && (
               <span className="live-pill" role="status">
