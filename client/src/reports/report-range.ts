@@ -24,7 +24,9 @@ export function isoDate(date: Date): string {
   return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
 }
 
-const isDate = (value: string | null): value is string => !!value && DATE.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+/** A real date: 2026-02-30 does not read back as itself. */
+const isDate = (value: string | null): value is string =>
+  !!value && DATE.test(value) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY) + 1;
 
 /** The range the address asks for: custom dates when both are valid dates in order, else a preset (default 30 days). */
