@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
 /** What a key signs; each purpose has a key of its own. */
-export type KeyPurpose = 'attachment-links';
+export type KeyPurpose = 'attachment-links' | 'rating-links';
 
 /**
  * The server's secret keys, kept in the database (`signing_keys`, owner only) so that every instance
