@@ -18,6 +18,8 @@ import { CannedReplies } from './team/canned-replies';
 import { TimelineEvent } from './lifecycle/ticket-event.entity';
 import { TimelineQueries } from './lifecycle/timeline';
 import { SupportReports } from './reports/support-report';
+import type { Ratings } from './rating/ratings';
+import type { SatisfactionRating } from './rating/rating.types';
 import { User } from './accounts/user.entity';
 import { SupportTicket } from './support/ticket.entity';
 import type { RepliesPage } from './support/support-input';
@@ -49,6 +51,8 @@ export interface Services {
   timeline: TimelineQueries;
   /** The Lex team's reports. */
   reports: SupportReports;
+  /** Satisfaction ratings. */
+  ratings: Ratings;
 }
 
 /** Batches the lookups of one request, so a page of tickets costs a fixed number of queries. */
@@ -64,6 +68,8 @@ export interface Loaders {
   teamMember: DataLoader<string, User | undefined>;
   /** Each ticket's timeline, as the viewer may see it. */
   events: DataLoader<string, TimelineEvent[]>;
+  /** Each ticket's rating (of its current or latest close), for the viewer. */
+  rating: DataLoader<string, SatisfactionRating | null>;
 }
 
 export interface Context {
@@ -88,7 +94,7 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 
 /** Loaders for one execution: an HTTP request, an operation on a socket, or one event of a subscription. */
 export function createLoaders(services: Services, viewer: Viewer | null): Loaders {
-  const { db, tickets, attachments, team, timeline } = services;
+  const { db, tickets, attachments, team, timeline, ratings } = services;
   const requireViewer = () => {
     if (!viewer) throw new Error('loaders that read tickets need a viewer');
     return viewer;
@@ -127,6 +133,10 @@ export function createLoaders(services: Services, viewer: Viewer | null): Loader
     events: new DataLoader(async (ticketIds) => {
       const byTicket = groupBy(await timeline.eventsOf(requireViewer(), ticketIds), (e) => e.ticketId);
       return ticketIds.map((id) => byTicket.get(id) ?? []);
+    }),
+    rating: new DataLoader(async (ticketIds) => {
+      const found = await ratings.ratingsOf(requireViewer(), ticketIds);
+      return ticketIds.map((id) => found.find((rating) => rating.ticketId === id) ?? null);
     }),
   };
 }

@@ -70,3 +70,10 @@ export const THUMBNAIL_WIDTH = 320;
 export const ATTACHMENT_LINK_DAYS = 7;
 /** Uploads never attached to a message are deleted after this many hours. */
 export const UNATTACHED_UPLOAD_HOURS = 24;
+/** Satisfaction scores run from 1 (very poor) to 5 (excellent); `rateTicket` takes whole numbers only. */
+export const MIN_RATING_SCORE = 1;
+export const MAX_RATING_SCORE = 5;
+/** Longest comment with a rating, in characters (after trimming). */
+export const MAX_RATING_COMMENT_LENGTH = 2000;
+/** The rating links of a closing email work for this many days after the email was written. */
+export const RATING_LINK_DAYS = 14;

@@ -31,6 +31,7 @@ import { ActivityResolver } from './presence/activity.resolver';
 import { CannedReplyResolver } from './team/canned-reply.resolver';
 import { LifecycleResolver } from './lifecycle/lifecycle.resolver';
 import { ReportResolver } from './reports/report.resolver';
+import { RatingResolver } from './rating/rating.resolver';
 
 const DateTimeScalar = new GraphQLScalarType({
   ...GraphQLDateTimeISO.toConfig(),
@@ -110,6 +111,7 @@ export async function buildSupportSchema(pubSub: EventBus = createEventBus(undef
       ActivityResolver,
       LifecycleResolver,
       ReportResolver,
+      RatingResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker: RoleAuthChecker,

@@ -39,7 +39,7 @@ export interface NewTimelineEvent {
  * `author` null: the system (the auto-close job).
  */
 export function eventsOf(
-  { ticket, previousStatus, assignment, autoClosedAfterHours }: TicketChange,
+  { ticket, previousStatus, assignment, autoClosedAfterHours, rated }: TicketChange,
   author: Author | null,
 ): NewTimelineEvent[] {
   const events: NewTimelineEvent[] = [];
@@ -61,6 +61,7 @@ export function eventsOf(
         : { kind: TicketEventKind.UNASSIGNED, actor: author, assigneeName: assignment.previousName },
     );
   }
+  if (rated) events.push({ kind: TicketEventKind.RATED, actor: author });
   return events;
 }
 

@@ -36,6 +36,8 @@ export interface TicketChange {
   assignment?: { assignee: { id: string; name: string } | null; previousName: string | null };
   /** Set when the auto-close job closed the ticket (the system, no author): after this many hours without the customer's reply. */
   autoClosedAfterHours?: number;
+  /** Set when the customer rated the ticket's close (docs/architecture.md §10). */
+  rated?: boolean;
 }
 
 export interface TicketChangeListener {
@@ -204,6 +206,18 @@ export class TicketCommands {
       return { ticket, change: { ticket, readBy: side, previousStatus: ticket.status } };
     });
     return ticket;
+  }
+
+  /**
+   * A change another feature makes to one ticket (a rating): `work` runs in the ticket's turn with its
+   * row locked, and its change is recorded and announced as the commands' own are.
+   */
+  async changeTicket<T>(
+    viewer: Author,
+    id: string,
+    work: (manager: EntityManager, locked: SupportTicket) => Promise<T & { change?: TicketChange }>,
+  ): Promise<T> {
+    return this.write(viewer, id, async (manager) => work(manager, await this.lockTicket(manager, viewer, id)));
   }
 
   private async changeStatus(viewer: Viewer, id: string, event: TicketEvent): Promise<SupportTicket> {

@@ -246,6 +246,35 @@ export interface CannedReply {
   body: string;
   updatedAt: string;
 }
+/** A ticket's satisfaction rating (of its current close, or its latest once reopened). */
+export interface SatisfactionRating {
+  score: number;
+  comment: string | null;
+  createdAt: string;
+}
+const RATED_TICKET = 'id status closedAt rating { score comment createdAt }';
+export interface RatedTicket {
+  id: string;
+  status: TicketStatus;
+  closedAt: string | null;
+  rating: SatisfactionRating | null;
+}
+export const ratingOps = {
+  rateTicket: operation<{ rateTicket: RatedTicket }, { id: string; score: number; comment?: string | null }>(
+    `mutation ($id: ID!, $score: Int!, $comment: String) { rateTicket(id: $id, score: $score, comment: $comment) { ${RATED_TICKET} } }`,
+  ),
+  ticket: operation<{ supportTicket: RatedTicket | null }, { id: string }>(
+    `query ($id: ID!) { supportTicket(id: $id) { ${RATED_TICKET} } }`,
+  ),
+  /** A list with each ticket's rating: one batch, whatever the page size. */
+  tickets: operation<{ supportTickets: Page<RatedTicket> }, PageArguments>(
+    `query ($first: Int, $after: String) { supportTickets(first: $first, after: $after) { ${PAGE_INFO} nodes { ${RATED_TICKET} } } }`,
+  ),
+  ticketUpdated: operation<{ ticketUpdated: RatedTicket }, { ticketId: string }>(
+    `subscription ($ticketId: ID) { ticketUpdated(ticketId: $ticketId) { ${RATED_TICKET} } }`,
+  ),
+};
+
 export const cannedReplyOps = {
   cannedReplies: operation<{ cannedReplies: CannedReply[] }>(`{ cannedReplies { ${CANNED_REPLY} } }`),
   saveCannedReply: operation<{ saveCannedReply: CannedReply }, { input: { id?: string; title: string; body: string } }>(

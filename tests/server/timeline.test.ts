@@ -41,7 +41,7 @@ const lines = (events: TicketEvent[]) =>
 const newTicket = () => desk.createTicket(desk.customer.token, { subject: 'Pension scheme', message: 'Which scheme applies?' });
 
 describe('the lines a change leaves', () => {
-  const { OPEN, ANSWERED } = TicketStatus;
+  const { OPEN, ANSWERED, CLOSED } = TicketStatus;
   const createdAt = new Date('2026-03-02T09:00:00Z');
   const updatedAt = new Date('2026-03-02T10:00:00Z');
   const ticket = (status: TicketStatus) => ({ status, createdAt, updatedAt }) as SupportTicket;
@@ -73,6 +73,7 @@ describe('the lines a change leaves', () => {
       { status: OPEN, previousStatus: OPEN, assignment: { assignee: null, previousName: 'Bob' } },
       [{ kind: 'unassigned', assigneeName: 'Bob' }],
     ],
+    ['a rating of the close', { status: CLOSED, previousStatus: CLOSED, rated: true }, [{ kind: 'rated' }]],
   ])('%s', (_name, { status, ...change }, expected) => {
     expect(eventsOf({ ticket: ticket(status), ...change }, ann)).toEqual(expected.map((line) => ({ actor: ann, ...line })));
   });
