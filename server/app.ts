@@ -48,6 +48,9 @@ import { TimelineQueries } from './lifecycle/timeline';
 import { defineAutoCloseBackfill, defineAutoCloseJob, resumeAutoCloseBackfill } from './lifecycle/auto-close';
 import { SupportReports } from './reports/support-report';
 import { defineReportJobs, resumeReportBackfill, useReportTimeZone } from './reports/report-rollups';
+import { RatingLinkSigner, RatingLinks } from './rating/rating-links';
+import { ratingLinksRouter } from './rating/rating.route';
+import { Ratings } from './rating/ratings';
 import { isDatabaseUnavailable, serviceUnavailable, unavailableStatus } from './db/unavailable';
 import { maskError } from './error-masking';
 import { MAX_TOKENS, limitRules } from './security/graphql-limits';
@@ -98,7 +101,9 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   };
   const attachments = new AttachmentService(db, system, createStorage(attachmentsConfig.storage));
   defineAttachmentJobs(tasks, attachments);
-  const fileLinks = new EmailFileLinks(new SigningKeys(system), attachments, sessions, system);
+  const signingKeys = new SigningKeys(system);
+  const fileLinks = new EmailFileLinks(signingKeys, attachments, sessions, system);
+  const ratingLinkSigner = new RatingLinkSigner(signingKeys);
   const lifecycleConfig = config.lifecycle ?? parseLifecycleConfig({});
   const email = new Email({
     config: emailConfig,
@@ -108,6 +113,7 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
     tasks,
     fileLinks,
     lifecycle: lifecycleConfig,
+    ratingLinks: ratingLinkSigner,
   });
   const team = new TeamMembers(system);
   const lifecycle = new TicketLifecycle(lifecycleConfig);
@@ -117,6 +123,7 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
   const commands = new TicketCommands(db, system, audience, email.outbox, team, lifecycle);
   defineAutoCloseJob(tasks, { commands, config: lifecycleConfig });
   defineAutoCloseBackfill(tasks, { system, config: lifecycleConfig });
+  const ratings = new Ratings(db, commands);
   const cannedReplies = new CannedReplies(db);
   const activity = new TicketActivityService(createActivityStore(config.redisUrl, config.redisPrefix), bus, tickets, rateLimits);
   const services: Services = {
@@ -135,6 +142,7 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
     activity,
     timeline: new TimelineQueries(db),
     reports: new SupportReports(db, team, lifecycleConfig.businessHours.timeZone),
+    ratings,
   };
   const schema = await buildSupportSchema(bus);
   const secureCookies = config.publicOrigins[0]?.startsWith('https:') ?? false;
@@ -170,6 +178,8 @@ export async function createApp({ config, db, system, bus, log, jobs }: AppDeps)
       log,
     }),
   );
+  // The rating links of closing emails: plain pages, as the recipient, no session needed.
+  app.use(ratingLinksRouter(new RatingLinks(ratingLinkSigner, ratings, sessions, system)));
   app.use(
     playgroundRouter({ dir: playgroundDir(config.clientDir), production: config.production, viewerOf: (req) => authenticate(req.headers) }),
   );

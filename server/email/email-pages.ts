@@ -7,9 +7,9 @@ import { tokenHolder } from './email-tokens';
 export const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** A plain page of its own (no app, no script) for the links in emails. */
-export const page = (title: string, body: string, locale = 'en') =>
-  `<!doctype html><html lang="${locale === 'nl' ? 'nl' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title></head>` +
+/** A plain page of its own (no app, no script) for the links in emails; `head` may add a style sheet. */
+export const page = (title: string, body: string, locale = 'en', head = '') =>
+  `<!doctype html><html lang="${locale === 'nl' ? 'nl' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title>${head}</head>` +
   `<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5">${body}</body></html>`;
 
 /**

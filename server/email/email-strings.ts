@@ -7,3 +7,6 @@ export type EmailStringKey = Extract<TextKey, `email.${string}`>;
 export function emailText(locale: string, key: EmailStringKey, vars: Record<string, string | number> = {}): string {
   return t(locale, key, { ...vars, interpolation: { escapeValue: false } });
 }
+
+/** The name of a satisfaction score (1 to 5) in `locale`: "Very poor" … "Excellent". */
+export const ratingScoreLabel = (locale: string, score: number) => emailText(locale, `email.rating.scores.score${score}` as EmailStringKey);

@@ -1,5 +1,5 @@
 import { describeSize } from '../attachments/file-name';
-import { EmailStringKey, emailText } from './email-strings';
+import { EmailStringKey, emailText, ratingScoreLabel } from './email-strings';
 
 /** A file of a message, with its signed link for this email's recipient. */
 export interface EmailFile {
@@ -30,6 +30,13 @@ export interface EmailContent {
   unsubscribeUrl: string;
   /** When the files' links stop working. */
   filesUntil?: Date;
+  /** A closing email's one-click rating links, one per score (docs/architecture.md §10). */
+  rating?: RatingLinksBlock;
+}
+
+export interface RatingLinksBlock {
+  links: { score: number; url: string }[];
+  until: Date;
 }
 
 export interface RenderedEmail {
@@ -55,6 +62,8 @@ const STYLE = {
   meta: 'font-size:13px;color:#5c6773;margin:0 0 4px',
   files: 'margin:8px 0 0;padding-left:20px;white-space:normal',
   button: 'display:inline-block;padding:10px 18px;background:#3b6fd8;color:#ffffff;text-decoration:none;border-radius:6px;font-weight:600',
+  score:
+    'display:inline-block;margin:0 6px 6px 0;padding:8px 12px;border:1px solid #3b6fd8;border-radius:6px;color:#1f4fb8;text-decoration:none;font-weight:600',
   footer: 'font-size:12px;color:#5c6773;margin-top:24px',
 };
 
@@ -76,8 +85,10 @@ export function renderEmail(content: EmailContent): RenderedEmail {
   const textFiles = (files: EmailFile[]) =>
     `${filesHeading()}\n${files.map((f) => `- ${f.name} (${describeSize(f.size)}): ${f.url}`).join('\n')}`;
 
+  const rating = content.rating && ratingBlock(content.rating, locale);
   const text = [
     intro,
+    ...(rating ? [rating.text] : []),
     ...content.news.flatMap((m) => [textMessage(m, ''), ...(m.files?.length ? [textFiles(m.files)] : [])]),
     `${say('email.open')}: ${content.ticketUrl}`,
     say('email.replyHint'),
@@ -97,6 +108,7 @@ export function renderEmail(content: EmailContent): RenderedEmail {
 <html lang="${locale === 'nl' ? 'nl' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(threadSubject(content.ticketNumber, content.ticketSubject))}</title></head>
 <body style="${STYLE.body}"><div style="${STYLE.card}">
 <p>${escapeHtml(intro)}</p>
+${rating?.html ?? ''}
 ${content.news.map((m) => htmlMessage(m, STYLE.message)).join('\n')}
 <p style="margin:20px 0"><a href="${escapeHtml(content.ticketUrl)}" style="${STYLE.button}">${escapeHtml(say('email.open'))}</a></p>
 <p style="${STYLE.meta}">${escapeHtml(say('email.replyHint'))}</p>
@@ -105,4 +117,18 @@ ${content.earlier.length ? `<p style="${STYLE.meta};margin-top:20px">${escapeHtm
 </div></body></html>`;
 
   return { subject: threadSubject(content.ticketNumber, content.ticketSubject), text, html };
+}
+
+/** The rating links of a closing email: a line asking, a link per score, and until when they work. */
+function ratingBlock({ links, until }: RatingLinksBlock, locale: string): { text: string; html: string } {
+  const say = (key: EmailStringKey, vars: Record<string, string | number> = {}) => emailText(locale, key, vars);
+  const label = (score: number) => `${score} ${ratingScoreLabel(locale, score)}`;
+  const untilLine = say('email.rating.until', { date: when(until, locale) });
+  return {
+    text: [say('email.rating.question'), ...links.map(({ score, url }) => `- ${label(score)}: ${url}`), untilLine].join('\n'),
+    html:
+      `<p style="margin:20px 0 8px;font-weight:600">${escapeHtml(say('email.rating.question'))}</p><p style="margin:0">` +
+      links.map(({ score, url }) => `<a href="${escapeHtml(url)}" style="${STYLE.score}">${escapeHtml(label(score))}</a>`).join('') +
+      `</p><p style="${STYLE.meta}">${escapeHtml(untilLine)}</p>`,
+  };
 }

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { EmailFileLinks } from '../attachments/email-links';
 import type { MailFiles } from '../attachments/mail-files';
+import type { RatingLinkSigner } from '../rating/rating-links';
 import { DataSource } from 'typeorm';
 import { EmailConfig, LifecycleConfig } from '../config';
 import { JobTasks } from '../jobs/job-queue';
@@ -24,6 +25,8 @@ export interface EmailDeps {
   fileLinks: EmailFileLinks;
   /** Whether auto-close is on, for its reminders. */
   lifecycle: Pick<LifecycleConfig, 'autoCloseAfterHours'>;
+  /** Signed links that rate a closed ticket from its closing email. */
+  ratingLinks: RatingLinkSigner;
 }
 
 /**
@@ -40,8 +43,8 @@ export class Email {
   constructor(private readonly deps: EmailDeps) {
     this.outbox = new TicketEmailOutbox(deps.config);
     this.mailer = new Mailer(deps.config, deps.system, deps.log);
-    const { system, config, fileLinks, lifecycle } = deps;
-    defineEmailJobs(deps.tasks, { system, mailer: this.mailer, config, fileLinks, lifecycle });
+    const { system, config, fileLinks, lifecycle, ratingLinks } = deps;
+    defineEmailJobs(deps.tasks, { system, mailer: this.mailer, config, fileLinks, lifecycle, ratingLinks });
     if (this.mailer.mode === 'off') deps.log.warn('No SMTP_URL: email is off, no notification is sent');
   }
 

@@ -2,6 +2,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Role } from '../accounts/user.entity';
 import { isSuperadmin } from '../auth/viewer';
 import type { EmailFileLinks } from '../attachments/email-links';
+import type { RatingLinkSigner } from '../rating/rating-links';
 import { EmailConfig, LifecycleConfig } from '../config';
 import { JobTasks, enqueue } from '../jobs/job-queue';
 import { AutoCloseJob, awaitsCustomerSince, describeWait } from '../lifecycle/auto-close';
@@ -10,7 +11,7 @@ import { Author, TicketChange, TicketChangeOutbox } from '../support/ticket-comm
 import { SupportTicket } from '../support/ticket.entity';
 import { TicketStatus } from '../support/ticket-status';
 import { issueToken } from './email-tokens';
-import { EmailContent, EmailMessage, renderEmail, when } from './email-templates';
+import { EmailContent, EmailMessage, RatingLinksBlock, renderEmail, when } from './email-templates';
 import { Mailer } from './mailer';
 
 type Intro = EmailContent['intro'];
@@ -112,6 +113,7 @@ export function defineEmailJobs(
     config,
     fileLinks,
     lifecycle,
+    ratingLinks,
   }: {
     system: DataSource;
     mailer: Mailer;
@@ -119,6 +121,7 @@ export function defineEmailJobs(
     fileLinks: EmailFileLinks;
     /** A reminder promises a close: none is sent while auto-close is off. */
     lifecycle: Pick<LifecycleConfig, 'autoCloseAfterHours'>;
+    ratingLinks: RatingLinkSigner;
   },
 ): void {
   // On the owner's connections: the jobs act for no session and read what the change left.
@@ -132,7 +135,7 @@ export function defineEmailJobs(
   const emailTo = async (
     recipient: Recipient,
     ticket: SupportTicket,
-    { news, ...content }: Pick<EmailContent, 'intro' | 'earlier'> & { news: SupportReply[] },
+    { news, ...content }: Pick<EmailContent, 'intro' | 'earlier' | 'rating'> & { news: SupportReply[] },
   ) =>
     asTeam(async (manager) => {
       const replyToken = await issueToken(manager, 'reply', { userId: recipient.id, ticketId: ticket.id });
@@ -227,16 +230,26 @@ export function defineEmailJobs(
       const ticket = await ticketOf(manager, ticketId);
       if (!ticket?.closedAt) return null;
       const customer = await customerOf(manager, ticket);
-      return customer && { ticket, customer, recent: await publicReplies(manager, ticket.id, EARLIER_MESSAGES) };
+      // Rated in the app before this email went: no links that could only say "already rated".
+      const [rated] = await manager.query(`SELECT 1 FROM ticket_ratings WHERE ticket_id = $1 AND closed_at = $2`, [
+        ticket.id,
+        ticket.closedAt,
+      ]);
+      return customer && { ticket, customer, rated: Boolean(rated), recent: await publicReplies(manager, ticket.id, EARLIER_MESSAGES) };
     });
     if (!found) return;
-    const { ticket, customer, recent } = found;
+    const { ticket, customer, rated, recent } = found;
     const intro: Intro =
       'closedBy' in closing
         ? { key: 'email.closed.intro', vars: { name: closing.closedBy } }
         : { key: 'email.closed.auto', vars: { wait: describeWait(closing.autoClosedAfterHours, customer.locale) } };
-    await mailer.deliver(`closed:${ticket.id}:${ticket.closedAt!.getTime()}:${customer.id}`, () =>
-      emailTo(customer, ticket, { intro, news: [], earlier: recent.map(asMessage) }),
+    await mailer.deliver(`closed:${ticket.id}:${ticket.closedAt!.getTime()}:${customer.id}`, async () =>
+      emailTo(customer, ticket, {
+        intro,
+        news: [],
+        earlier: recent.map(asMessage),
+        rating: rated ? undefined : await ratingLinksFor(ticket, customer.id),
+      }),
     );
   });
 
@@ -260,4 +273,11 @@ export function defineEmailJobs(
       }),
     );
   });
+
+  /** One-click links that rate the ticket's current close, signed for the recipient (docs/architecture.md §10). */
+  const ratingLinksFor = async (ticket: SupportTicket, recipientId: string): Promise<RatingLinksBlock> => {
+    const until = ratingLinks.expiryFrom(new Date());
+    const paths = await ratingLinks.pathsFor(ticket, recipientId, until);
+    return { until, links: paths.map(({ score, path }) => ({ score, url: `${config.publicUrl}${path}` })) };
+  };
 }

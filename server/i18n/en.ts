@@ -44,6 +44,24 @@ export const en = {
       expired: 'This link to a file has expired. Open the ticket in Lex Support to download the file.',
       invalid: 'This link to a file is not valid. Open the ticket in Lex Support to download the file.',
     },
+    rating: {
+      question: 'How did we do? Rate the help you got with one click:',
+      until: 'These links work until {{date}}.',
+      scores: { score1: 'Very poor', score2: 'Poor', score3: 'Okay', score4: 'Good', score5: 'Excellent' },
+      title: 'Rate the help you got',
+      legend: 'How did we do?',
+      comment: 'Comment (optional)',
+      send: 'Send rating',
+      thanks: 'Thank you for your rating!',
+      thanksBody: 'The Lex team sees it with your ticket.',
+      already: 'You already rated this ticket. Thank you!',
+      reopened:
+        'This ticket was reopened after this email was sent, so this link no longer rates it. Once it is closed again, you can rate it in Lex Support.',
+      unavailable: 'Rating not possible',
+      invalid: 'This rating link is not valid.',
+      expired: 'This rating link has expired.',
+      errors: { score: 'Choose a score from 1 to 5.', comment: 'Write at most 2,000 characters.' },
+    },
     inbound: {
       filesOnly: '(Files sent by email, without a message.)',
       notAttached: {

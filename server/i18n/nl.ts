@@ -45,6 +45,24 @@ export const nl: Catalog = {
       expired: 'Deze link naar een bestand is verlopen. Open het ticket in Lex Support om het bestand te downloaden.',
       invalid: 'Deze link naar een bestand is niet geldig. Open het ticket in Lex Support om het bestand te downloaden.',
     },
+    rating: {
+      question: 'Hoe hebben we het gedaan? Beoordeel de hulp met één klik:',
+      until: 'Deze links werken tot {{date}}.',
+      scores: { score1: 'Zeer slecht', score2: 'Slecht', score3: 'Redelijk', score4: 'Goed', score5: 'Uitstekend' },
+      title: 'Beoordeel de hulp die je kreeg',
+      legend: 'Hoe hebben we het gedaan?',
+      comment: 'Opmerking (optioneel)',
+      send: 'Beoordeling versturen',
+      thanks: 'Bedankt voor je beoordeling!',
+      thanksBody: 'Het Lex-team ziet hem bij je ticket.',
+      already: 'Je hebt dit ticket al beoordeeld. Bedankt!',
+      reopened:
+        'Dit ticket is weer geopend nadat deze e-mail is verstuurd, dus met deze link beoordeel je het niet meer. Zodra het weer gesloten is, kun je het in Lex Support beoordelen.',
+      unavailable: 'Beoordelen niet mogelijk',
+      invalid: 'Deze beoordelingslink is niet geldig.',
+      expired: 'Deze beoordelingslink is verlopen.',
+      errors: { score: 'Kies een score van 1 tot 5.', comment: 'Schrijf hooguit 2.000 tekens.' },
+    },
     inbound: {
       filesOnly: '(Bestanden per e-mail gestuurd, zonder bericht.)',
       notAttached: {
