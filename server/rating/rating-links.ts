@@ -6,7 +6,7 @@ import type { SigningKeys } from '../security/signing-keys';
 import { TokenKind, readToken, signToken, uuidBytes, uuidOf } from '../security/signed-tokens';
 import { isUuid } from '../support/support-input';
 import type { SupportTicket } from '../support/ticket.entity';
-import type { RatingInput, RatingOutcome, Ratings } from './ratings';
+import type { RatingInput, Ratings } from './ratings';
 
 /** What a rating link is for: one recipient rating one close of one ticket (its `closed_at`, to the millisecond). */
 export interface RatingLinkClaims {

@@ -57,6 +57,9 @@ export const en = {
       title: 'Enter a title of at most {{max}} characters.',
       body: 'Enter a text of at most {{max}} characters, using only the variables listed.',
       assigneeId: 'Choose a member of the Lex team.',
+      score: 'Choose a score from 1 to 5.',
+      comment: 'Write a comment of at most {{max}} characters.',
+      id: 'This ticket cannot be rated now: it is open again, or already rated.',
     },
   },
   shell: {
@@ -394,6 +397,18 @@ export const en = {
     name: 'Name',
     noData: 'No tickets in this period.',
     exportCsv: 'Download CSV',
+  },
+  rating: {
+    promptTitle: 'How did we do?',
+    promptBody: 'This ticket is closed. Rate the help you got; it helps the Lex team get better.',
+    legend: 'Your score, from 1 (very poor) to 5 (excellent)',
+    scores: { score1: 'Very poor', score2: 'Poor', score3: 'Okay', score4: 'Good', score5: 'Excellent' },
+    comment: 'Comment (optional)',
+    send: 'Send rating',
+    youRated: 'Your rating',
+    teamTitle: 'Customer rating',
+    scoreOf: '{{score}} of {{max}}: {{label}}',
+    thanks: 'Thank you for rating our help.',
   },
 };
 

@@ -59,6 +59,9 @@ export const nl: Catalog = {
       title: 'Vul een titel in van maximaal {{max}} tekens.',
       body: 'Vul een tekst in van maximaal {{max}} tekens, met alleen de genoemde variabelen.',
       assigneeId: 'Kies iemand van het Lex-team.',
+      score: 'Kies een score van 1 tot 5.',
+      comment: 'Schrijf een opmerking van hooguit {{max}} tekens.',
+      id: 'Dit ticket kan nu niet beoordeeld worden: het is weer geopend of al beoordeeld.',
     },
   },
   shell: {
@@ -396,5 +399,17 @@ export const nl: Catalog = {
     name: 'Naam',
     noData: 'Geen tickets in deze periode.',
     exportCsv: 'CSV downloaden',
+  },
+  rating: {
+    promptTitle: 'Hoe hebben we het gedaan?',
+    promptBody: 'Dit ticket is gesloten. Beoordeel de hulp die je kreeg; daarmee help je het Lex-team beter te worden.',
+    legend: 'Je score, van 1 (zeer slecht) tot 5 (uitstekend)',
+    scores: { score1: 'Zeer slecht', score2: 'Slecht', score3: 'Redelijk', score4: 'Goed', score5: 'Uitstekend' },
+    comment: 'Opmerking (optioneel)',
+    send: 'Beoordeling versturen',
+    youRated: 'Jouw beoordeling',
+    teamTitle: 'Beoordeling van de klant',
+    scoreOf: '{{score}} van {{max}}: {{label}}',
+    thanks: 'Bedankt voor je beoordeling.',
   },
 };

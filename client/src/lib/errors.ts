@@ -1,6 +1,6 @@
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { i18n, intlLocale } from '../i18n';
-import { MAX_CANNED_TITLE_LENGTH } from '../../../server/contract';
+import { MAX_CANNED_TITLE_LENGTH, MAX_RATING_COMMENT_LENGTH } from '../../../server/contract';
 import { MESSAGE_MAX, SUBJECT_MAX } from '../support/status';
 
 export type ErrorCode =
@@ -38,6 +38,7 @@ const FIELD_LIMITS: Record<string, number> = {
   message: MESSAGE_MAX,
   title: MAX_CANNED_TITLE_LENGTH,
   body: MESSAGE_MAX,
+  comment: MAX_RATING_COMMENT_LENGTH,
 };
 
 /**

@@ -23,6 +23,7 @@ import { NotFoundPage } from '../shell/NotFoundPage';
 import { PresenceBar } from '../presence/PresenceBar';
 import { useTicketPresence } from '../presence/useTicketPresence';
 import { AssigneePicker } from '../team/AssigneePicker';
+import { TicketRating } from '../rating/TicketRating';
 import { addReplyToTicket } from './cache-updates';
 import { Conversation } from './Conversation';
 import { ReplyForm } from './ReplyForm';
@@ -289,6 +290,8 @@ function TicketView({ ticket, admin, home, side }: TicketViewProps) {
         </details>
       </Card>
       {side?.(ticket)}
+
+      <TicketRating ticketId={ticket.id} status={ticket.status} admin={admin} />
 
       <Card as="section" padded={false} className="ticket-chat" aria-label={t('ticket.chat')}>
         <Conversation
