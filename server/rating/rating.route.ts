@@ -8,18 +8,22 @@ import { RATING_SCORES as SCORES, type RatingLinkResult, type RatingLinks } from
 
 // Inline, as the page loads nothing else; light and dark follow the reader's system.
 const STYLE = `<meta name="color-scheme" content="light dark"><style>
+body{background:#fff;color:#1f2933}
 fieldset{border:0;margin:1.5rem 0;padding:0}
 legend{font-size:1.15rem;font-weight:600;margin-bottom:.75rem;padding:0}
-.scores{display:grid;grid-template-columns:repeat(auto-fit,minmax(6.5rem,1fr));gap:.5rem}
-.scores label{display:flex;align-items:center;gap:.5rem;padding:.65rem .75rem;border:1px solid #8a94a0;border-radius:8px;cursor:pointer}
+.scores{display:grid;grid-template-columns:repeat(5,minmax(0,1fr));gap:.4rem}
+.scores label{display:flex;flex-direction:column;align-items:center;gap:.25rem;padding:.6rem .2rem;border:1px solid #7b8794;border-radius:8px;text-align:center;cursor:pointer}
 .scores label:has(input:checked){border-color:#2f5fc4;box-shadow:0 0 0 2px #2f5fc4}
 .scores input{accent-color:#2f5fc4;width:1.1rem;height:1.1rem;margin:0}
-.scores b{font-size:1.25rem}
+.scores b{font-size:1.4rem;line-height:1.1}
+.scores span{font-size:.85rem;line-height:1.2;hyphens:auto;overflow-wrap:anywhere}
 label[for=comment]{display:block;font-weight:600;margin-bottom:.35rem}
-textarea{box-sizing:border-box;width:100%;min-height:6rem;padding:.5rem;border:1px solid #8a94a0;border-radius:6px;font:inherit}
+textarea{box-sizing:border-box;width:100%;min-height:6rem;padding:.5rem;border:1px solid #7b8794;border-radius:6px;background:inherit;color:inherit;font:inherit}
 button{margin-top:1rem;padding:.65rem 1.25rem;border:0;border-radius:6px;background:#2f5fc4;color:#fff;font:inherit;font-weight:600;cursor:pointer}
-.ticket{color:#5c6773}.error{color:#b42318;font-weight:600}
-@media (prefers-color-scheme:dark){.ticket{color:#b8c0ca}.error{color:#ff9b8f}.scores label:has(input:checked){border-color:#8fb0ff;box-shadow:0 0 0 2px #8fb0ff}}
+.ticket{color:#52606d}.error{color:#b42318;font-weight:600}
+@media (max-width:30rem){.scores{grid-template-columns:1fr}.scores label{flex-direction:row;gap:.75rem;padding:.55rem .75rem;text-align:left}.scores span{font-size:1rem}}
+@media (prefers-color-scheme:dark){body{background:#15181c;color:#e8eaed}.ticket{color:#b8c0ca}.error{color:#ff9b8f}
+.scores label:has(input:checked){border-color:#8fb0ff;box-shadow:0 0 0 2px #8fb0ff}}
 </style>`;
 
 /** A score from the address or the form: a whole number from 1 to 5, else none (the page asks). */
@@ -34,7 +38,7 @@ function ratingForm(locale: string, ticket: SupportTicket, chosen: number | unde
   const commentError = field === 'comment' ? `<p class="error" id="comment-error">${say('email.rating.errors.comment')}</p>` : '';
   const options = SCORES.map(
     (score) =>
-      `<label><input type="radio" name="score" value="${score}" required${score === chosen ? ' checked' : ''}><span><b>${score}</b> ${escapeHtml(ratingScoreLabel(locale, score))}</span></label>`,
+      `<label><input type="radio" name="score" value="${score}" required${score === chosen ? ' checked' : ''}><b>${score}</b> <span>${escapeHtml(ratingScoreLabel(locale, score))}</span></label>`,
   ).join('');
   return (
     `<h1>${say('email.rating.title')}</h1><p class="ticket">#${ticket.ticketNumber} ${escapeHtml(ticket.subject)}</p>` +

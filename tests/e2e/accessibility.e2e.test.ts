@@ -6,8 +6,12 @@
 import { type Browser, type BrowserContext } from 'playwright-core';
 import { createUser, signIn } from '../helpers/accounts';
 import { axeViolations, ensureBuilt, launchChromium, signInContext } from '../helpers/browser';
+import { signRatingLink } from '../../server/rating/rating-links';
+import { SigningKeys } from '../../server/security/signing-keys';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { api } from '../helpers/support-api';
+import { ok } from '../helpers/graphql';
+import { ratingOps } from '../helpers/operations';
 
 jest.setTimeout(240_000);
 
@@ -18,6 +22,9 @@ describe('accessibility of every page (axe-core, WCAG 2.1 AA)', () => {
   let browser: Browser;
   let customerTicket: string;
   let adminTicket: string;
+  let closedTicket: string;
+  let ratedTicket: string;
+  let ratingPath: string;
   const customer = {
     email: 'ella@acme-legal.example',
     name: 'Ella Jansen',
@@ -65,6 +72,21 @@ describe('accessibility of every page (axe-core, WCAG 2.1 AA)', () => {
     await desk.createTicket(bas, { subject: 'Cannot sign in on my phone' });
     customerTicket = tickets[0].id;
     adminTicket = tickets[1].id;
+    // A closed ticket asks its customer for a rating; a rated one shows it to the team; a rating link's page.
+    closedTicket = tickets[3].id;
+    await desk.setStatus(sam, tickets[5].id, 'CLOSED');
+    await ok(server, ratingOps.rateTicket, { id: tickets[5].id, score: 4, comment: 'Quick and clear.' }, ella);
+    ratedTicket = tickets[5].id;
+    const [{ closed_at: closedAt, user_id: userId }] = await server.sql(`SELECT closed_at, user_id FROM support_tickets WHERE id = $1`, [
+      tickets[3].id,
+    ]);
+    const token = signRatingLink(await new SigningKeys(server.system).key('rating-links'), {
+      ticketId: tickets[3].id,
+      userId,
+      closedAt,
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
+    ratingPath = `/email/rate/${token}?score=4`;
     browser = await launchChromium();
   });
 
@@ -84,6 +106,9 @@ describe('accessibility of every page (axe-core, WCAG 2.1 AA)', () => {
     { name: 'admin ticket', who: () => admin, path: () => `/admin/support/${adminTicket}`, ready: '[data-testid="reply"]' },
     { name: 'canned replies', who: () => admin, path: () => '/admin/support/canned-replies', ready: 'main h1' },
     { name: 'reports', who: () => admin, path: () => '/admin/support/reports?days=7', ready: '.day-chart canvas' },
+    { name: 'rating prompt', who: () => customer, path: () => `/support/${closedTicket}`, ready: '.rating__options' },
+    { name: 'admin rated ticket', who: () => admin, path: () => `/admin/support/${ratedTicket}`, ready: '.rating--done' },
+    { name: 'rating link page', who: () => null, path: () => ratingPath, ready: 'form button' },
   ];
 
   const contexts = new Map<string, BrowserContext>();
