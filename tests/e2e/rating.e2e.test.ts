@@ -5,9 +5,9 @@
  * rating", and the team's open page hears it live. Both are axe-clean. Screenshots at 1280 and 375 px,
  * English and Dutch, light and dark, go to SHOTS_DIR (default /work/shots/rating).
  */
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { createUser, signIn } from '../helpers/accounts';
-import { axeViolations, ensureBuilt, launchChromium, screenshots, signInContext } from '../helpers/browser';
+import { axeViolations, ensureBuilt, launchChromium, openSignedInPage, screenshots } from '../helpers/browser';
 import { MailCatcher, ReceivedMail, settleFor, startMailCatcher } from '../helpers/mail';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { api } from '../helpers/support-api';
@@ -29,7 +29,7 @@ describe('satisfaction ratings in the browser', () => {
   let desk: ReturnType<typeof api>;
   let ellaToken: string;
   let samToken: string;
-  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
   const ella = {
     email: 'ella@acme-legal.example',
     name: 'Ella Jansen',
@@ -53,23 +53,22 @@ describe('satisfaction ratings in the browser', () => {
     browser = await launchChromium();
   });
 
+  afterEach(() => expect(pageErrors).toEqual([]));
+
   afterAll(async () => {
-    for (const context of contexts) await context.close();
     await browser?.close();
     await server?.close();
     await catcher?.close();
   });
 
-  async function newPage(options: { who?: typeof ella | typeof sam; locale?: string; colorScheme?: 'light' | 'dark' } = {}) {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      locale: options.locale ?? 'en-GB',
-      colorScheme: options.colorScheme ?? 'light',
-      reducedMotion: 'reduce',
-    });
-    contexts.push(context);
-    if (options.who) await signInContext(context, server.origin, options.who.email, options.who.password);
-    return context.newPage();
+  /** A page in a context of its own, signed in as `who` when given; its uncaught errors fail the test. */
+  async function newPage({ who, ...options }: { who?: typeof ella | typeof sam; locale?: string; colorScheme?: 'light' | 'dark' } = {}) {
+    const settings = { reducedMotion: 'reduce' as const, ...options };
+    if (who) return openSignedInPage(browser, server.origin, who, who.email, pageErrors, settings);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', ...settings });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(`signed out: ${error.message}`));
+    return page;
   }
 
   /** A ticket of Ella's, answered and closed by the team. */
