@@ -291,8 +291,6 @@ function TicketView({ ticket, admin, home, side }: TicketViewProps) {
       </Card>
       {side?.(ticket)}
 
-      <TicketRating ticketId={ticket.id} status={ticket.status} admin={admin} />
-
       <Card as="section" padded={false} className="ticket-chat" aria-label={t('ticket.chat')}>
         <Conversation
           replies={ticket.replies}
@@ -308,6 +306,9 @@ function TicketView({ ticket, admin, home, side }: TicketViewProps) {
           }
         />
       </Card>
+
+      {/* Below the conversation, which takes the screen's height (docs §9). */}
+      <TicketRating ticketId={ticket.id} status={ticket.status} admin={admin} />
     </div>
   );
 }
