@@ -4,6 +4,7 @@ import { GraphQLResponse } from '../helpers/graphql';
 import { AutoCloseJob, autoCloseKeys } from '../../server/lifecycle/auto-close';
 import { TestServer, startTestServer } from '../helpers/server';
 import { Ticket, api, ops } from '../helpers/support-api';
+import { ratingOps } from '../helpers/operations';
 
 // The model-based test of issue 6: random sequences of create / reply / close / set status / mark
 // read / reads, and of the team desk's assign / internal note, by three customers of two tenants and
@@ -73,6 +74,8 @@ interface ModelTicket {
   assignee: TeamMember | null;
   /** The timeline, oldest first (docs/architecture.md §10). */
   events: ModelEvent[];
+  /** Which close the customer rated (the count of closes then, see `closesOf`); unset: none rated. */
+  ratedClose?: number;
 }
 
 interface Model {
@@ -121,7 +124,7 @@ function nextMessage(model: Model, text: string, pad: string) {
 // ---------------------------------------------------------------------------------------------
 // The timeline: what each change leaves, and what a customer may see of it
 
-type EventKind = 'CREATED' | 'STATUS_CHANGED' | 'ASSIGNED' | 'UNASSIGNED' | 'AUTO_CLOSED';
+type EventKind = 'CREATED' | 'STATUS_CHANGED' | 'ASSIGNED' | 'UNASSIGNED' | 'AUTO_CLOSED' | 'RATED';
 interface ModelEvent {
   kind: EventKind;
   /** Null: the system (the auto-close job). */
@@ -131,7 +134,7 @@ interface ModelEvent {
   /** ASSIGNED: the new assignee; UNASSIGNED: the one before. */
   assignee?: TeamMember;
 }
-const CUSTOMER_KINDS: EventKind[] = ['CREATED', 'STATUS_CHANGED', 'AUTO_CLOSED'];
+const CUSTOMER_KINDS: EventKind[] = ['CREATED', 'STATUS_CHANGED', 'AUTO_CLOSED', 'RATED'];
 
 /** A status change leaves an event; keeping the status leaves none. */
 function moveStatus(t: ModelTicket, to: Status, actor: Actor) {
@@ -782,6 +785,42 @@ class AutoClose extends DeskCommand {
   }
 }
 
+/** How often a ticket was closed: each close leaves one event that ends in CLOSED. */
+const closesOf = (t: ModelTicket) => t.events.filter((e) => e.to === 'CLOSED').length;
+
+/**
+ * rateTicket (docs/architecture.md §10): the owner rates the ticket's current close once, 1 to 5. The
+ * team is refused before anything is looked at, a score outside 1–5 before the ticket is; then
+ * someone else's ticket is not found, an open one or one whose close is rated already is refused
+ * naming `id`. A rating leaves a RATED line by the customer and moves nothing else.
+ */
+class Rate extends TicketCommand {
+  constructor(
+    actor: Actor,
+    target: Target,
+    readonly score: number,
+  ) {
+    super(actor, target);
+  }
+  async act(model: Model) {
+    const t = resolve(model, this.actor, this.target);
+    const what = this.describe(model, t, `rates ${this.score}`);
+    const answer = await raw(this.actor, ratingOps.rateTicket, { id: idOf(t), score: this.score });
+    if (isTeam(this.actor)) return expectRefused(answer, 'FORBIDDEN', what);
+    if (this.score < 1 || this.score > 5) return expectRefused(answer, 'BAD_USER_INPUT', what, 'score');
+    if (!visibleTo(this.actor, t) || isGhost(t)) return expectRefused(answer, 'NOT_FOUND', what);
+    if (t.status !== 'CLOSED' || t.ratedClose === closesOf(t)) return expectRefused(answer, 'BAD_USER_INPUT', what, 'id');
+    t.ratedClose = closesOf(t);
+    t.events.push({ kind: 'RATED', actor: this.actor });
+    const rated = data(answer, what).rateTicket;
+    same({ id: rated.id, status: rated.status, score: rated.rating?.score }, { id: t.id, status: t.status, score: this.score }, what);
+    return what;
+  }
+  toString() {
+    return `rate(${actorName(this.actor)}, ${this.targetText()}, ${this.score})`;
+  }
+}
+
 /** A well-formed id of no user. */
 const NOBODY = '00000000-0000-4000-8000-000000000000';
 
@@ -896,6 +935,14 @@ const setStatus = fc.tuple(anyActor, target, fc.constantFrom(...STATUSES)).map((
 const note = fc.tuple(anyActor, target, text, pad).map(([a, t, m, p]) => new Note(a, t, m, p));
 const assignTo = fc.constantFrom<AssignTo>(ADMIN, ADMIN, COLLEAGUE, COLLEAGUE, null, null, 'customer', 'nobody');
 const assign = fc.tuple(anyActor, target, assignTo).map(([a, t, to]) => new Assign(a, t, to));
+/** Mostly a customer with a score in range, so that ratings of closed tickets happen within a run. */
+const rate = fc
+  .tuple(
+    fc.oneof({ weight: 3, arbitrary: customer }, { weight: 1, arbitrary: anyActor }),
+    target.map((t) => (t.kind === 'known' ? { ...t, preferOwn: true } : t)),
+    fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 5 }) }, { weight: 1, arbitrary: fc.constantFrom(0, 6) }),
+  )
+  .map(([a, t, score]) => new Rate(a, t, score));
 
 // Writes are drawn about twice as often as reads (which the sweep after each command repeats anyway).
 const commands = [
@@ -918,6 +965,8 @@ const commands = [
     .map(([a, r, s]) => new ReadList(a, r, s)),
   anyActor.map((a) => new ReadCounts(a)),
   fc.nat().map((pick) => new AutoClose(pick)),
+  rate,
+  rate,
 ];
 
 // ---------------------------------------------------------------------------------------------
