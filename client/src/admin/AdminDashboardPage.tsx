@@ -19,6 +19,7 @@ import { useNow } from '../lib/useNow';
 import { useTitle } from '../lib/useTitle';
 import { applyTicketToSupportTickets, supportTicketsVariables } from '../support/cache-updates';
 import { ListSkeleton } from '../support/MyTicketsPage';
+import { REPORTS_PATH } from '../reports/paths';
 import { CANNED_REPLIES_PATH } from '../team/canned';
 import { CATEGORIES, categoryLabel, STATUSES, statusMeta, ticketNumber } from '../support/status';
 import { filterFromParams, isView, orderFromParams, ORDERS, ticketPathInList, VIEWS, type View } from './list-params';
@@ -120,9 +121,14 @@ export default function AdminDashboardPage() {
           <h1 className="page-title">{t('admin.title')}</h1>
           <p className="page-subtitle">{t('admin.subtitle')}</p>
         </div>
-        <ButtonLink to={CANNED_REPLIES_PATH} variant="secondary" small>
-          {t('admin.cannedReplies')}
-        </ButtonLink>
+        <div className="page-head__actions">
+          <ButtonLink to={REPORTS_PATH} variant="secondary" small>
+            {t('shell.reports')}
+          </ButtonLink>
+          <ButtonLink to={CANNED_REPLIES_PATH} variant="secondary" small>
+            {t('admin.cannedReplies')}
+          </ButtonLink>
+        </div>
       </div>
 
       <section aria-label={t('admin.stats')} className="stats">

@@ -49,7 +49,8 @@ export function Layout({ children }: { children: ReactNode }) {
                 <Badge count={badge} label={t(isAdmin ? 'shell.openTickets' : 'shell.unreadReplies', { count: badge })} />
               </NavLink>
               {isAdmin && (
-                <NavLink to={REPORTS_PATH} className="topnav__link">
+                // On a phone the dashboard's own link leads here: the top bar keeps one row (app.css).
+                <NavLink to={REPORTS_PATH} className="topnav__link topnav__link--wide">
                   <span>{t('shell.reports')}</span>
                 </NavLink>
               )}

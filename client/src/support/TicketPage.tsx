@@ -34,8 +34,15 @@ const PHONE = '(max-width: 640px)';
 
 const NOT_FOUND_CODES = new Set(['NOT_FOUND', 'FORBIDDEN', 'BAD_USER_INPUT']);
 
-/** `side`: what a role's page adds under the ticket's head (the team's triage panel, client/src/admin/). */
-export function TicketPage({ admin, side }: { admin: boolean; side?: (ticket: TicketDetailFragment) => ReactNode }) {
+/** What a role's page adds (the team's triage, client/src/admin/): under the ticket's head, and in its details. */
+export interface TicketPageSlots {
+  /** Under the head, always in view (the next ticket once this one is closed). */
+  underHead?: (ticket: TicketDetailFragment) => ReactNode;
+  /** At the end of the details, which fold away on a phone (the customer's other tickets). */
+  inDetails?: (ticket: TicketDetailFragment) => ReactNode;
+}
+
+export function TicketPage({ admin, slots = {} }: { admin: boolean; slots?: TicketPageSlots }) {
   const { id = '' } = useParams();
   const home = admin ? '/admin/support' : '/support';
   const { data, error, refetch } = useQuery(TicketDocument, { variables: { id } });
@@ -74,17 +81,17 @@ export function TicketPage({ admin, side }: { admin: boolean; side?: (ticket: Ti
       </div>
     );
   }
-  return <TicketView key={ticket.id} ticket={ticket} admin={admin} home={home} side={side} />;
+  return <TicketView key={ticket.id} ticket={ticket} admin={admin} home={home} slots={slots} />;
 }
 
 interface TicketViewProps {
   ticket: TicketDetailFragment;
   admin: boolean;
   home: string;
-  side?: (ticket: TicketDetailFragment) => ReactNode;
+  slots: TicketPageSlots;
 }
 
-function TicketView({ ticket, admin, home, side }: TicketViewProps) {
+function TicketView({ ticket, admin, home, slots }: TicketViewProps) {
   const viewer = useViewer();
   const viewerIsAdmin = viewer.role === 'SUPERADMIN';
   const location = useLocation();
@@ -287,9 +294,10 @@ function TicketView({ ticket, admin, home, side }: TicketViewProps) {
               </>
             )}
           </dl>
+          {slots.inDetails?.(ticket)}
         </details>
       </Card>
-      {side?.(ticket)}
+      {slots.underHead?.(ticket)}
 
       <Card as="section" padded={false} className="ticket-chat" aria-label={t('ticket.chat')}>
         <Conversation
