@@ -24,6 +24,9 @@ const BACKFILL_KEY = 'reports.backfill';
  * (a moment: nothing is computed here), so no change is counted in the old zone and lost.
  */
 export async function useReportTimeZone(system: DataSource, timeZone: string): Promise<void> {
+  // Started while another instance still migrates (readiness says so): that instance sets the zone once it has.
+  const [{ migrated }] = await system.query(`SELECT to_regclass('support_report_state') IS NOT NULL AS migrated`);
+  if (!migrated) return;
   const [state] = await system.query(`SELECT time_zone FROM support_report_state`);
   if (state?.time_zone === timeZone) return;
   await system.transaction((manager) => restartReports((sql, parameters) => manager.query(sql, parameters), timeZone));

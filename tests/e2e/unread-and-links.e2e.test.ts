@@ -168,7 +168,8 @@ describe('unread, links and the customer list in the browser', () => {
 
     await desk.reply(tokens.ella, ids['Termination letter'], 'Any news?');
     await admin.waitForFunction(
-      (id) => (globalThis as any).document.querySelector(`[data-testid="ticket-row"][data-unread] a[href$="${id}"]`) !== null,
+      (id) =>
+        (globalThis as any).document.querySelector(`[data-testid="ticket-row"][data-unread] a[href*="/admin/support/${id}"]`) !== null,
       ids['Termination letter'],
       { timeout: WAIT },
     );
