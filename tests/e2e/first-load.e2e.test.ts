@@ -18,9 +18,11 @@ jest.setTimeout(180_000);
 /**
  * Compressed JavaScript of a customer's first load of /support, in bytes received. Issue 18 aimed at
  * 120 KB; the libraries alone (React DOM, Apollo Client, React Router, i18next, graphql-ws) are
- * 134 KB in brotli (README, "The web app on a phone"), so the budget holds what this wave reached with a little room.
+ * 134 KB in brotli (README, "The web app on a phone"), so the budget holds what the app reached with a little room.
+ * Raised from 158,000 when the lifecycle, ratings, triage and reports added their strings (both catalogs
+ * load first) and documents: 155,583 → 159,274 bytes.
  */
-const SUPPORT_JS_BUDGET = 158_000;
+const SUPPORT_JS_BUDGET = 162_000;
 
 interface Received {
   url: string;
