@@ -13,6 +13,7 @@ import { axeViolations, ensureBuilt, launchChromium, openSignedInPage } from '..
 import { ok } from '../helpers/graphql';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { api, ops } from '../helpers/support-api';
+import { ella, sam } from '../helpers/people';
 
 jest.setTimeout(240_000);
 
@@ -85,14 +86,6 @@ describe('the conversation view', () => {
   let longTicket: string;
   let shortTicket: string;
   const pageErrors: string[] = [];
-  const ella = {
-    email: 'ella@acme-legal.example',
-    name: 'Ella Jansen',
-    password: 'customer-pass-1',
-    role: 'customer' as const,
-    tenant: 'Acme Legal',
-  };
-  const sam = { email: 'sam@lex.example', name: 'Sam Lex', password: 'admin-pass-123', role: 'superadmin' as const };
   const anna = { email: 'anna@lex.example', name: 'Anna Bakker', password: 'admin-pass-456', role: 'superadmin' as const };
 
   beforeAll(async () => {

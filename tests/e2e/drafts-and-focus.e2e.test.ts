@@ -11,6 +11,7 @@ import { createUser, signIn } from '../helpers/accounts';
 import { axeViolations, ensureBuilt, launchChromium, openSignedInPage } from '../helpers/browser';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { api } from '../helpers/support-api';
+import { ella, sam } from '../helpers/people';
 
 jest.setTimeout(180_000);
 
@@ -40,14 +41,6 @@ describe('drafts and focus in the browser', () => {
   let admin: Page;
   let ticketId: string;
   const pageErrors: string[] = [];
-  const ella = {
-    email: 'ella@acme-legal.example',
-    name: 'Ella Jansen',
-    password: 'customer-pass-1',
-    role: 'customer' as const,
-    tenant: 'Acme Legal',
-  };
-  const sam = { email: 'sam@lex.example', name: 'Sam Lex', password: 'admin-pass-123', role: 'superadmin' as const };
 
   beforeAll(async () => {
     ensureBuilt('client');

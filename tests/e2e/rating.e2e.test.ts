@@ -11,6 +11,7 @@ import { axeViolations, ensureBuilt, launchChromium, openSignedInPage, screensho
 import { MailCatcher, ReceivedMail, settleFor, startMailCatcher } from '../helpers/mail';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { api } from '../helpers/support-api';
+import { ella, sam } from '../helpers/people';
 
 jest.setTimeout(180_000);
 
@@ -30,14 +31,6 @@ describe('satisfaction ratings in the browser', () => {
   let ellaToken: string;
   let samToken: string;
   const pageErrors: string[] = [];
-  const ella = {
-    email: 'ella@acme-legal.example',
-    name: 'Ella Jansen',
-    password: 'customer-pass-1',
-    role: 'customer' as const,
-    tenant: 'Acme Legal',
-  };
-  const sam = { email: 'sam@lex.example', name: 'Sam Lex', password: 'admin-pass-123', role: 'superadmin' as const };
 
   beforeAll(async () => {
     ensureBuilt('client');

@@ -9,6 +9,7 @@ import { createUser, signIn } from '../helpers/accounts';
 import { ensureBuilt, launchChromium, openSignedInPage } from '../helpers/browser';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { api } from '../helpers/support-api';
+import { ella, sam } from '../helpers/people';
 
 jest.setTimeout(180_000);
 
@@ -27,14 +28,6 @@ describe('unread, links and the customer list in the browser', () => {
   let desk: ReturnType<typeof api>;
   let tokens: { ella: string; sam: string };
   const pageErrors: string[] = [];
-  const ella = {
-    email: 'ella@acme-legal.example',
-    name: 'Ella Jansen',
-    password: 'customer-pass-1',
-    role: 'customer' as const,
-    tenant: 'Acme Legal',
-  };
-  const sam = { email: 'sam@lex.example', name: 'Sam Lex', password: 'admin-pass-123', role: 'superadmin' as const };
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
