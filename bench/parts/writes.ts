@@ -4,6 +4,7 @@ import { LOGIN, briefOps } from '../../tests/helpers/operations';
 import { gql, inBatches, log } from '../common';
 import { appClient, sessionKey } from '../lib/accounts';
 import type { Instance } from '../lib/instances';
+import { measureCpu } from '../lib/cpu';
 import { CONCURRENCY, type Plan } from '../lib/plan';
 import { percentile, round } from '../lib/stats';
 import { BENCH_PASSWORD } from '../seed';
@@ -34,6 +35,7 @@ export async function writePart(databaseUrl: string, instance: Instance, plan: P
   );
 
   async function closedLoop(work: (worker: number, k: number) => Promise<unknown>) {
+    const cpu = measureCpu([instance.child.pid!]);
     const latencies: number[] = [];
     const deadline = performance.now() + plan.writeSeconds * 1000;
     const started = performance.now();
@@ -47,7 +49,15 @@ export async function writePart(databaseUrl: string, instance: Instance, plan: P
       }),
     );
     const seconds = (performance.now() - started) / 1000;
-    return { rps: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), requests: latencies.length };
+    const cores = cpu();
+    log(`    cores busy: instance ${cores.instance}, PostgreSQL ${cores.postgres}, bench ${cores.bench}, machine ${cores.machine}`);
+    return {
+      rps: latencies.length / seconds,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      requests: latencies.length,
+      cores,
+    };
   }
 
   // A conversation on each ticket: customer and Lex team take turns, so every reply moves the status.
@@ -118,6 +128,8 @@ export async function writePart(databaseUrl: string, instance: Instance, plan: P
       p99_ms: round(reply.p99),
       raw_sql_tps: round(raw.rps, 1),
       ratio: round(reply.rps / raw.rps, 3),
+      reply_cores: reply.cores,
+      raw_cores: raw.cores,
     },
     detail: { seconds: plan.writeSeconds, reply, create, raw, note: 'p50_ms/p99_ms are replyToTicket; createTicket in detail' },
   };
