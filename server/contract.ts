@@ -17,6 +17,8 @@ export const MAX_CANNED_TITLE_LENGTH = 100;
 export const CANNED_REPLY_VARIABLES = ['customer.name', 'customer.firstName', 'ticket.number', 'agent.name'] as const;
 /** Most tickets one page of a list may ask for (`first`). */
 export const MAX_PAGE_SIZE = 100;
+/** A search counts its matches up to this many; past it, `totalCountCapped` (docs/architecture.md §8, "Search"). */
+export const SEARCH_COUNT_CAP = 1000;
 /** The most of a customer's other tickets one `customerTickets` returns (the team's ticket page shows a few). */
 export const MAX_CUSTOMER_TICKETS = 10;
 /** Replies of one conversation per read (`last`): by default 200 (a whole ordinary conversation), at most 500. */

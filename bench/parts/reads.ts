@@ -78,6 +78,8 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
                        WHERE t.id IN (SELECT tenant_id FROM support_tickets WHERE ticket_number < 1000 + 200000 GROUP BY 1 ORDER BY count(*) DESC LIMIT 5)
                        ORDER BY c.n ASC LIMIT 1`)
     ).rows[0].name as string;
+    // The busiest customer's name (first and last name, shared with a few other customers) for the customer search.
+    const customerName = (await pg.query(`SELECT name FROM users WHERE id = $1`, [customerId])).rows[0].name as string;
     const page = `nodes { id ticketNumber subject status category updatedAt userName tenant { id name } lastReply { id createdAt } unreadCount } pageInfo { hasNextPage endCursor } totalCount`;
     const list = `query ($f: SupportTicketFilter, $o: SupportTicketOrder, $after: String) {
       supportTickets(filter: $f, orderBy: $o, first: 25, after: $after) { ${page} } }`;
@@ -117,6 +119,9 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
       { name: 'search_number', run: http(list, { f: { search: `#${someNumber}` } }, adminToken) },
       { name: 'search_subject', run: http(list, { f: { search: 'parental leave for interns' } }, adminToken) },
       { name: 'search_company', run: http(list, { f: { search: company } }, adminToken) },
+      { name: 'search_customer', run: http(list, { f: { search: customerName } }, adminToken) },
+      // One word as it is being typed: a prefix of common words (payroll, overtime pay, severance pay).
+      { name: 'search_prefix', run: http(list, { f: { search: 'pay' } }, adminToken) },
       { name: 'next_page', run: http(list, { after: cursor }, adminToken) },
       { name: 'mine_first_page', run: http(list, { f: mine }, busiestAgentToken), viewer: busiestAgentToken },
       {

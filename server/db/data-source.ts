@@ -37,6 +37,7 @@ import { Ratings1764415000000 } from './migrations/1764415000000-Ratings';
 import { AutoClose1764416000000 } from './migrations/1764416000000-AutoClose';
 import { Reports1764418000000 } from './migrations/1764418000000-Reports';
 import { ListOrders1764419000000 } from './migrations/1764419000000-ListOrders';
+import { WordSearch1764421000000 } from './migrations/1764421000000-WordSearch';
 
 export const entities = [Tenant, User, Session, SupportTicket, SupportReply, Attachment, CannedReply, TimelineEvent];
 export const migrations = [
@@ -65,6 +66,7 @@ export const migrations = [
   AutoClose1764416000000,
   Reports1764418000000,
   ListOrders1764419000000,
+  WordSearch1764421000000,
 ];
 
 export function createDataSource(url: string, { poolSize = 10 } = {}): DataSource {

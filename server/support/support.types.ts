@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { MAX_REPLIES_PAGE_SIZE, REPLIES_PAGE_SIZE } from '../contract';
+import { MAX_REPLIES_PAGE_SIZE, REPLIES_PAGE_SIZE, SEARCH_COUNT_CAP } from '../contract';
 import { SupportTicket } from './ticket.entity';
 import { TicketCategory, TicketStatus } from './ticket-status';
 
@@ -46,8 +46,15 @@ export class SupportTicketConnection {
   @Field({ description: 'Where this page ends.' })
   pageInfo: PageInfo;
 
-  @Field(() => Int, { description: 'How many tickets the whole list holds, over all pages.' })
+  @Field(() => Int, {
+    description:
+      'How many tickets the whole list holds, over all pages. A search counts its matches only up to ' +
+      `${SEARCH_COUNT_CAP.toLocaleString('en')}: past that, totalCountCapped is true and this is a lower bound.`,
+  })
   totalCount: number;
+
+  @Field({ description: 'True when totalCount stopped counting: the list holds at least that many tickets, likely more.' })
+  totalCountCapped: boolean;
 }
 
 @ObjectType({ description: "How many tickets of all tenants are in each status: the Lex team's dashboard figures." })
@@ -71,7 +78,9 @@ export class SupportTicketFilter {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Ticket number (exact, with or without #), or words anywhere in the subject, customer name or email, or company name.',
+    description:
+      'A ticket number (exact, with or without #), or words: each a word of the subject, the customer name or email (split at ' +
+      'its dots and @), the last also the start of one as it is being typed; or all of them words of the company name. Case and accents are ignored.',
   })
   search?: string | null;
   @Field(() => ID, { nullable: true, description: 'Only tickets assigned to this Lex team member (the "Mine" view with your own id).' })

@@ -25,7 +25,7 @@ registerEnumType(SupportTicketOrder, {
 });
 
 /** How one order reads: the SQL sort key, the keyset condition after a cursor, and its cursors. */
-interface Keyset {
+export interface Keyset {
   orderBy: Record<string, 'ASC' | 'DESC'>;
   /** The rows after the cursor in this order, on tickets aliased `t`. */
   after: string;

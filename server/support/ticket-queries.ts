@@ -1,7 +1,7 @@
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { Actor, Viewer, isSuperadmin } from '../auth/viewer';
 import { hydrate } from '../db/hydrate';
-import { MAX_CUSTOMER_TICKETS } from '../contract';
+import { MAX_CUSTOMER_TICKETS, SEARCH_COUNT_CAP } from '../contract';
 import { badInput } from '../errors';
 import { withViewer } from '../db/viewer-transaction';
 import { SupportReply } from './reply.entity';
@@ -10,6 +10,7 @@ import { SupportTicketOrder, decodeCursor, encodeCursor, keysetOf } from './tick
 import { SupportTicketConnection, SupportTicketFilter } from './support.types';
 import { SupportTicket } from './ticket.entity';
 import { countAllTickets, countAssignedTickets, countSlaTickets } from './ticket-counts';
+import { firstMatches, pageOfMatches, ticketNumberSearched } from './ticket-search';
 import { slaBreachedSql } from '../lifecycle/sla';
 
 export interface ListOptions {
@@ -40,9 +41,6 @@ export function visibleReplies(manager: EntityManager, viewer: Actor): SelectQue
         .where(`t.user_id = :viewerId AND ${repliesSeenBy(viewer, 'r')}`, { viewerId: viewer.id });
 }
 
-/** LIKE pattern matching `text` anywhere, with LIKE's own wildcards taken literally. */
-const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 /**
  * Reading tickets and replies: lists, search, one ticket, and the batched reads of the per-request
  * loaders. Every read runs in a transaction that knows its viewer and goes through the scopes above.
@@ -67,32 +65,50 @@ export class TicketQueries {
       const bySla = filter?.slaBreached != null;
       if (bySla) query.andWhere(slaBreachedSql(filter!.slaBreached!));
       const search = filter?.search && refuseNul('search', filter.search).trim();
-      const found = search ? await this.applySearch(manager, query, search) : null;
+      const number = search ? ticketNumberSearched(search) : null;
+      if (number != null) query.andWhere('t.ticket_number = :number', { number });
+      const words = search && number == null ? await firstMatches(manager, search) : null;
+      if (words && !words.capped) query.andWhere('t.id = ANY(:matches)', { matches: words.ids });
+      const narrowed = Boolean(mine || filter?.status || filter?.category || filter?.notClosed != null || byAssignee || bySla);
 
       // The Lex team's unsearched lists count from the trigger-kept counts, not by reading every ticket
-      // (per status and category, or per assignee); a search with no other condition counts the
-      // matches it found (the viewer's, each once).
+      // (per status and category, or per assignee); a search counts its first matches (the viewer's, each once).
       const noOtherCondition = !mine && !search && !filter?.status && !filter?.category;
-      const totalCount =
-        found && !found.byNumber && !filter?.status && !filter?.category && filter?.notClosed == null && !mine && !byAssignee && !bySla
-          ? found.ids.length
-          : isSuperadmin(viewer) && !mine && !search && !byAssignee
-            ? bySla
-              ? await countSlaTickets(manager, { ...filter, slaBreached: filter!.slaBreached! })
-              : await countAllTickets(manager, filter ?? {})
-            : isSuperadmin(viewer) && noOtherCondition && byAssignee && !bySla
-              ? await countAssignedTickets(manager, filter!)
-              : await query.clone().getCount();
+      const totalCount = words
+        ? narrowed
+          ? await query
+              .clone()
+              .andWhere('t.id = ANY(:counted)', { counted: words.ids.slice(0, SEARCH_COUNT_CAP) })
+              .getCount()
+          : Math.min(words.ids.length, SEARCH_COUNT_CAP)
+        : isSuperadmin(viewer) && !mine && !search && !byAssignee
+          ? bySla
+            ? await countSlaTickets(manager, { ...filter, slaBreached: filter!.slaBreached! })
+            : await countAllTickets(manager, filter ?? {})
+          : isSuperadmin(viewer) && noOtherCondition && byAssignee && !bySla
+            ? await countAssignedTickets(manager, filter!)
+            : await query.clone().getCount();
       if (cursor) query.andWhere(keyset.after, cursor);
-      // Each order × filter walks an index in list order (docs/architecture.md §8, "Orders").
-      const rows = await query
-        .orderBy(keyset.orderBy)
-        .limit(limit + 1)
-        .getMany();
+      // Each order × filter walks an index in list order (docs/architecture.md §8, "Orders"); a search
+      // with more matches than it counts reads them in list order, a page at a time ("Search").
+      const rows = words?.capped
+        ? await pageOfMatches(manager, query, {
+            search: search!,
+            order: orderBy ?? SupportTicketOrder.UPDATED_DESC,
+            keyset,
+            cursor,
+            limit,
+            narrowed,
+          })
+        : await query
+            .orderBy(keyset.orderBy)
+            .limit(limit + 1)
+            .getMany();
       const nodes = rows.slice(0, limit);
       return {
         nodes,
         totalCount,
+        totalCountCapped: Boolean(words?.capped),
         pageInfo: {
           hasNextPage: rows.length > limit,
           endCursor: nodes.length ? encodeCursor(keyset, nodes[nodes.length - 1]) : null,
@@ -110,23 +126,6 @@ export class TicketQueries {
     }
     if (unassigned != null) query.andWhere(unassigned ? 't.assignee_id IS NULL' : 't.assignee_id IS NOT NULL');
     return assigneeId != null || unassigned != null;
-  }
-
-  private async applySearch(
-    manager: EntityManager,
-    query: SelectQueryBuilder<SupportTicket>,
-    search: string,
-  ): Promise<{ ids: string[]; byNumber: boolean }> {
-    // Text matching runs in a database function that can use the trigram indexes under RLS; once per
-    // request, as the count and the page both take its matches (it is most of a search's time).
-    const [{ ids }] = await manager.query(`SELECT ARRAY(SELECT support_ticket_ids_matching($1)) AS ids`, [containing(search)]);
-    const matches = 't.id = ANY(:ids)';
-    const number = /^#?(\d{1,9})$/.exec(search);
-    query.andWhere(number ? `(t.ticket_number = :number OR ${matches})` : matches, {
-      ids,
-      number: number ? Number(number[1]) : undefined,
-    });
-    return { ids, byNumber: Boolean(number) };
   }
 
   /** The customer's other tickets, newest update first: their `(user_id, updated_at, id)` index, read in order. */

@@ -90,10 +90,11 @@ export type TicketBrief = Pick<Ticket, 'id' | 'ticketNumber' | 'status' | 'updat
 
 interface Page<Node> {
   totalCount: number;
+  totalCountCapped: boolean;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
   nodes: Node[];
 }
-const PAGE_INFO = 'totalCount pageInfo { hasNextPage endCursor }';
+const PAGE_INFO = 'totalCount totalCountCapped pageInfo { hasNextPage endCursor }';
 type PageArguments = { first?: number; after?: string | null };
 
 /** Signs in with a password; the token is for the Bearer header or connection_init. */

@@ -30,7 +30,7 @@ it('hides another customer’s ticket and replies from a forged, unscoped query'
     tickets: await manager.query('SELECT * FROM support_tickets'),
     byId: await manager.query('SELECT * FROM support_tickets WHERE id = $1', [ticketId]),
     replies: await manager.query('SELECT * FROM support_replies WHERE ticket_id = $1', [ticketId]),
-    search: await manager.query(`SELECT * FROM support_ticket_ids_matching('%Layoff%')`),
+    search: await manager.query(`SELECT * FROM support_ticket_search('Layoff', NULL, NULL, NULL, NULL, 50)`),
   }));
   expect(forged).toEqual({ tickets: [], byId: [], replies: [], search: [] });
 });
@@ -101,7 +101,7 @@ describe('forged SQL on the server’s runtime connection', () => {
       return {
         tickets: await manager.query('SELECT id FROM support_tickets'),
         replies: await manager.query('SELECT id FROM support_replies'),
-        search: await manager.query(`SELECT * FROM support_ticket_ids_matching('%')`),
+        search: await manager.query(`SELECT * FROM support_ticket_search('Layoff', 'UPDATED_DESC', NULL, NULL, NULL, 50)`),
         counts: await manager.query('SELECT * FROM support_ticket_counts'),
         assignmentCounts: await manager.query('SELECT * FROM support_assignment_counts'),
       };

@@ -62,13 +62,28 @@ export function compareTickets(a: TicketLike, b: TicketLike, order: SupportTicke
   }
 }
 
-/** What the server reads as a ticket number: the whole search, digits with an optional `#` (server/support/ticket-queries.ts). */
+/** What the server reads as a ticket number: the whole search, digits with an optional `#` (server/support/ticket-search.ts). */
 const TICKET_NUMBER_SEARCH = /^#?(\d{1,9})$/;
 
+/** The words of a text as the server's search reads them: accents off, lower case, split at everything but letters and digits. */
+export const searchWords = (text: string): string[] =>
+  text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+
+/** Every word of the search among `words`, the last also as the start of one. */
+function hasWords(words: string[], search: string[]): boolean {
+  const last = search.length - 1;
+  return search.every((word, i) => words.some((w) => w === word || (i === last && w.startsWith(word))));
+}
+
 /**
- * Whether the server would list `ticket` under `filter`. The server's search (trimmed) matches the
- * ticket number exactly, or the text anywhere in the subject, customer name or email, or company,
- * ignoring case; the views match by assignee.
+ * Whether the server would list `ticket` under `filter`. The server's search (trimmed) is a ticket
+ * number, exactly, or words: all of them in the subject, customer name and email, or all in the
+ * company's name (docs/architecture.md §8, "Search"); the views match by assignee.
  */
 export function ticketMatchesFilter(ticket: TicketLike, filter: ListFilter | null | undefined): boolean {
   if (!filter) return true;
@@ -81,9 +96,13 @@ export function ticketMatchesFilter(ticket: TicketLike, filter: ListFilter | nul
   const search = filter.search?.trim();
   if (!search) return true;
   const number = TICKET_NUMBER_SEARCH.exec(search);
-  if (number && ticket.ticketNumber === Number(number[1])) return true;
-  const needle = search.toLowerCase();
-  return [ticket.subject, ticket.userName, ticket.userEmail, ticket.tenant.name].some((text) => text.toLowerCase().includes(needle));
+  if (number) return ticket.ticketNumber === Number(number[1]);
+  const words = searchWords(search);
+  if (!words.length) return false;
+  return (
+    hasWords(searchWords(`${ticket.subject} ${ticket.userName} ${ticket.userEmail}`), words) ||
+    hasWords(searchWords(ticket.tenant.name), words)
+  );
 }
 
 /** A ticket whose creation this is: it has not changed since (every change moves `updatedAt`). */

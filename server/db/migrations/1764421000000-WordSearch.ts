@@ -1,0 +1,104 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import { APP_ROLE } from '../../contract';
+import { searchFunction } from './1764200000001-FasterSearch';
+
+/**
+ * Text as the search box reads it: accents off, lower case, every run of other characters than
+ * letters and digits a space (an email's local part and domain fall apart into words). `unaccent`
+ * with its dictionary named is immutable in fact, which an index expression needs.
+ */
+const SEARCH_TEXT = `
+  CREATE FUNCTION lex_search_text(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  RETURN lower(regexp_replace(public.unaccent('public.unaccent'::regdictionary, $1), '[^[:alnum:]]+', ' ', 'g'))`;
+/** The words of a text, for the GIN indexes: the 'simple' configuration, so no stemming and no stop words in Dutch or English. */
+const SEARCH_DOCUMENT = `
+  CREATE FUNCTION lex_search_document(text) RETURNS tsvector LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  RETURN to_tsvector('simple'::regconfig, lex_search_text($1))`;
+/** What a search asks: every word, the last as a prefix (it may still be typed); null when it has no words. */
+const SEARCH_QUERY = `
+  CREATE FUNCTION lex_search_query(text) RETURNS tsquery LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  RETURN (SELECT to_tsquery('simple'::regconfig, string_agg(w, ' & ') || ':*')
+            FROM unnest(string_to_array(trim(lex_search_text($1)), ' ')) w WHERE w <> '')`;
+
+/** A ticket's own searchable fields, as its GIN index holds them (`t.` names the tickets where the search function reads them). */
+const ticketDocument = (t: '' | 't.') => `lex_search_document(${t}subject || ' ' || ${t}user_name || ' ' || ${t}user_email)`;
+
+/**
+ * The viewer's tickets matching a search, at most `lim`, in a list order after its cursor (the
+ * keysets of server/support/ticket-order.ts), or in no order when `sort` is null (to count). Row-level
+ * security keeps `@@` from the GIN index (it is not leakproof), so this runs as the owner and applies
+ * the viewer rule of the policies itself; the statement is planned for its query (EXECUTE), so the
+ * planner weighs the index against walking the order's own index and stopping at `lim`. Companies
+ * match on all words of their name: a team member's across tenants, a customer's only their own.
+ */
+const SEARCH_FUNCTION = `
+  CREATE FUNCTION support_ticket_search(search text, sort text, after_at timestamptz, after_id uuid, after_number int, lim int)
+  RETURNS TABLE (id uuid, updated_at timestamptz, ticket_number int)
+  LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
+  DECLARE
+    q tsquery := lex_search_query(search);
+    team boolean := lex_viewer_is_team();
+    viewer uuid := lex_viewer_id();
+    companies uuid[];
+  BEGIN
+    IF q IS NULL OR (NOT team AND viewer IS NULL) THEN RETURN; END IF;
+    companies := ARRAY(SELECT n.id FROM tenants n
+                        WHERE lex_search_document(n.name) @@ q
+                          AND (team OR n.id = (SELECT u.tenant_id FROM users u WHERE u.id = viewer)));
+    RETURN QUERY EXECUTE
+      'SELECT t.id, t.updated_at, t.ticket_number FROM support_tickets t WHERE ('
+      || $doc$${ticketDocument('t.')}$doc$ || ' @@ $1'
+      || CASE WHEN cardinality(companies) > 0 THEN ' OR t.tenant_id = ANY ($2)' ELSE '' END || ')'
+      || CASE WHEN team THEN '' ELSE ' AND t.user_id = $3' END
+      || CASE sort
+           WHEN 'UPDATED_DESC' THEN ' AND ($4 IS NULL OR (t.updated_at, t.id) < ($4, $5)) ORDER BY t.updated_at DESC, t.id DESC'
+           WHEN 'UPDATED_ASC' THEN ' AND ($4 IS NULL OR (t.updated_at, t.id) > ($4, $5)) ORDER BY t.updated_at, t.id'
+           WHEN 'CREATED_DESC' THEN ' AND ($6 IS NULL OR t.ticket_number < $6) ORDER BY t.ticket_number DESC'
+           WHEN 'CREATED_ASC' THEN ' AND ($6 IS NULL OR t.ticket_number > $6) ORDER BY t.ticket_number'
+           ELSE '' END
+      || ' LIMIT $7'
+      USING q, companies, viewer, after_at, after_id, after_number, lim;
+  END $$`;
+
+const TRIGRAM_INDEXES = {
+  support_tickets_subject_trgm: 'support_tickets USING gin (subject gin_trgm_ops)',
+  support_tickets_user_name_trgm: 'support_tickets USING gin (user_name gin_trgm_ops)',
+  support_tickets_user_email_trgm: 'support_tickets USING gin (user_email gin_trgm_ops)',
+  tenants_name_trgm: 'tenants USING gin (name gin_trgm_ops)',
+};
+
+/**
+ * Search by words instead of substrings (issue 19, docs/architecture.md §8, "Search"): one GIN
+ * index of a ticket's own words and one of company names replace the four trigram indexes, and the
+ * search function returns a page's worth of matches in list order instead of every match.
+ */
+export class WordSearch1764421000000 implements MigrationInterface {
+  name = 'WordSearch1764421000000';
+
+  public async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE EXTENSION IF NOT EXISTS unaccent`);
+    await q.query(SEARCH_TEXT);
+    await q.query(SEARCH_DOCUMENT);
+    await q.query(SEARCH_QUERY);
+    await q.query(`CREATE INDEX support_tickets_search_idx ON support_tickets USING gin ((${ticketDocument('')}))`);
+    await q.query(`CREATE INDEX tenants_name_search_idx ON tenants USING gin (lex_search_document(name))`);
+    for (const index of Object.keys(TRIGRAM_INDEXES)) await q.query(`DROP INDEX ${index}`);
+    await q.query(SEARCH_FUNCTION);
+    await q.query(`REVOKE ALL ON FUNCTION support_ticket_search(text, text, timestamptz, uuid, int, int) FROM PUBLIC`);
+    await q.query(`GRANT EXECUTE ON FUNCTION support_ticket_search(text, text, timestamptz, uuid, int, int) TO ${APP_ROLE}`);
+    await q.query(`DROP FUNCTION support_ticket_ids_matching(text)`);
+  }
+
+  public async down(q: QueryRunner): Promise<void> {
+    await q.query(searchFunction('lex_viewer_is_team()', 'lex_viewer_id()'));
+    await q.query(`REVOKE ALL ON FUNCTION support_ticket_ids_matching(text) FROM PUBLIC`);
+    await q.query(`GRANT EXECUTE ON FUNCTION support_ticket_ids_matching(text) TO ${APP_ROLE}`);
+    await q.query(`DROP FUNCTION support_ticket_search(text, text, timestamptz, uuid, int, int)`);
+    for (const [index, on] of Object.entries(TRIGRAM_INDEXES)) await q.query(`CREATE INDEX ${index} ON ${on}`);
+    await q.query(`DROP INDEX tenants_name_search_idx`);
+    await q.query(`DROP INDEX support_tickets_search_idx`);
+    await q.query(`DROP FUNCTION lex_search_query(text)`);
+    await q.query(`DROP FUNCTION lex_search_document(text)`);
+    await q.query(`DROP FUNCTION lex_search_text(text)`);
+  }
+}

@@ -1,0 +1,92 @@
+import { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { SEARCH_COUNT_CAP } from '../contract';
+import type { Keyset, SupportTicketOrder } from './ticket-order';
+import { SupportTicket } from './ticket.entity';
+
+/**
+ * The search box (docs/architecture.md §8, "Search"): a ticket number, or words matched through the
+ * database function `support_ticket_search` (migration WordSearch), which reads the GIN indexes of
+ * words as the tables' owner and applies the viewer rule of row-level security itself.
+ */
+
+const TICKET_NUMBER = /^#?(\d{1,9})$/;
+
+/** The ticket number a search asks for (`1234` or `#1234`), or null when it is words. */
+export function ticketNumberSearched(search: string): number | null {
+  const number = TICKET_NUMBER.exec(search);
+  return number ? Number(number[1]) : null;
+}
+
+interface Match {
+  id: string;
+  updated_at: Date;
+  ticket_number: number;
+}
+
+const matchesOf = (
+  manager: EntityManager,
+  search: string,
+  order: SupportTicketOrder | null,
+  after: Record<string, unknown> | null,
+  lim: number,
+): Promise<Match[]> =>
+  manager.query(`SELECT * FROM support_ticket_search($1, $2, $3, $4, $5, $6)`, [
+    search,
+    order,
+    after?.cursorAt ?? null,
+    after?.cursorId ?? null,
+    after?.cursorNumber ?? null,
+    lim,
+  ]);
+
+/**
+ * Up to one more than SEARCH_COUNT_CAP of the viewer's matches, in no order: all of them when not
+ * `capped` (the list then reads them by id), else enough to count that many. The index finds them
+ * and the scan stops there, so a common word costs no more than a rare one.
+ */
+export async function firstMatches(manager: EntityManager, search: string): Promise<{ ids: string[]; capped: boolean }> {
+  const matches = await matchesOf(manager, search, null, null, SEARCH_COUNT_CAP + 1);
+  return { ids: matches.map((match) => match.id), capped: matches.length > SEARCH_COUNT_CAP };
+}
+
+interface PageRequest {
+  search: string;
+  order: SupportTicketOrder;
+  keyset: Keyset;
+  cursor: Record<string, unknown> | null;
+  limit: number;
+  /** The list has conditions besides the search: not every match is on it. */
+  narrowed: boolean;
+}
+
+/** The largest round of matches one read of a page asks for. */
+const MAX_ROUND = 10_000;
+
+/**
+ * One page (and one row more) of a search with more matches than it counts: the matches come in list
+ * order after the cursor, and `query` (the list's scope and conditions) keeps those on the list. With
+ * no other condition the first round is the page; with one, each round asks for four times as many.
+ */
+export async function pageOfMatches(
+  manager: EntityManager,
+  query: SelectQueryBuilder<SupportTicket>,
+  { search, order, keyset, cursor, limit, narrowed }: PageRequest,
+): Promise<SupportTicket[]> {
+  const rows: SupportTicket[] = [];
+  let after = cursor;
+  for (let round = narrowed ? 4 * (limit + 1) : limit + 1; ; round = Math.min(4 * round, MAX_ROUND)) {
+    const matches = await matchesOf(manager, search, order, after, round);
+    if (matches.length) {
+      const listed = await query
+        .clone()
+        .andWhere('t.id = ANY(:round)', { round: matches.map((match) => match.id) })
+        .orderBy(keyset.orderBy)
+        .limit(limit + 1 - rows.length)
+        .getMany();
+      rows.push(...listed);
+    }
+    if (rows.length > limit || matches.length < round) return rows;
+    const last = matches[matches.length - 1];
+    after = { cursorAt: last.updated_at, cursorId: last.id, cursorNumber: last.ticket_number };
+  }
+}
