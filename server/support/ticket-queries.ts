@@ -1,7 +1,7 @@
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { Actor, Viewer, isSuperadmin } from '../auth/viewer';
 import { hydrate } from '../db/hydrate';
-import { MAX_CUSTOMER_TICKETS, SEARCH_COUNT_CAP } from '../contract';
+import { MAX_CUSTOMER_TICKETS } from '../contract';
 import { badInput } from '../errors';
 import { withViewer } from '../db/viewer-transaction';
 import { SupportReply } from './reply.entity';
@@ -10,7 +10,7 @@ import { SupportTicketOrder, decodeCursor, encodeCursor, keysetOf } from './tick
 import { SupportTicketConnection, SupportTicketFilter } from './support.types';
 import { SupportTicket } from './ticket.entity';
 import { countAllTickets, countAssignedTickets, countSlaTickets } from './ticket-counts';
-import { firstMatches, pageOfMatches, ticketNumberSearched } from './ticket-search';
+import { countMatches, pageOfMatches, ticketNumberSearched } from './ticket-search';
 import { slaBreachedSql } from '../lifecycle/sla';
 
 export interface ListOptions {
@@ -67,20 +67,14 @@ export class TicketQueries {
       const search = filter?.search && refuseNul('search', filter.search).trim();
       const number = search ? ticketNumberSearched(search) : null;
       if (number != null) query.andWhere('t.ticket_number = :number', { number });
-      const words = search && number == null ? await firstMatches(manager, search) : null;
-      if (words && !words.capped) query.andWhere('t.id = ANY(:matches)', { matches: words.ids });
       const narrowed = Boolean(mine || filter?.status || filter?.category || filter?.notClosed != null || byAssignee || bySla);
+      const words = search && number == null ? await countMatches(manager, search, narrowed ? query : null) : null;
 
       // The Lex team's unsearched lists count from the trigger-kept counts, not by reading every ticket
-      // (per status and category, or per assignee); a search counts its first matches (the viewer's, each once).
+      // (per status and category, or per assignee); a search counts its matches up to a cap.
       const noOtherCondition = !mine && !search && !filter?.status && !filter?.category;
       const totalCount = words
-        ? narrowed
-          ? await query
-              .clone()
-              .andWhere('t.id = ANY(:counted)', { counted: words.ids.slice(0, SEARCH_COUNT_CAP) })
-              .getCount()
-          : Math.min(words.ids.length, SEARCH_COUNT_CAP)
+        ? words.count
         : isSuperadmin(viewer) && !mine && !search && !byAssignee
           ? bySla
             ? await countSlaTickets(manager, { ...filter, slaBreached: filter!.slaBreached! })
@@ -90,8 +84,8 @@ export class TicketQueries {
             : await query.clone().getCount();
       if (cursor) query.andWhere(keyset.after, cursor);
       // Each order × filter walks an index in list order (docs/architecture.md §8, "Orders"); a search
-      // with more matches than it counts reads them in list order, a page at a time ("Search").
-      const rows = words?.capped
+      // reads its matches in list order, a round at a time ("Search").
+      const rows = words
         ? await pageOfMatches(manager, query, {
             search: search!,
             order: orderBy ?? SupportTicketOrder.UPDATED_DESC,

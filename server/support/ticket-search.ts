@@ -40,13 +40,25 @@ const matchesOf = (
   ]);
 
 /**
- * Up to one more than SEARCH_COUNT_CAP of the viewer's matches, in no order: all of them when not
- * `capped` (the list then reads them by id), else enough to count that many. The index finds them
- * and the scan stops there, so a common word costs no more than a rare one.
+ * How many of the viewer's tickets a search lists, counted up to SEARCH_COUNT_CAP (`capped` past it).
+ * Under other conditions of the list (`narrowed`), the matches are found first, as far as the cap
+ * and in no order, and the list's conditions count among them: a lower bound when capped.
  */
-export async function firstMatches(manager: EntityManager, search: string): Promise<{ ids: string[]; capped: boolean }> {
-  const matches = await matchesOf(manager, search, null, null, SEARCH_COUNT_CAP + 1);
-  return { ids: matches.map((match) => match.id), capped: matches.length > SEARCH_COUNT_CAP };
+export async function countMatches(
+  manager: EntityManager,
+  search: string,
+  narrowed: SelectQueryBuilder<SupportTicket> | null,
+): Promise<{ count: number; capped: boolean }> {
+  if (!narrowed) {
+    const [{ n }] = await manager.query(`SELECT support_ticket_search_count($1, $2) AS n`, [search, SEARCH_COUNT_CAP + 1]);
+    return { count: Math.min(n, SEARCH_COUNT_CAP), capped: n > SEARCH_COUNT_CAP };
+  }
+  const ids = (await matchesOf(manager, search, null, null, SEARCH_COUNT_CAP + 1)).map((match) => match.id);
+  const count = await narrowed
+    .clone()
+    .andWhere('t.id = ANY(:counted)', { counted: ids.slice(0, SEARCH_COUNT_CAP) })
+    .getCount();
+  return { count, capped: ids.length > SEARCH_COUNT_CAP };
 }
 
 interface PageRequest {
@@ -63,9 +75,9 @@ interface PageRequest {
 const MAX_ROUND = 10_000;
 
 /**
- * One page (and one row more) of a search with more matches than it counts: the matches come in list
- * order after the cursor, and `query` (the list's scope and conditions) keeps those on the list. With
- * no other condition the first round is the page; with one, each round asks for four times as many.
+ * One page (and one row more) of a search: the matches come in list order after the cursor, a round
+ * at a time, and `query` (the list's scope and conditions) keeps those on the list. With no other
+ * condition the first round is the page; with one, each round asks for four times as many.
  */
 export async function pageOfMatches(
   manager: EntityManager,

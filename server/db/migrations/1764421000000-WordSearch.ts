@@ -20,8 +20,8 @@ const SEARCH_QUERY = `
   RETURN (SELECT to_tsquery('simple'::regconfig, string_agg(w, ' & ') || ':*')
             FROM unnest(string_to_array(trim(lex_search_text($1)), ' ')) w WHERE w <> '')`;
 
-/** A ticket's own searchable fields, as its GIN index holds them (`t.` names the tickets where the search function reads them). */
-const ticketDocument = (t: '' | 't.') => `lex_search_document(${t}subject || ' ' || ${t}user_name || ' ' || ${t}user_email)`;
+/** A ticket's own searchable fields, as its GIN index holds them. */
+const TICKET_DOCUMENT = `lex_search_document(subject || ' ' || user_name || ' ' || user_email)`;
 
 /**
  * The viewer's tickets matching a search, at most `lim`, in a list order after its cursor (the
@@ -40,24 +40,65 @@ const SEARCH_FUNCTION = `
     team boolean := lex_viewer_is_team();
     viewer uuid := lex_viewer_id();
     companies uuid[];
+    after_key text := CASE sort
+      WHEN 'UPDATED_DESC' THEN ' AND ($4 IS NULL OR (updated_at, id) < ($4, $5))'
+      WHEN 'UPDATED_ASC' THEN ' AND ($4 IS NULL OR (updated_at, id) > ($4, $5))'
+      WHEN 'CREATED_DESC' THEN ' AND ($6 IS NULL OR ticket_number < $6)'
+      WHEN 'CREATED_ASC' THEN ' AND ($6 IS NULL OR ticket_number > $6)'
+      ELSE '' END;
+    in_order text := CASE sort
+      WHEN 'UPDATED_DESC' THEN ' ORDER BY updated_at DESC, id DESC'
+      WHEN 'UPDATED_ASC' THEN ' ORDER BY updated_at, id'
+      WHEN 'CREATED_DESC' THEN ' ORDER BY ticket_number DESC'
+      WHEN 'CREATED_ASC' THEN ' ORDER BY ticket_number'
+      ELSE '' END;
+    matching text := 'SELECT id, updated_at, ticket_number FROM support_tickets WHERE '
+      || CASE WHEN team THEN '' ELSE 'user_id = $3 AND ' END;
   BEGIN
     IF q IS NULL OR (NOT team AND viewer IS NULL) THEN RETURN; END IF;
-    companies := ARRAY(SELECT n.id FROM tenants n
-                        WHERE lex_search_document(n.name) @@ q
-                          AND (team OR n.id = (SELECT u.tenant_id FROM users u WHERE u.id = viewer)));
+    companies := lex_search_companies(q, team, viewer);
+    -- Each company's tickets apart from the words' (its own (tenant_id, updated_at, id) index, in
+    -- order): walking the list's index, the words' test would run on every ticket it passes.
     RETURN QUERY EXECUTE
-      'SELECT t.id, t.updated_at, t.ticket_number FROM support_tickets t WHERE ('
-      || $doc$${ticketDocument('t.')}$doc$ || ' @@ $1'
-      || CASE WHEN cardinality(companies) > 0 THEN ' OR t.tenant_id = ANY ($2)' ELSE '' END || ')'
-      || CASE WHEN team THEN '' ELSE ' AND t.user_id = $3' END
-      || CASE sort
-           WHEN 'UPDATED_DESC' THEN ' AND ($4 IS NULL OR (t.updated_at, t.id) < ($4, $5)) ORDER BY t.updated_at DESC, t.id DESC'
-           WHEN 'UPDATED_ASC' THEN ' AND ($4 IS NULL OR (t.updated_at, t.id) > ($4, $5)) ORDER BY t.updated_at, t.id'
-           WHEN 'CREATED_DESC' THEN ' AND ($6 IS NULL OR t.ticket_number < $6) ORDER BY t.ticket_number DESC'
-           WHEN 'CREATED_ASC' THEN ' AND ($6 IS NULL OR t.ticket_number > $6) ORDER BY t.ticket_number'
-           ELSE '' END
-      || ' LIMIT $7'
+      'SELECT * FROM ((' || matching || $doc$${TICKET_DOCUMENT}$doc$ || ' @@ $1' || after_key || in_order || ' LIMIT $7)'
+      || CASE WHEN cardinality(companies) > 0
+           THEN ' UNION (SELECT c.* FROM unnest($2) company, LATERAL ('
+                || matching || 'tenant_id = company' || after_key || in_order || ' LIMIT $7) c)' ELSE '' END
+      || ') m' || in_order || ' LIMIT $7'
       USING q, companies, viewer, after_at, after_id, after_number, lim;
+  END $$`;
+
+/** The companies whose names hold every word of a search: a team member's across tenants, a customer's only their own. */
+const COMPANIES_FUNCTION = `
+  CREATE FUNCTION lex_search_companies(q tsquery, team boolean, viewer uuid) RETURNS uuid[] LANGUAGE sql STABLE
+  RETURN ARRAY(SELECT n.id FROM tenants n
+                WHERE lex_search_document(n.name) @@ q
+                  AND (team OR n.id = (SELECT u.tenant_id FROM users u WHERE u.id = viewer)))`;
+
+/**
+ * How many of the viewer's tickets match a search, counting each part only up to `lim` (the sum
+ * may pass it). Nothing the index does not hold is read: the words' bitmap skips the heap pages that
+ * are all visible, a company's tickets are counted in its (tenant_id, updated_at, id) index alone.
+ */
+const COUNT_FUNCTION = `
+  CREATE FUNCTION support_ticket_search_count(search text, lim int) RETURNS int
+  LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
+  DECLARE
+    q tsquery := lex_search_query(search);
+    team boolean := lex_viewer_is_team();
+    viewer uuid := lex_viewer_id();
+    own text := CASE WHEN team THEN '' ELSE ' AND user_id = $3' END;
+    companies uuid[];
+    n int;
+  BEGIN
+    IF q IS NULL OR (NOT team AND viewer IS NULL) THEN RETURN 0; END IF;
+    companies := lex_search_companies(q, team, viewer);
+    EXECUTE 'SELECT (SELECT count(*) FROM (SELECT 1 FROM support_tickets WHERE ' || $doc$${TICKET_DOCUMENT}$doc$ || ' @@ $1'
+      || CASE WHEN cardinality(companies) > 0 THEN ' AND tenant_id <> ALL ($2)' ELSE '' END || own || ' LIMIT $4) w)'
+      || ' + (SELECT count(*) FROM unnest($2) company, LATERAL (SELECT 1 FROM support_tickets WHERE tenant_id = company'
+      || own || ' LIMIT $4) c)'
+      INTO n USING q, companies, viewer, lim;
+    RETURN n;
   END $$`;
 
 const TRIGRAM_INDEXES = {
@@ -80,12 +121,17 @@ export class WordSearch1764421000000 implements MigrationInterface {
     await q.query(SEARCH_TEXT);
     await q.query(SEARCH_DOCUMENT);
     await q.query(SEARCH_QUERY);
-    await q.query(`CREATE INDEX support_tickets_search_idx ON support_tickets USING gin ((${ticketDocument('')}))`);
+    await q.query(`CREATE INDEX support_tickets_search_idx ON support_tickets USING gin ((${TICKET_DOCUMENT}))`);
     await q.query(`CREATE INDEX tenants_name_search_idx ON tenants USING gin (lex_search_document(name))`);
     for (const index of Object.keys(TRIGRAM_INDEXES)) await q.query(`DROP INDEX ${index}`);
+    await q.query(COMPANIES_FUNCTION);
+    await q.query(`REVOKE ALL ON FUNCTION lex_search_companies(tsquery, boolean, uuid) FROM PUBLIC`);
     await q.query(SEARCH_FUNCTION);
-    await q.query(`REVOKE ALL ON FUNCTION support_ticket_search(text, text, timestamptz, uuid, int, int) FROM PUBLIC`);
-    await q.query(`GRANT EXECUTE ON FUNCTION support_ticket_search(text, text, timestamptz, uuid, int, int) TO ${APP_ROLE}`);
+    await q.query(COUNT_FUNCTION);
+    for (const fn of ['support_ticket_search(text, text, timestamptz, uuid, int, int)', 'support_ticket_search_count(text, int)']) {
+      await q.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
+      await q.query(`GRANT EXECUTE ON FUNCTION ${fn} TO ${APP_ROLE}`);
+    }
     await q.query(`DROP FUNCTION support_ticket_ids_matching(text)`);
   }
 
@@ -93,7 +139,9 @@ export class WordSearch1764421000000 implements MigrationInterface {
     await q.query(searchFunction('lex_viewer_is_team()', 'lex_viewer_id()'));
     await q.query(`REVOKE ALL ON FUNCTION support_ticket_ids_matching(text) FROM PUBLIC`);
     await q.query(`GRANT EXECUTE ON FUNCTION support_ticket_ids_matching(text) TO ${APP_ROLE}`);
+    await q.query(`DROP FUNCTION support_ticket_search_count(text, int)`);
     await q.query(`DROP FUNCTION support_ticket_search(text, text, timestamptz, uuid, int, int)`);
+    await q.query(`DROP FUNCTION lex_search_companies(tsquery, boolean, uuid)`);
     for (const [index, on] of Object.entries(TRIGRAM_INDEXES)) await q.query(`CREATE INDEX ${index} ON ${on}`);
     await q.query(`DROP INDEX tenants_name_search_idx`);
     await q.query(`DROP INDEX support_tickets_search_idx`);
