@@ -41,6 +41,7 @@ function connection<T>(nodes: T[], hasNextPage = false) {
     __typename: 'SupportTicketConnection' as const,
     nodes,
     totalCount: nodes.length + (hasNextPage ? 10 : 0),
+    totalCountCapped: false,
     pageInfo: { __typename: 'PageInfo' as const, hasNextPage, endCursor: hasNextPage ? 'cursor' : null },
   };
 }

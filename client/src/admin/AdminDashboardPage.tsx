@@ -283,7 +283,10 @@ export default function AdminDashboardPage() {
             </table>
             <div className="tickets-panel__foot">
               <span className="muted" aria-live="polite">
-                {t('admin.showing', { shown: conn.nodes.length, total: conn.totalCount })}
+                {/* A search counts its matches only so far (docs/architecture.md §8, "Search"): "of 1,000 or more". */}
+                {conn.totalCountCapped
+                  ? t('admin.showingAtLeast', { shown: conn.nodes.length, total: Math.max(conn.totalCount, conn.nodes.length) })
+                  : t('admin.showing', { shown: conn.nodes.length, total: conn.totalCount })}
               </span>
               {conn.pageInfo.hasNextPage && (
                 <Button variant="secondary" small onClick={() => void loadMore()} loading={loadingMore}>

@@ -314,6 +314,7 @@ export const en = {
     columnStatus: 'Status',
     columnUpdated: 'Updated',
     showing: 'Showing {{shown}} of {{total}}',
+    showingAtLeast: 'Showing {{shown}} of {{total}} or more',
     cannedReplies: 'Canned replies',
     views: 'Views',
     viewAll: 'All',

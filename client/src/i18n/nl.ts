@@ -316,6 +316,7 @@ export const nl: Catalog = {
     columnStatus: 'Status',
     columnUpdated: 'Bijgewerkt',
     showing: '{{shown}} van {{total}}',
+    showingAtLeast: '{{shown}} van {{total}} of meer',
     cannedReplies: 'Standaardantwoorden',
     views: 'Weergaven',
     viewAll: 'Alle',

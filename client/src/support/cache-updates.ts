@@ -96,9 +96,10 @@ export function applyTicketToSupportTickets(
 async function recountSupportTickets(client: ApolloClient, filter: SupportTicketFilter, orderBy: SupportTicketOrder): Promise<void> {
   // Not through the cache: a one-row page would replace the list's loaded pages.
   const { data } = await client.query({ query: SupportTicketCountDocument, variables: { filter }, fetchPolicy: 'no-cache' });
-  const totalCount = data?.supportTicketCount.totalCount;
-  if (totalCount === undefined) return;
+  const count = data?.supportTicketCount;
+  if (count === undefined) return;
+  const { totalCount, totalCountCapped } = count;
   client.cache.updateQuery({ query: SupportTicketsDocument, variables: supportTicketsVariables(filter, orderBy) }, (list) =>
-    list ? { ...list, supportTickets: { ...list.supportTickets, totalCount } } : undefined,
+    list ? { ...list, supportTickets: { ...list.supportTickets, totalCount, totalCountCapped } } : undefined,
   );
 }
