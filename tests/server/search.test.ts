@@ -86,7 +86,7 @@ describe('what the search box finds', () => {
 
 describe('a customer never finds another customer’s tickets', () => {
   const sessionOf = (user: SignedIn) => ({ sessionKey: createHash('sha256').update(user.token).digest('hex') });
-  /** The search function on the customer's own session, as a forged query would call it: ids and their count. */
+  /** The search functions on the customer's own session, as a forged query would call them: matches, in order, and counted. */
   const found = (user: SignedIn, search: string) =>
     withViewer(desk.server.db, sessionOf(user), async (manager) => {
       const rows: { id: string }[] = await manager.query(`SELECT id FROM support_ticket_search($1, NULL, NULL, NULL, NULL, 100)`, [search]);
@@ -94,7 +94,8 @@ describe('a customer never finds another customer’s tickets', () => {
         `SELECT id FROM support_ticket_search($1, 'UPDATED_DESC', NULL, NULL, NULL, 100)`,
         [search],
       );
-      return { count: rows.length, ordered: ordered.length };
+      const [{ n }] = await manager.query(`SELECT support_ticket_search_count($1, 100) AS n`, [search]);
+      return { found: rows.length, ordered: ordered.length, count: n };
     });
 
   test.each<[string, () => SignedIn, string, number]>([
@@ -105,7 +106,7 @@ describe('a customer never finds another customer’s tickets', () => {
     ['another customer’s name', () => cora, 'smit', 0],
     ['another customer’s email', () => cora, 'bob.devries@acme.example', 0],
   ])('%s', async (_, who, search, expected) => {
-    expect(await found(who(), search)).toEqual({ count: expected, ordered: expected });
+    expect(await found(who(), search)).toEqual({ found: expected, ordered: expected, count: expected });
   });
 
   it('refuses the search box itself to customers', async () => {
