@@ -79,9 +79,9 @@ const COMPANIES_FUNCTION = `
                           WHERE u.id = viewer AND lex_search_document(n.name) @@ q) END`;
 
 /**
- * How many of the viewer's tickets match a search, counting each part only up to `lim` (the sum
- * may pass it). Nothing the index does not hold is read: the words' bitmap skips the heap pages that
- * are all visible, a company's tickets are counted in its (tenant_id, updated_at, id) index alone.
+ * How many of the viewer's tickets match a search, counting each part only up to `lim` (the sum may
+ * pass it): the words' matches through their index (each a heap page visited), a company's tickets
+ * in its (tenant_id, updated_at, id) index alone.
  */
 const COUNT_FUNCTION = `
   CREATE FUNCTION support_ticket_search_count(search text, lim int) RETURNS int
