@@ -126,7 +126,8 @@ export class WordSearch1764421000000 implements MigrationInterface {
     await q.query(SEARCH_QUERY);
     await q.query(`CREATE INDEX support_tickets_search_idx ON support_tickets USING gin ((${TICKET_DOCUMENT}))`);
     await q.query(`CREATE INDEX tenants_name_search_idx ON tenants USING gin (lex_search_document(name))`);
-    for (const index of Object.keys(TRIGRAM_INDEXES)) await q.query(`DROP INDEX ${index}`);
+    // IF EXISTS: a database being bulk-loaded (the bench seed) may have dropped them already.
+    for (const index of Object.keys(TRIGRAM_INDEXES)) await q.query(`DROP INDEX IF EXISTS ${index}`);
     await q.query(COMPANIES_FUNCTION);
     await q.query(`REVOKE ALL ON FUNCTION lex_search_companies(tsquery, boolean, uuid) FROM PUBLIC`);
     await q.query(SEARCH_FUNCTION);
