@@ -3,20 +3,24 @@ import type { DataSource, Logger } from 'typeorm';
 export interface CapturedStatement {
   sql: string;
   parameters: unknown[];
+  /** Sent on the owner's connections (the session lookup, badges), not the app's. */
+  system: boolean;
 }
 
 /**
- * Records every SQL statement a DataSource sends (TypeORM reports each one to its logger before it
- * runs). `install` swaps the DataSource's logger in place, so it works on a DataSource that the
- * server under test opened itself.
+ * Records every SQL statement the server's DataSources send (TypeORM reports each one to its logger
+ * before it runs; each is one round trip). `install` swaps the loggers in place, so it works on
+ * DataSources that the server under test opened itself. Give it the system DataSource too, or a
+ * request's session lookup goes uncounted.
  */
-export class SqlCapture implements Logger {
+export class SqlCapture {
   statements: CapturedStatement[] = [];
   enabled = true;
 
-  static install(db: DataSource): SqlCapture {
+  static install(db: DataSource, system?: DataSource): SqlCapture {
     const capture = new SqlCapture();
-    (db as unknown as { logger: Logger }).logger = capture;
+    (db as unknown as { logger: Logger }).logger = capture.logger(false);
+    if (system) (system as unknown as { logger: Logger }).logger = capture.logger(true);
     return capture;
   }
 
@@ -32,14 +36,18 @@ export class SqlCapture implements Logger {
     this.statements = [];
   }
 
-  logQuery(query: string, parameters?: unknown[]) {
-    if (this.enabled) this.statements.push({ sql: query, parameters: Array.isArray(parameters) ? parameters : [] });
+  private logger(system: boolean): Logger {
+    return {
+      logQuery: (sql, parameters) => {
+        if (this.enabled) this.statements.push({ sql, parameters: Array.isArray(parameters) ? parameters : [], system });
+      },
+      logQueryError() {},
+      logQuerySlow() {},
+      logSchemaBuild() {},
+      logMigration() {},
+      log() {},
+    };
   }
-  logQueryError() {}
-  logQuerySlow() {}
-  logSchemaBuild() {}
-  logMigration() {}
-  log() {}
 }
 
 /** Transaction control and per-transaction settings: not work a plan could make slow. */
