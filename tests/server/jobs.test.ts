@@ -16,8 +16,8 @@ declare module '../../server/jobs/job-queue' {
 
 // The queue as the server uses it: jobs written by the row-level-secured application role inside
 // its transactions, run by workers on owner connections.
-// Adding a job needs no session: any transaction of the app's login role may.
-const customer = { sessionKey: 'no session' };
+// Adding a job needs no session: any transaction of the app's login role may (a well-formed key naming none).
+const customer = { sessionKey: '0'.repeat(64) };
 let database: TestDatabase;
 let databases: Databases;
 let db: DataSource;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { SqlCapture } from '../../bench/sql-capture';
 import { withViewer } from '../../server/db/viewer-transaction';
 import { SignedIn, signIn, signedInUser } from '../helpers/accounts';
 import { TestServer } from '../helpers/server';
@@ -127,7 +128,8 @@ describe('forged SQL on the server’s runtime connection', () => {
     ];
     await server.sql('DELETE FROM sessions WHERE token_hash = $1', [sessionOf(ended).sessionKey]);
     await server.sql(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = $1`, [sessionOf(expired).sessionKey]);
-    for (const key of [sessionOf(ended).sessionKey, sessionOf(expired).sessionKey, customer.id, 'superadmin', '']) {
+    const guessed = createHash('sha256').update('a guess').digest('hex');
+    for (const key of [sessionOf(ended).sessionKey, sessionOf(expired).sessionKey, guessed]) {
       expect(await withViewer(server.db, { sessionKey: key }, (manager) => manager.query('SELECT id FROM support_tickets'))).toEqual([]);
     }
     // The customer's live session still reaches the ticket.
@@ -135,4 +137,28 @@ describe('forged SQL on the server’s runtime connection', () => {
       { id: ticketId },
     ]);
   });
+});
+
+it('refuses a session key that is not a hex SHA-256 before any SQL: the key is inlined as a literal', async () => {
+  const capture = SqlCapture.install(server.db);
+  const malformed = [
+    `${'0'.repeat(64)}', true); SELECT set_config('app.session', '`,
+    `x'); DROP TABLE support_tickets; --`,
+    sessionOf(customer.token).sessionKey.toUpperCase(),
+    `${sessionOf(customer.token).sessionKey}\n`,
+    `${sessionOf(customer.token).sessionKey}'`,
+    customer.id,
+    'superadmin',
+    '',
+  ];
+  for (const key of malformed) {
+    const { statements } = await capture.during(() =>
+      expect(withViewer(server.db, { sessionKey: key }, (manager) => manager.query('SELECT id FROM support_tickets'))).rejects.toThrow(
+        /hex SHA-256/,
+      ),
+    );
+    expect(statements).toEqual([]);
+  }
+  // The table is still there, and the customer's live session still reaches their ticket.
+  expect(await withViewer(server.db, as(customer), (manager) => manager.query('SELECT id FROM support_tickets'))).toEqual([{ id: ticketId }]);
 });
