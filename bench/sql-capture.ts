@@ -53,3 +53,10 @@ export class SqlCapture {
 /** Transaction control and per-transaction settings: not work a plan could make slow. */
 export const isBookkeeping = (sql: string) =>
   /^\s*(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT|SELECT set_config\()/i.test(sql);
+
+/**
+ * The round trips a request waits for: every statement it sends but the COMMIT of each read-only
+ * transaction (`readAsViewer`, server/db/viewer-transaction.ts), which goes out after the result.
+ */
+export const awaitedRoundTrips = (statements: readonly CapturedStatement[]) =>
+  statements.length - statements.filter((s) => /^BEGIN READ ONLY;/.test(s.sql)).length;

@@ -6,7 +6,7 @@ import { appClient, createSessions, sessionKey, userIds } from '../lib/accounts'
 import { wsClient } from '../lib/instances';
 import type { Plan } from '../lib/plan';
 import { percentile, round } from '../lib/stats';
-import { SqlCapture, isBookkeeping } from '../sql-capture';
+import { SqlCapture, awaitedRoundTrips, isBookkeeping } from '../sql-capture';
 
 /** Tables a plan must not read sequentially once they hold this many rows (tiny ones are rightly scanned). */
 const BIG_TABLE_ROWS = 50_000;
@@ -228,6 +228,7 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
         roundTrip: { p50_ms: round(percentile(roundTrips, 50)), p95_ms: round(percentile(roundTrips, 95)) },
         // Round trips: every statement on either pool, transaction control and the session lookup included.
         statements: statements.length,
+        awaitedRoundTrips: awaitedRoundTrips(statements),
         systemStatements: statements.filter((s) => s.system).length,
         sql: statements.map((s) => `${s.system ? '[system] ' : ''}${s.sql.replace(/\s+/g, ' ').slice(0, 160)}`),
         totalCount: total,
@@ -235,7 +236,7 @@ export async function readsPart(databaseUrl: string, plan: Plan) {
       };
       log(
         `  ${q.name.padEnd(22)} p50 ${results[q.name].p50_ms.toFixed(2).padStart(7)} ms  p95 ${results[q.name].p95_ms.toFixed(2).padStart(7)} ms  p99 ${results[q.name].p99_ms.toFixed(2).padStart(7)} ms` +
-          `  (${statements.length} SQL round trips, ${statements.filter((s) => s.system).length} on system; slowest plan ${Math.max(0, ...plans.map((p) => p.executionMs)).toFixed(2)} ms${total !== undefined ? `, ${total} matches` : ''})` +
+          `  (${awaitedRoundTrips(statements)} SQL round trips awaited of ${statements.length} sent, ${statements.filter((s) => s.system).length} on system; slowest plan ${Math.max(0, ...plans.map((p) => p.executionMs)).toFixed(2)} ms${total !== undefined ? `, ${total} matches` : ''})` +
           (seq.length ? `  !!! SEQ SCAN: ${seq.join(', ')}` : ''),
       );
     }

@@ -6,7 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor, Viewer } from '../auth/viewer';
 import { THUMBNAIL_WIDTH, UNATTACHED_UPLOAD_HOURS } from '../contract';
 import { hydrate } from '../db/hydrate';
-import { SessionHolder, withViewer } from '../db/viewer-transaction';
+import { SessionHolder, readAsViewer, withViewer } from '../db/viewer-transaction';
 import { isUuid } from '../support/support-input';
 import { visibleReplies } from '../support/ticket-queries';
 import { Attachment } from './attachment.entity';
@@ -151,7 +151,7 @@ export class AttachmentService {
 
   /** The files of each of many replies, in upload order (for the per-request loaders). */
   async ofReplies(viewer: Viewer, replyIds: readonly string[]): Promise<Attachment[]> {
-    return withViewer(this.db, viewer, async (manager) => {
+    return readAsViewer(this.db, viewer, async (manager) => {
       const { where, parameters } = visibleAttachments(manager, viewer);
       const rows: Record<string, unknown>[] = await manager.query(
         `SELECT a.* FROM attachments a WHERE a.reply_id = ANY($${parameters.length + 1}) AND ${where} ORDER BY a.created_at, a.id`,
@@ -168,7 +168,7 @@ export class AttachmentService {
     part: 'file' | 'thumbnail',
   ): Promise<{ attachment: Attachment; body: Readable } | null> {
     if (!isUuid(id)) return null;
-    const attachment = await withViewer(this.db, viewer, async (manager) => {
+    const attachment = await readAsViewer(this.db, viewer, async (manager) => {
       const { where, parameters } = visibleAttachments(manager, viewer);
       const [row] = await manager.query(`SELECT a.* FROM attachments a WHERE a.id = $${parameters.length + 1} AND ${where}`, [
         ...parameters,

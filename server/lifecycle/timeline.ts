@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { Role } from '../accounts/user.entity';
 import { Actor, Viewer, isSuperadmin } from '../auth/viewer';
 import { hydrate } from '../db/hydrate';
-import { withViewer } from '../db/viewer-transaction';
+import { readAsViewer } from '../db/viewer-transaction';
 import { visibleTickets } from '../support/ticket-queries';
 import { CUSTOMER_EVENT_KINDS, TimelineEvent } from './ticket-event.entity';
 
@@ -21,7 +21,7 @@ export class TimelineQueries {
 
   /** The events of many tickets (for the per-request loader), each ticket's oldest first. */
   async eventsOf(viewer: Viewer, ticketIds: readonly string[]): Promise<TimelineEvent[]> {
-    return withViewer(this.db, viewer, async (manager) => {
+    return readAsViewer(this.db, viewer, async (manager) => {
       // The tickets come through the one scoped query, as every read does.
       const [visible, parameters] = visibleTickets(manager, viewer)
         .select('t.id', 'id')

@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, Viewer, isSuperadmin } from '../auth/viewer';
-import { withViewer } from '../db/viewer-transaction';
+import { readAsViewer, withViewer } from '../db/viewer-transaction';
 import { badInput, forbidden } from '../errors';
 import type { Author, TicketCommands } from '../support/ticket-commands';
 import { visibleTickets } from '../support/ticket-queries';
@@ -78,7 +78,7 @@ export class Ratings {
    * see them (for the per-request loader): one query for a page of tickets.
    */
   async ratingsOf(viewer: Reader, ticketIds: readonly string[]): Promise<SatisfactionRating[]> {
-    return withViewer(this.db, viewer, async (manager) => {
+    return readAsViewer(this.db, viewer, async (manager) => {
       const [visible, parameters] = visibleTickets(manager, viewer)
         .select('t.id', 'id')
         .addSelect('t.closed_at', 'closed_at')

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { Viewer, isSuperadmin } from '../auth/viewer';
-import { withViewer } from '../db/viewer-transaction';
+import { readAsViewer } from '../db/viewer-transaction';
 import { badInput, forbidden } from '../errors';
 import { TicketCategory } from '../support/ticket-status';
 import { TeamMembers } from '../team/team-members';
@@ -181,7 +181,7 @@ export class SupportReports {
     const days = (Date.parse(last) - Date.parse(first)) / DAY + 1;
     if (days > MAX_REPORT_DAYS) throw badInput('to', `A report covers at most ${MAX_REPORT_DAYS} days; from and to span ${days}`);
 
-    const read = await withViewer(this.db, viewer, async (manager) => {
+    const read = await readAsViewer(this.db, viewer, async (manager) => {
       // One connection: the statements go one after another.
       const [groups, histograms, overdue, [state]] = [
         // Days, categories, assignees and the total in one pass over the range's rows (≤ days × groups × shards).

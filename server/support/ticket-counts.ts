@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, Viewer, isSuperadmin } from '../auth/viewer';
-import { withViewer } from '../db/viewer-transaction';
+import { readAsViewer } from '../db/viewer-transaction';
 import { forbidden } from '../errors';
 import { SupportStats } from './support.types';
 import { TicketCategory, TicketStatus } from './ticket-status';
@@ -81,7 +81,7 @@ export class TicketCounts {
 
   async stats(viewer: Viewer): Promise<SupportStats> {
     if (!isSuperadmin(viewer)) throw forbidden();
-    const { rows, assigned } = await withViewer(this.db, viewer, async (manager) => ({
+    const { rows, assigned } = await readAsViewer(this.db, viewer, async (manager) => ({
       rows: (await manager.query(`SELECT status, sum(tickets)::int AS count FROM support_ticket_counts GROUP BY status`)) as {
         status: TicketStatus;
         count: number;
@@ -110,7 +110,7 @@ export class TicketCounts {
   /** Replies from the other side the viewer has not read, over all tickets they can see. */
   async unreadReplyCount(viewer: Viewer): Promise<number> {
     if (!isSuperadmin(viewer)) return (await this.badge(viewer)).count;
-    const [row] = await withViewer(this.db, viewer, (manager) =>
+    const [row] = await readAsViewer(this.db, viewer, (manager) =>
       manager.query(`SELECT coalesce(sum(admin_unread), 0)::int AS n FROM support_ticket_counts`),
     );
     return row.n;

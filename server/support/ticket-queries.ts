@@ -3,7 +3,8 @@ import { Actor, Viewer, isSuperadmin } from '../auth/viewer';
 import { hydrate } from '../db/hydrate';
 import { MAX_CUSTOMER_TICKETS } from '../contract';
 import { badInput } from '../errors';
-import { withViewer } from '../db/viewer-transaction';
+import { readAsViewer } from '../db/viewer-transaction';
+import { Tenant } from '../accounts/tenant.entity';
 import { SupportReply } from './reply.entity';
 import { RepliesPage, isUuid, refuseNul, requirePageSize, requireRepliesPage } from './support-input';
 import { SupportTicketOrder, decodeCursor, encodeCursor, keysetOf } from './ticket-order';
@@ -20,6 +21,8 @@ export interface ListOptions {
   orderBy?: SupportTicketOrder | null;
   /** Only the viewer's own tickets, whatever their role. */
   mine?: boolean;
+  /** What the request asks of each ticket, read with the page (`SupportTicket.tenant`, `.lastReply`). */
+  with?: { tenant?: boolean; lastReply?: boolean };
 }
 
 /** The one place where a customer's view is narrowed to their own tickets. */
@@ -41,6 +44,11 @@ export function visibleReplies(manager: EntityManager, viewer: Actor): SelectQue
         .where(`t.user_id = :viewerId AND ${repliesSeenBy(viewer, 'r')}`, { viewerId: viewer.id });
 }
 
+/** SQL for the newest reply the viewer may see of the ticket aliased `ticket`, as `columns` of `r`: one index probe. */
+const newestReply = (viewer: Actor, ticket: string, columns: string) =>
+  `SELECT ${columns} FROM support_replies r WHERE r.ticket_id = ${ticket}.id AND ${repliesSeenBy(viewer, 'r')}
+    ORDER BY r.created_at DESC, r.id DESC LIMIT 1`;
+
 /**
  * Reading tickets and replies: lists, search, one ticket, and the batched reads of the per-request
  * loaders. Every read runs in a transaction that knows its viewer and goes through the scopes above.
@@ -48,12 +56,12 @@ export function visibleReplies(manager: EntityManager, viewer: Actor): SelectQue
 export class TicketQueries {
   constructor(private readonly db: DataSource) {}
 
-  async listTickets(viewer: Viewer, { filter, first, after, orderBy, mine }: ListOptions): Promise<SupportTicketConnection> {
+  async listTickets(viewer: Viewer, { filter, first, after, orderBy, mine, with: nested }: ListOptions): Promise<SupportTicketConnection> {
     const limit = requirePageSize(first);
     const keyset = keysetOf(orderBy);
     // An empty cursor is not one the server issued: refused like any other, not read as "from the start".
     const cursor = after != null ? decodeCursor(keyset, after) : null;
-    return withViewer(this.db, viewer, async (manager) => {
+    return readAsViewer(this.db, viewer, async (manager) => {
       const query = visibleTickets(manager, viewer);
       if (mine) query.andWhere('t.user_id = :mine', { mine: viewer.id });
       if (filter?.status) query.andWhere('t.status = :status', { status: filter.status });
@@ -83,21 +91,32 @@ export class TicketQueries {
             ? await countAssignedTickets(manager, filter!)
             : await query.clone().getCount();
       if (cursor) query.andWhere(keyset.after, cursor);
+      // The nodes' tenant and newest reply come with the page when asked for, in its statement
+      // (docs/architecture.md §2, "Round trips"): a join on the tenant's key, and per ticket a
+      // subquery of one index probe (a join on it would not pass row-level security's barrier).
+      if (nested?.tenant) query.leftJoinAndMapOne('t.tenant', Tenant, 'tenant', 'tenant.id = t.tenant_id');
+      if (nested?.lastReply) query.addSelect(`(${newestReply(viewer, 't', 'to_jsonb(r)')})`, 'last_reply');
+      const read = async (page: SelectQueryBuilder<SupportTicket>) => {
+        const { raw, entities } = await page.getRawAndEntities();
+        if (nested?.lastReply) {
+          const lastReplies = new Map(raw.map((row) => [row.t_id as string, row.last_reply as Record<string, unknown> | null]));
+          for (const ticket of entities) {
+            const reply = lastReplies.get(ticket.id);
+            ticket.lastReply = reply ? hydrate(manager, SupportReply, reply) : null;
+          }
+        }
+        return entities;
+      };
       // Each order × filter walks an index in list order (docs/architecture.md §8, "Orders"); a search
       // reads its matches in list order, a round at a time ("Search").
       const rows = words
-        ? await pageOfMatches(manager, query, {
-            search: search!,
-            order: orderBy ?? SupportTicketOrder.UPDATED_DESC,
-            keyset,
-            cursor,
-            limit,
-            narrowed,
-          })
-        : await query
-            .orderBy(keyset.orderBy)
-            .limit(limit + 1)
-            .getMany();
+        ? await pageOfMatches(
+            manager,
+            query,
+            { search: search!, order: orderBy ?? SupportTicketOrder.UPDATED_DESC, keyset, cursor, limit, narrowed },
+            read,
+          )
+        : await read(query.orderBy(keyset.orderBy).limit(limit + 1));
       const nodes = rows.slice(0, limit);
       return {
         nodes,
@@ -127,7 +146,7 @@ export class TicketQueries {
     if (!Number.isInteger(first) || first < 1 || first > MAX_CUSTOMER_TICKETS)
       throw badInput('first', `first must be between 1 and ${MAX_CUSTOMER_TICKETS}`);
     if (!isUuid(ticketId)) throw badInput('ticketId', 'ticketId must be the id of a ticket');
-    return withViewer(this.db, viewer, (manager) =>
+    return readAsViewer(this.db, viewer, (manager) =>
       visibleTickets(manager, viewer)
         // The ticket itself is read under row-level security too: another customer's names no one.
         .andWhere('t.user_id = (SELECT o.user_id FROM support_tickets o WHERE o.id = :ticketId)', { ticketId })
@@ -140,7 +159,7 @@ export class TicketQueries {
 
   async getTicket(viewer: Viewer, id: string): Promise<SupportTicket | null> {
     if (!isUuid(id)) return null;
-    return withViewer(this.db, viewer, (manager) => visibleTickets(manager, viewer).andWhere('t.id = :id', { id }).getOne());
+    return readAsViewer(this.db, viewer, (manager) => visibleTickets(manager, viewer).andWhere('t.id = :id', { id }).getOne());
   }
 
   /**
@@ -149,7 +168,7 @@ export class TicketQueries {
    */
   async repliesOf(viewer: Viewer, ticketIds: readonly string[], page: RepliesPage = {}): Promise<SupportReply[]> {
     const { last, before } = requireRepliesPage(page);
-    return withViewer(this.db, viewer, async (manager) => {
+    return readAsViewer(this.db, viewer, async (manager) => {
       const [visible, parameters] = visibleTickets(manager, viewer)
         .select('t.id', 'id')
         .andWhere('t.id = ANY(:ids)', { ids: ticketIds })
@@ -176,17 +195,14 @@ export class TicketQueries {
     // One index probe per ticket (the newest entry of (ticket_id, created_at, id)), whatever the
     // length of its conversation: DISTINCT ON read every reply of every ticket on the page, 128 ms
     // for a page with a few long conversations at 1M tickets (issue 8, measured).
-    return withViewer(this.db, viewer, async (manager) => {
+    return readAsViewer(this.db, viewer, async (manager) => {
       // The tickets come through the one scoped query, as every read does.
       const [visible, parameters] = visibleTickets(manager, viewer)
         .select('t.id', 'id')
         .andWhere('t.id = ANY(:ids)', { ids: ticketIds })
         .getQueryAndParameters();
       const rows: Record<string, unknown>[] = await manager.query(
-        `SELECT last.* FROM (${visible}) ticket
-           CROSS JOIN LATERAL (
-             SELECT * FROM support_replies r WHERE r.ticket_id = ticket.id AND ${repliesSeenBy(viewer, 'r')}
-              ORDER BY r.created_at DESC, r.id DESC LIMIT 1) last`,
+        `SELECT last.* FROM (${visible}) ticket CROSS JOIN LATERAL (${newestReply(viewer, 'ticket', '*')}) last`,
         parameters,
       );
       return rows.map((row) => hydrate(manager, SupportReply, row));

@@ -83,18 +83,21 @@ export async function pageOfMatches(
   manager: EntityManager,
   query: SelectQueryBuilder<SupportTicket>,
   { search, order, keyset, cursor, limit, narrowed }: PageRequest,
+  /** Reads a page of the list's query (with what the request selects of its nodes). */
+  read: (page: SelectQueryBuilder<SupportTicket>) => Promise<SupportTicket[]>,
 ): Promise<SupportTicket[]> {
   const rows: SupportTicket[] = [];
   let after = cursor;
   for (let round = narrowed ? 4 * (limit + 1) : limit + 1; ; round = Math.min(4 * round, MAX_ROUND)) {
     const matches = await matchesOf(manager, search, order, after, round);
     if (matches.length) {
-      const listed = await query
-        .clone()
-        .andWhere('t.id = ANY(:round)', { round: matches.map((match) => match.id) })
-        .orderBy(keyset.orderBy)
-        .limit(limit + 1 - rows.length)
-        .getMany();
+      const listed = await read(
+        query
+          .clone()
+          .andWhere('t.id = ANY(:round)', { round: matches.map((match) => match.id) })
+          .orderBy(keyset.orderBy)
+          .limit(limit + 1 - rows.length),
+      );
       rows.push(...listed);
     }
     if (rows.length > limit || matches.length < round) return rows;

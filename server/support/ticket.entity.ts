@@ -1,5 +1,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { Tenant } from '../accounts/tenant.entity';
+import type { SupportReply } from './reply.entity';
 import { TicketCategory, TicketStatus } from './ticket-status';
 
 @ObjectType({ description: 'A conversation between one customer and the Lex team.' })
@@ -71,4 +73,9 @@ export class SupportTicket {
   /** Customer replies the Lex team has not read yet. */
   @Column({ name: 'admin_unread_count', type: 'int' })
   adminUnreadCount: number;
+
+  /** Read with a list's page when the request asks for it (TicketQueries.listTickets), for the request's loaders. */
+  tenant?: Tenant;
+  /** Likewise the newest reply the viewer may see; null when there is none. */
+  lastReply?: SupportReply | null;
 }

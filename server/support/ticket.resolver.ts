@@ -1,8 +1,10 @@
-import { Arg, Args, Authorized, Ctx, Extensions, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, Extensions, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Tenant } from '../accounts/tenant.entity';
 import { Role } from '../accounts/user.entity';
 import { isSuperadmin } from '../auth/viewer';
-import { Context } from '../context';
+import { Context, primeLoaders } from '../context';
+import { selectedFields } from '../selection';
 import { MAX_CUSTOMER_TICKETS, MAX_PAGE_SIZE, MAX_REPLIES_PAGE_SIZE } from '../contract';
 import type { PagedFieldExtensions } from '../security/query-cost';
 import { RateLimited } from '../security/rate-limits';
@@ -18,10 +20,22 @@ import {
 } from './support.types';
 import { SupportTicket } from './ticket.entity';
 import { SupportTicketOrder } from './ticket-order';
+import type { ListOptions } from './ticket-queries';
 import { TicketStatus } from './ticket-status';
 
 // Resolvers only read arguments and call the service; `@Authorized` guarantees a viewer.
 const viewerOf = (context: Context) => context.viewer!;
+
+/** A list whose nodes' tenant and newest reply, when the request selects them, come with the page. */
+async function listPage(context: Context, info: GraphQLResolveInfo, options: ListOptions) {
+  const nested = selectedFields(info, 'nodes');
+  const page = await context.services.tickets.listTickets(viewerOf(context), {
+    ...options,
+    with: { tenant: nested.has('tenant'), lastReply: nested.has('lastReply') },
+  });
+  primeLoaders(context.loaders, page.nodes);
+  return page;
+}
 
 @Resolver(() => SupportTicket)
 export class TicketResolver {
@@ -33,8 +47,9 @@ export class TicketResolver {
     @Ctx() context: Context,
     @Arg('status', () => TicketStatus, { nullable: true, description: 'Only tickets in this status.' }) status: TicketStatus | undefined,
     @Args() { first, after }: TicketPageArgs,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return context.services.tickets.listTickets(viewerOf(context), { filter: { status }, first, after, mine: true });
+    return listPage(context, info, { filter: { status }, first, after, mine: true });
   }
 
   @Authorized()
@@ -60,8 +75,9 @@ export class TicketResolver {
       description: 'The order of the list; a cursor is valid only in the order that issued it.',
     })
     orderBy: SupportTicketOrder,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return context.services.tickets.listTickets(viewerOf(context), { filter, first, after, orderBy });
+    return listPage(context, info, { filter, first, after, orderBy });
   }
 
   @Authorized()

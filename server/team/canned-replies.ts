@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { Viewer, isSuperadmin } from '../auth/viewer';
 import { CANNED_REPLY_VARIABLES, MAX_CANNED_TITLE_LENGTH, MAX_MESSAGE_LENGTH } from '../contract';
 import { hydrate } from '../db/hydrate';
-import { withViewer } from '../db/viewer-transaction';
+import { readAsViewer, withViewer } from '../db/viewer-transaction';
 import { badInput, forbidden, notFound } from '../errors';
 import { isUuid, requireText } from '../support/support-input';
 import { CannedReply } from './canned-reply.entity';
@@ -14,7 +14,7 @@ export class CannedReplies {
 
   async list(viewer: Viewer): Promise<CannedReply[]> {
     requireTeam(viewer);
-    return withViewer(this.db, viewer, (manager) => manager.find(CannedReply, { order: { title: 'ASC', id: 'ASC' } }));
+    return readAsViewer(this.db, viewer, (manager) => manager.find(CannedReply, { order: { title: 'ASC', id: 'ASC' } }));
   }
 
   async save(viewer: Viewer, input: { id?: string | null; title: string; body: string }): Promise<CannedReply> {

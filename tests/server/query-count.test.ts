@@ -1,7 +1,8 @@
 // Issue 8: the SQL statements one GraphQL request sends do not grow with the page size (no N+1).
-// Every statement the server's DataSource sends is counted (TypeORM reports each one to its logger).
+// Every statement the server's DataSources send is counted (TypeORM reports each one to its logger),
+// the session lookup on the owner's connections included.
 import { Client } from 'pg';
-import { SqlCapture } from '../../bench/sql-capture';
+import { SqlCapture, awaitedRoundTrips } from '../../bench/sql-capture';
 import { ok } from '../helpers/graphql';
 import { ops } from '../helpers/operations';
 import { openDesk } from '../helpers/support-api';
@@ -26,7 +27,7 @@ async function statementsOf(query: string, variables: Record<string, unknown>, t
   // Events of earlier writes (their badge counts) are published in the background: let them finish.
   await server.app.services.audience.idle();
   const { result, statements } = await capture.during(() => ok(server, query, variables, token));
-  return { data: result, count: statements.length, statements: statements.map((s) => s.sql) };
+  return { data: result, count: statements.length, awaited: awaitedRoundTrips(statements), statements: statements.map((s) => s.sql) };
 }
 
 beforeAll(async () => {
@@ -34,7 +35,7 @@ beforeAll(async () => {
   server = desk.server;
   customerToken = desk.customer.token;
   adminToken = desk.admin.token;
-  capture = SqlCapture.install(server.db);
+  capture = SqlCapture.install(server.db, server.system);
   // 30 tickets of two tenants with a conversation each, written through the service (the GraphQL
   // mutations are rate-limited per customer, which is not what this test is about).
   const { sessions, commands } = server.app.services;
@@ -75,6 +76,36 @@ describe('SQL statements per GraphQL request', () => {
     // A small constant: session, transaction, count, page, and one batch per nested field.
     expect(counts[0]).toBeLessThanOrEqual(16);
   });
+
+  test.each([
+    [
+      'supportTickets',
+      `{ supportTickets(first: 20) { totalCount nodes { id tenant { name } lastReply { id message createdAt } } } }`,
+      'admin',
+    ],
+    ['myTickets', `{ myTickets(first: 20) { totalCount nodes { id tenant { name } lastReply { id message createdAt } } } }`, 'customer'],
+  ] as const)(
+    '%s with each ticket’s tenant and newest reply: at most 4 round trips awaited, the session lookup included',
+    async (_name, query, who) => {
+      const token = who === 'admin' ? adminToken : customerToken;
+      const { data, awaited, statements } = await statementsOf(query, {}, token);
+      const { nodes } = data.supportTickets ?? data.myTickets;
+      expect(nodes).toHaveLength(20);
+      // The same tenants and newest replies as the per-ticket loaders read (a ticket page asks for them one by one).
+      for (const node of nodes.slice(0, 3)) {
+        const one = await ok(
+          server,
+          `query ($id: ID!) { supportTicket(id: $id) { tenant { name } lastReply { id message createdAt } } }`,
+          { id: node.id },
+          token,
+        );
+        expect({ tenant: node.tenant, lastReply: node.lastReply }).toEqual(one.supportTicket);
+      }
+      // The session, BEGIN with app.session, the count and the page; the read's COMMIT goes after its result.
+      expect(awaited).toBeLessThanOrEqual(4);
+      expect(statements.filter((sql) => /support_replies|tenants/.test(sql) && !/support_tickets/.test(sql))).toEqual([]);
+    },
+  );
 
   test.each([[{ search: 'Question 1' }], [{ search: 'question 2', status: 'ANSWERED' }], [{ search: '#1005' }]])(
     'a search counts exactly what its pages hold: %j',

@@ -160,5 +160,7 @@ it('refuses a session key that is not a hex SHA-256 before any SQL: the key is i
     expect(statements).toEqual([]);
   }
   // The table is still there, and the customer's live session still reaches their ticket.
-  expect(await withViewer(server.db, as(customer), (manager) => manager.query('SELECT id FROM support_tickets'))).toEqual([{ id: ticketId }]);
+  expect(await withViewer(server.db, as(customer), (manager) => manager.query('SELECT id FROM support_tickets'))).toEqual([
+    { id: ticketId },
+  ]);
 });
