@@ -93,13 +93,14 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 }
 
 /**
- * Hands the loaders what a list read with its page (`ListOptions.with`), so that the nodes' nested
- * fields send no SQL of their own.
+ * Hands the loaders what was read with the tickets (`ListOptions.with`, `TicketReads`; `repliesPage`
+ * the page `replies` holds), so that their nested fields send no SQL of their own.
  */
-export function primeLoaders(loaders: Loaders, tickets: readonly SupportTicket[]) {
+export function primeLoaders(loaders: Loaders, tickets: readonly SupportTicket[], repliesPage?: RepliesPage) {
   for (const ticket of tickets) {
     if (ticket.tenant) loaders.tenant.prime(ticket.tenantId, ticket.tenant);
     if (ticket.lastReply !== undefined) loaders.lastReply.prime(ticket.id, ticket.lastReply ?? undefined);
+    if (ticket.replies && repliesPage) loaders.replies(repliesPage).prime(ticket.id, ticket.replies);
   }
 }
 

@@ -1,4 +1,4 @@
-import { FieldNode, GraphQLResolveInfo, Kind, SelectionSetNode } from 'graphql';
+import { FieldNode, GraphQLResolveInfo, Kind, SelectionSetNode, getArgumentValues, getNamedType, isObjectType } from 'graphql';
 
 /**
  * The names of the fields a request selects under `path` of the field being resolved, through
@@ -12,6 +12,20 @@ export function selectedFields(info: GraphQLResolveInfo, ...path: string[]): Set
       .filter((field) => field.name.value === name)
       .flatMap((field) => (field.selectionSet ? [field.selectionSet] : []));
   return new Set(fieldsIn(info, sets).map((field) => field.name.value));
+}
+
+/**
+ * The arguments (defaults applied) of the field `name` of the object being resolved, when the
+ * request selects it exactly once; null when it does not, or selects it more than once (aliases).
+ */
+export function argumentsOfSelected(info: GraphQLResolveInfo, name: string): Record<string, unknown> | null {
+  const nodes = fieldsIn(
+    info,
+    info.fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : [])),
+  ).filter((field) => field.name.value === name);
+  const type = getNamedType(info.returnType);
+  const definition = isObjectType(type) ? type.getFields()[name] : undefined;
+  return nodes.length === 1 && definition ? getArgumentValues(definition, nodes[0], info.variableValues) : null;
 }
 
 function fieldsIn(info: GraphQLResolveInfo, sets: readonly SelectionSetNode[]): FieldNode[] {

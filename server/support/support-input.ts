@@ -39,3 +39,12 @@ export function requireRepliesPage({ last, before }: RepliesPage): { last: numbe
   if (before != null && !isUuid(before)) throw badInput('before', 'before must be the id of a reply');
   return { last: size, before: before ?? null };
 }
+
+/** The page as requireRepliesPage reads it, or null where it would refuse it. */
+export function validRepliesPage(page: RepliesPage): { last: number; before: string | null } | null {
+  try {
+    return requireRepliesPage(page);
+  } catch {
+    return null;
+  }
+}

@@ -6,7 +6,7 @@ import { badInput } from '../errors';
 import { readAsViewer } from '../db/viewer-transaction';
 import { Tenant } from '../accounts/tenant.entity';
 import { SupportReply } from './reply.entity';
-import { RepliesPage, isUuid, refuseNul, requirePageSize, requireRepliesPage } from './support-input';
+import { RepliesPage, isUuid, refuseNul, requirePageSize, requireRepliesPage, validRepliesPage } from './support-input';
 import { SupportTicketOrder, decodeCursor, encodeCursor, keysetOf } from './ticket-order';
 import { SupportTicketConnection, SupportTicketFilter } from './support.types';
 import { SupportTicket } from './ticket.entity';
@@ -24,6 +24,17 @@ export interface ListOptions {
   /** What the request asks of each ticket, read with the page (`SupportTicket.tenant`, `.lastReply`). */
   with?: { tenant?: boolean; lastReply?: boolean };
 }
+
+/** What a request asks of one ticket, read with it (`SupportTicket.tenant`, `.replies`). */
+export interface TicketReads {
+  tenant?: boolean;
+  /** The page of the conversation its `replies` field asks for. */
+  replies?: RepliesPage;
+}
+
+/** Joins each ticket's tenant (mapped to `SupportTicket.tenant`): a probe of the tenants' key. */
+const withTenant = (query: SelectQueryBuilder<SupportTicket>) =>
+  query.leftJoinAndMapOne('t.tenant', Tenant, 'tenant', 'tenant.id = t.tenant_id');
 
 /** The one place where a customer's view is narrowed to their own tickets. */
 export function visibleTickets(manager: EntityManager, viewer: Actor): SelectQueryBuilder<SupportTicket> {
@@ -94,7 +105,7 @@ export class TicketQueries {
       // The nodes' tenant and newest reply come with the page when asked for, in its statement
       // (docs/architecture.md §2, "Round trips"): a join on the tenant's key, and per ticket a
       // subquery of one index probe (a join on it would not pass row-level security's barrier).
-      if (nested?.tenant) query.leftJoinAndMapOne('t.tenant', Tenant, 'tenant', 'tenant.id = t.tenant_id');
+      if (nested?.tenant) withTenant(query);
       if (nested?.lastReply) query.addSelect(`(${newestReply(viewer, 't', 'to_jsonb(r)')})`, 'last_reply');
       const read = async (page: SelectQueryBuilder<SupportTicket>) => {
         const { raw, entities } = await page.getRawAndEntities();
@@ -157,9 +168,18 @@ export class TicketQueries {
     );
   }
 
-  async getTicket(viewer: Viewer, id: string): Promise<SupportTicket | null> {
+  /** One ticket, with its tenant and a page of its conversation when asked for, in one transaction. */
+  async getTicket(viewer: Viewer, id: string, nested: TicketReads = {}): Promise<SupportTicket | null> {
     if (!isUuid(id)) return null;
-    return readAsViewer(this.db, viewer, (manager) => visibleTickets(manager, viewer).andWhere('t.id = :id', { id }).getOne());
+    // A page the `replies` field refuses is left to it, so that only that field fails.
+    const page = nested.replies && validRepliesPage(nested.replies);
+    return readAsViewer(this.db, viewer, async (manager) => {
+      const query = visibleTickets(manager, viewer).andWhere('t.id = :id', { id });
+      if (nested.tenant) withTenant(query);
+      const ticket = await query.getOne();
+      if (ticket && page) ticket.replies = await this.pagesOf(manager, viewer, [id], page);
+      return ticket;
+    });
   }
 
   /**
@@ -167,27 +187,34 @@ export class TicketQueries {
    * `last` replies before `before`, oldest first. One index probe per ticket, as for lastRepliesOf.
    */
   async repliesOf(viewer: Viewer, ticketIds: readonly string[], page: RepliesPage = {}): Promise<SupportReply[]> {
-    const { last, before } = requireRepliesPage(page);
-    return readAsViewer(this.db, viewer, async (manager) => {
-      const [visible, parameters] = visibleTickets(manager, viewer)
-        .select('t.id', 'id')
-        .andWhere('t.id = ANY(:ids)', { ids: ticketIds })
-        .getQueryAndParameters();
-      const n = parameters.length;
-      // A cursor that is not a reply of this ticket leaves nothing before it: an empty page.
-      const beforeCursor = before
-        ? `AND (r.created_at, r.id) < (SELECT c.created_at, c.id FROM support_replies c WHERE c.id = $${n + 2} AND c.ticket_id = ticket.id AND ${repliesSeenBy(viewer, 'c')})`
-        : '';
-      const rows: Record<string, unknown>[] = await manager.query(
-        `SELECT page.* FROM (${visible}) ticket
-           CROSS JOIN LATERAL (
-             SELECT * FROM support_replies r WHERE r.ticket_id = ticket.id AND ${repliesSeenBy(viewer, 'r')} ${beforeCursor}
-              ORDER BY r.created_at DESC, r.id DESC LIMIT $${n + 1}) page
-          ORDER BY page.created_at, page.id`,
-        before ? [...parameters, last, before] : [...parameters, last],
-      );
-      return rows.map((row) => hydrate(manager, SupportReply, row));
-    });
+    const valid = requireRepliesPage(page);
+    return readAsViewer(this.db, viewer, (manager) => this.pagesOf(manager, viewer, ticketIds, valid));
+  }
+
+  private async pagesOf(
+    manager: EntityManager,
+    viewer: Viewer,
+    ticketIds: readonly string[],
+    { last, before }: { last: number; before: string | null },
+  ): Promise<SupportReply[]> {
+    const [visible, parameters] = visibleTickets(manager, viewer)
+      .select('t.id', 'id')
+      .andWhere('t.id = ANY(:ids)', { ids: ticketIds })
+      .getQueryAndParameters();
+    const n = parameters.length;
+    // A cursor that is not a reply of this ticket leaves nothing before it: an empty page.
+    const beforeCursor = before
+      ? `AND (r.created_at, r.id) < (SELECT c.created_at, c.id FROM support_replies c WHERE c.id = $${n + 2} AND c.ticket_id = ticket.id AND ${repliesSeenBy(viewer, 'c')})`
+      : '';
+    const rows: Record<string, unknown>[] = await manager.query(
+      `SELECT page.* FROM (${visible}) ticket
+         CROSS JOIN LATERAL (
+           SELECT * FROM support_replies r WHERE r.ticket_id = ticket.id AND ${repliesSeenBy(viewer, 'r')} ${beforeCursor}
+            ORDER BY r.created_at DESC, r.id DESC LIMIT $${n + 1}) page
+        ORDER BY page.created_at, page.id`,
+      before ? [...parameters, last, before] : [...parameters, last],
+    );
+    return rows.map((row) => hydrate(manager, SupportReply, row));
   }
 
   /** The newest reply of each of many tickets. */

@@ -78,4 +78,6 @@ export class SupportTicket {
   tenant?: Tenant;
   /** Likewise the newest reply the viewer may see; null when there is none. */
   lastReply?: SupportReply | null;
+  /** Likewise a page of the conversation, read with the ticket (TicketQueries.getTicket). */
+  replies?: SupportReply[];
 }

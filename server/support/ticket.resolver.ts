@@ -4,7 +4,7 @@ import { Tenant } from '../accounts/tenant.entity';
 import { Role } from '../accounts/user.entity';
 import { isSuperadmin } from '../auth/viewer';
 import { Context, primeLoaders } from '../context';
-import { selectedFields } from '../selection';
+import { argumentsOfSelected, selectedFields } from '../selection';
 import { MAX_CUSTOMER_TICKETS, MAX_PAGE_SIZE, MAX_REPLIES_PAGE_SIZE } from '../contract';
 import type { PagedFieldExtensions } from '../security/query-cost';
 import { RateLimited } from '../security/rate-limits';
@@ -54,8 +54,17 @@ export class TicketResolver {
 
   @Authorized()
   @Query(() => SupportTicket, { nullable: true, description: 'For its owner or a superadmin; null otherwise' })
-  supportTicket(@Arg('id', () => ID, { description: 'The ticket id (a UUID).' }) id: string, @Ctx() context: Context) {
-    return context.services.tickets.getTicket(viewerOf(context), id);
+  async supportTicket(
+    @Arg('id', () => ID, { description: 'The ticket id (a UUID).' }) id: string,
+    @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    // Its tenant and the page of its conversation the request selects come with it.
+    const replies = argumentsOfSelected(info, 'replies') as RepliesPageArgs | null;
+    const nested = { tenant: selectedFields(info).has('tenant'), replies: replies ?? undefined };
+    const ticket = await context.services.tickets.getTicket(viewerOf(context), id, nested);
+    if (ticket) primeLoaders(context.loaders, [ticket], nested.replies);
+    return ticket;
   }
 
   @Authorized(Role.SUPERADMIN)
