@@ -104,51 +104,90 @@ export function primeLoaders(loaders: Loaders, tickets: readonly SupportTicket[]
   }
 }
 
-/** Loaders for one execution: an HTTP request, an operation on a socket, or one event of a subscription. */
+/**
+ * Loaders for one execution: an HTTP request, an operation on a socket, or one event of a subscription.
+ * Each is made on first use: most executions need one loader or none, and a subscription keeps the
+ * context it was started with for as long as it lasts (docs/architecture.md §3).
+ */
 export function createLoaders(services: Services, viewer: Viewer | null): Loaders {
-  const { db, tickets, attachments, team, timeline, ratings } = services;
-  const requireViewer = () => {
-    if (!viewer) throw new Error('loaders that read tickets need a viewer');
-    return viewer;
-  };
-  const repliesByPage = new Map<string, DataLoader<string, SupportReply[]>>();
-  return {
-    tenant: new DataLoader(async (ids) => {
-      const tenants = await db.getRepository(Tenant).findBy({ id: In([...ids]) });
+  return new ExecutionLoaders(services, viewer);
+}
+
+class ExecutionLoaders implements Loaders {
+  private made: { [K in Exclude<keyof Loaders, 'replies'>]?: Loaders[K] } & { replies?: Map<string, DataLoader<string, SupportReply[]>> } =
+    {};
+
+  constructor(
+    private readonly services: Services,
+    private readonly viewer: Viewer | null,
+  ) {}
+
+  private requireViewer(): Viewer {
+    if (!this.viewer) throw new Error('loaders that read tickets need a viewer');
+    return this.viewer;
+  }
+
+  get tenant() {
+    return (this.made.tenant ??= new DataLoader(async (ids) => {
+      const tenants = await this.services.db.getRepository(Tenant).findBy({ id: In([...ids]) });
       return ids.map((id) => tenants.find((t) => t.id === id));
-    }),
-    replies: ({ last, before }) => {
-      const key = `${last ?? ''}|${before ?? ''}`;
-      let loader = repliesByPage.get(key);
-      if (!loader) {
-        loader = new DataLoader(async (ticketIds) => {
-          const byTicket = groupBy(await tickets.repliesOf(requireViewer(), ticketIds, { last, before }), (r) => r.ticketId);
-          return ticketIds.map((id) => byTicket.get(id) ?? []);
-        });
-        repliesByPage.set(key, loader);
-      }
-      return loader;
-    },
-    lastReply: new DataLoader(async (ticketIds) => {
-      const replies = await tickets.lastRepliesOf(requireViewer(), ticketIds);
+    }));
+  }
+
+  replies({ last, before }: RepliesPage) {
+    const byPage = (this.made.replies ??= new Map());
+    const key = `${last ?? ''}|${before ?? ''}`;
+    let loader = byPage.get(key);
+    if (!loader) {
+      loader = new DataLoader<string, SupportReply[]>(async (ticketIds) => {
+        const replies = await this.services.tickets.repliesOf(this.requireViewer(), ticketIds, { last, before });
+        const byTicket = groupBy(replies, (r) => r.ticketId);
+        return ticketIds.map((id) => byTicket.get(id) ?? []);
+      });
+      byPage.set(key, loader);
+    }
+    return loader;
+  }
+
+  get lastReply() {
+    return (this.made.lastReply ??= new DataLoader(async (ticketIds) => {
+      const replies = await this.services.tickets.lastRepliesOf(this.requireViewer(), ticketIds);
       return ticketIds.map((id) => replies.find((r) => r.ticketId === id));
-    }),
-    ticket: new DataLoader(async (ids) => Promise.all(ids.map((id) => tickets.getTicket(requireViewer(), id))), { batch: false }),
-    attachments: new DataLoader(async (replyIds) => {
-      const byReply = groupBy(await attachments.ofReplies(requireViewer(), replyIds), (a) => a.replyId!);
+    }));
+  }
+
+  get ticket() {
+    return (this.made.ticket ??= new DataLoader(
+      async (ids) => Promise.all(ids.map((id) => this.services.tickets.getTicket(this.requireViewer(), id))),
+      { batch: false },
+    ));
+  }
+
+  get attachments() {
+    return (this.made.attachments ??= new DataLoader(async (replyIds) => {
+      const byReply = groupBy(await this.services.attachments.ofReplies(this.requireViewer(), replyIds), (a) => a.replyId!);
       return replyIds.map((id) => byReply.get(id) ?? []);
-    }),
-    teamMember: new DataLoader(async (ids) => {
-      const members = await team.byIds(ids);
+    }));
+  }
+
+  get teamMember() {
+    return (this.made.teamMember ??= new DataLoader(async (ids) => {
+      const members = await this.services.team.byIds(ids);
       return ids.map((id) => members.find((m) => m.id === id));
-    }),
-    events: new DataLoader(async (ticketIds) => {
-      const byTicket = groupBy(await timeline.eventsOf(requireViewer(), ticketIds), (e) => e.ticketId);
+    }));
+  }
+
+  get events() {
+    return (this.made.events ??= new DataLoader(async (ticketIds) => {
+      const byTicket = groupBy(await this.services.timeline.eventsOf(this.requireViewer(), ticketIds), (e) => e.ticketId);
       return ticketIds.map((id) => byTicket.get(id) ?? []);
-    }),
-    rating: new DataLoader(async (ticketIds) => {
-      const found = await ratings.ratingsOf(requireViewer(), ticketIds);
+    }));
+  }
+
+  get rating() {
+    return (this.made.rating ??= new DataLoader(async (ticketIds) => {
+      const found = await this.services.ratings.ratingsOf(this.requireViewer(), ticketIds);
       return ticketIds.map((id) => found.find((rating) => rating.ticketId === id) ?? null);
-    }),
-  };
+    }));
+  }
 }

@@ -72,7 +72,8 @@ export function operationLabel(payload: SubscribeMessagePayload, document?: Docu
   return { operation: name, type: operation.operation };
 }
 
-type WsContext = { extra: { request: IncomingMessage } };
+/** The upgrade request is let go once the socket is signed in (server/realtime/websocket.ts). */
+type WsContext = { extra: { request?: IncomingMessage } };
 
 /**
  * Logs one line when a WebSocket operation starts and one when it completes, each with an id of its
@@ -85,12 +86,14 @@ export function wsOperationLog(log: Logger) {
   const connectionOf = (ctx: WsContext) => {
     let connection = connections.get(ctx);
     if (!connection) {
-      connection = { id: requestId(ctx.extra.request.headers['x-request-id']), running: new Map() };
+      connection = { id: requestId(ctx.extra.request?.headers['x-request-id']), running: new Map() };
       connections.set(ctx, connection);
     }
     return connection;
   };
   return {
+    /** Takes the connection's id while its upgrade request is at hand. */
+    opened: (ctx: WsContext) => void connectionOf(ctx),
     /** `document` is the parsed operation, or undefined when it was refused (and will not complete). */
     started: (ctx: WsContext, id: string, payload: SubscribeMessagePayload, document: DocumentNode | undefined) => {
       const connection = connectionOf(ctx);

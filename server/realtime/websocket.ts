@@ -97,7 +97,7 @@ export async function startLiveUpdates({ server, schema, services, publicOrigins
     });
   });
 
-  type SocketExtra = { viewer?: Viewer; checkedAt?: number; expiry?: NodeJS.Timeout };
+  type SocketExtra = { viewer?: Viewer; checkedAt?: number; expiry?: NodeJS.Timeout; ip?: string };
   /** The socket's viewer as of at most SESSION_CHECK_CACHE_MS ago, or null once its session is over. */
   const currentViewer = async (extra: SocketExtra): Promise<Viewer | null> => {
     if (!extra.viewer) return null;
@@ -140,7 +140,11 @@ export async function startLiveUpdates({ server, schema, services, publicOrigins
           ctx.extra.socket.close(TOO_MANY, `At most ${MAX_SOCKETS_PER_USER} open sockets per account`);
           return false;
         }
-        Object.assign(ctx.extra, { viewer, checkedAt: Date.now() });
+        // Of the upgrade request only the address and the log's id are needed: the request (headers,
+        // cookies) would otherwise live as long as the socket (docs/architecture.md §3).
+        Object.assign(ctx.extra, { viewer, checkedAt: Date.now(), ip: clientIp(ctx.extra.request) });
+        operationLog.opened(ctx);
+        Reflect.deleteProperty(ctx.extra, 'request');
         registry.add(viewer, ctx.extra.socket);
         ctx.extra.expiry = setTimeout(
           () => ctx.extra.socket.close(SESSION_ENDED, 'Session expired'),
@@ -155,7 +159,7 @@ export async function startLiveUpdates({ server, schema, services, publicOrigins
       // One context per operation, so its loaders cache within it; subscriptions get fresh ones per event.
       context: (ctx): Context => {
         const viewer = ctx.extra.viewer ?? null;
-        return { viewer, ip: clientIp(ctx.extra.request), services, loaders: createLoaders(services, viewer) };
+        return { viewer, ip: ctx.extra.ip ?? clientIp(ctx.extra.request), services, loaders: createLoaders(services, viewer) };
       },
       subscribe: subscribeWithLoadersPerEvent,
       onNext: (_ctx, _id, _payload, _args, result) =>
