@@ -237,8 +237,8 @@ function printTable(r: any) {
   }
   if (r.connections)
     rows.push([
-      'idle connections / RSS per connection',
-      `${r.connections.count} / ${r.connections.rss_per_conn_kb} KB`,
+      'idle connections / RSS (JS heap) per connection after GC',
+      `${r.connections.count} / ${r.connections.rss_per_conn_kb} KB (${r.connections.heap_per_conn_kb} KB)`,
       `≤ 20 ${check(r.connections.rss_per_conn_kb <= 20)}`,
     ]);
   log(

@@ -17,12 +17,16 @@ export interface Instance {
   url: string;
   wsUrl: string;
   rssKb(): number;
+  /** With `probe`: the memory it holds after a full garbage collection (bench/memory-probe.ts). */
+  memoryAfterGc(): Promise<NodeJS.MemoryUsage>;
 }
 
-export async function startInstance(databaseUrl: string): Promise<Instance> {
+/** `probe`: started with --expose-gc and the memory probe, for memoryAfterGc. */
+export async function startInstance(databaseUrl: string, { probe = false } = {}): Promise<Instance> {
   const port = await freePort();
   // BENCH_NODE_ARGS: extra node flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  if (probe) nodeArgs.push('--expose-gc', '--require', path.join(ROOT, 'dist/bench/memory-probe.js'));
   const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist/server/main.js')], {
     // RATE_LIMIT_SCALE: the per-client limits are meant for people, not for one load generator on one address.
     env: {
@@ -34,7 +38,7 @@ export async function startInstance(databaseUrl: string): Promise<Instance> {
       LOG_LEVEL: 'warn',
       RATE_LIMIT_SCALE: '1000000',
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'inherit', 'inherit', ...(probe ? ['ipc' as const] : [])],
   });
   const url = `http://127.0.0.1:${port}/graphql`;
   let exited = false;
@@ -57,6 +61,16 @@ export async function startInstance(databaseUrl: string): Promise<Instance> {
     url,
     wsUrl: `ws://127.0.0.1:${port}/graphql`,
     rssKb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN),
+    memoryAfterGc: () =>
+      new Promise((resolve) => {
+        const onMessage = (message: { memory?: NodeJS.MemoryUsage }) => {
+          if (!message.memory) return;
+          child.off('message', onMessage);
+          resolve(message.memory);
+        };
+        child.on('message', onMessage);
+        child.send('memory');
+      }),
   };
 }
 
