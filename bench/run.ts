@@ -4,8 +4,8 @@
  * bench/results/latest-detail.json (plans, per-part details).
  *
  * Full run: the dataset of `npm run bench:seed` (1M tickets, database lex_bench; seeded first when
- * it is missing — the seed is resumable), 16 writers for 20 s, 2,000 + 5 live subscribers at
- * 200 replies/s for 30 s, 2,000 open ticket pages reporting presence every 10 s, 10,000 idle
+ * it is missing — the seed is resumable), 16 writers for 20 s, 10,000 + 5 live subscribers at
+ * 500 replies/s for 30 s, 2,000 open ticket pages reporting presence every 10 s, 10,000 idle
  * connections. `--quick`: the same parts, reduced (a 20,000-ticket database lex_bench_quick, 3 s
  * writes, 200 subscribers at 100/s for 5 s, 200 ticket pages, 1,000 connections).
  *
