@@ -55,7 +55,14 @@ export async function connectionsPart(databaseUrl: string, plan: Plan) {
     );
     return {
       figures: { count: clients.length, rss_per_conn_kb: round(perConn, 1), heap_per_conn_kb: round(heapPerConn, 1) },
-      detail: { rssAfterGcBeforeKb: before.rss / 1024, rssAfterGcAfterKb: after.rss / 1024, rawRssBeforeKb: rawBefore, rawRssAfterKb: rawAfter, rawRssPerConnKb: round(rawPerConn, 1), openSeconds },
+      detail: {
+        rssAfterGcBeforeKb: before.rss / 1024,
+        rssAfterGcAfterKb: after.rss / 1024,
+        rawRssBeforeKb: rawBefore,
+        rawRssAfterKb: rawAfter,
+        rawRssPerConnKb: round(rawPerConn, 1),
+        openSeconds,
+      },
     };
   } finally {
     await inBatches(clients, 1000, async (c) => {

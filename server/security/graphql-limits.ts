@@ -66,7 +66,10 @@ export function checkOperation(schema: GraphQLSchema, payload: SubscribePayload)
     try {
       document = parse(payload.query, { maxTokens: MAX_TOKENS });
     } catch (error) {
-      return refuse([error instanceof GraphQLError ? error : new GraphQLError('The operation could not be parsed')], 'GRAPHQL_PARSE_FAILED');
+      return refuse(
+        [error instanceof GraphQLError ? error : new GraphQLError('The operation could not be parsed')],
+        'GRAPHQL_PARSE_FAILED',
+      );
     }
     const invalid = validate(schema, document, [...specifiedRules, ...limitRules]);
     if (invalid.length) return refuse(invalid, 'GRAPHQL_VALIDATION_FAILED');
