@@ -114,8 +114,7 @@ export function createLoaders(services: Services, viewer: Viewer | null): Loader
 }
 
 class ExecutionLoaders implements Loaders {
-  private made: { [K in Exclude<keyof Loaders, 'replies'>]?: Loaders[K] } & { replies?: Map<string, DataLoader<string, SupportReply[]>> } =
-    {};
+  private readonly made: Partial<Omit<Loaders, 'replies'>> & { replies?: Map<string, DataLoader<string, SupportReply[]>> } = {};
 
   constructor(
     private readonly services: Services,
