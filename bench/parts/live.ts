@@ -68,9 +68,13 @@ export async function livePart(databaseUrl: string, instances: Instance[], plan:
   };
   const onError = (error: unknown) => process.stderr.write(`subscription error: ${JSON.stringify(error)}\n`);
 
-  tickets.forEach((ticketId, i) => {
+  // In batches, each waiting for its badges: 10,000 sign-ins at once queue on the instances' pools
+  // (10 connections each) past their connect timeout, and the sockets are closed with 1013.
+  const firstBadge: (() => void)[] = [];
+  await inBatches(tickets, 200, (ticketId, i) => {
     const client = wsClient(instances[i % 2].wsUrl, customerTokens[i]);
     clients.push(client);
+    const subscribed = new Promise<void>((resolve) => (firstBadge[i] = resolve));
     client.subscribe(
       { query: subscriptions.replyAdded, variables: { ticketId } },
       {
@@ -88,12 +92,14 @@ export async function livePart(databaseUrl: string, instances: Instance[], plan:
       {
         next: () => {
           badgeCount[i]++;
+          firstBadge[i]();
           if (measuring) record('customerBadge', i + n * customerBadgeSeen[i]++);
         },
-        error: onError,
+        error: (error) => (onError(error), firstBadge[i]()),
         complete: () => undefined,
       },
     );
+    return subscribed;
   });
   watcherTokens.forEach((token, w) => {
     const client = wsClient(instances[w % 2].wsUrl, token);
