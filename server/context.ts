@@ -11,7 +11,7 @@ import { RateLimits } from './security/rate-limits';
 import { SupportReply } from './support/reply.entity';
 import { TicketCommands } from './support/ticket-commands';
 import { TicketCounts } from './support/ticket-counts';
-import { TicketQueries } from './support/ticket-queries';
+import { TicketQueries, type TicketReads } from './support/ticket-queries';
 import { TeamMembers } from './team/team-members';
 import { TicketActivityService } from './presence/ticket-activity';
 import { CannedReplies } from './team/canned-replies';
@@ -61,7 +61,8 @@ export interface Loaders {
   /** One loader per page asked for, so that the tickets of a list asking for one page share one query. */
   replies(page: RepliesPage): DataLoader<string, SupportReply[]>;
   lastReply: DataLoader<string, SupportReply | undefined>;
-  ticket: DataLoader<string, SupportTicket | null>;
+  /** One ticket, with what the request selects of it read along (TicketReads): once per execution however often asked. */
+  ticket(reads?: TicketReads): DataLoader<string, SupportTicket | null>;
   /** The files of each reply. */
   attachments: DataLoader<string, Attachment[]>;
   /** Lex team members by id (the assignees of a page of tickets). */
@@ -114,7 +115,10 @@ export function createLoaders(services: Services, viewer: Viewer | null): Loader
 }
 
 class ExecutionLoaders implements Loaders {
-  private readonly made: Partial<Omit<Loaders, 'replies'>> & { replies?: Map<string, DataLoader<string, SupportReply[]>> } = {};
+  private readonly made: Partial<Omit<Loaders, 'replies' | 'ticket'>> & {
+    replies?: Map<string, DataLoader<string, SupportReply[]>>;
+    ticket?: Map<string, DataLoader<string, SupportTicket | null>>;
+  } = {};
 
   constructor(
     private readonly services: Services,
@@ -155,11 +159,18 @@ class ExecutionLoaders implements Loaders {
     }));
   }
 
-  get ticket() {
-    return (this.made.ticket ??= new DataLoader(
-      async (ids) => Promise.all(ids.map((id) => this.services.tickets.getTicket(this.requireViewer(), id))),
-      { batch: false },
-    ));
+  ticket(reads: TicketReads = {}) {
+    const byReads = (this.made.ticket ??= new Map());
+    const key = `${reads.tenant ?? ''}|${reads.replies?.last ?? ''}|${reads.replies?.before ?? ''}|${Boolean(reads.replies)}`;
+    let loader = byReads.get(key);
+    if (!loader) {
+      loader = new DataLoader<string, SupportTicket | null>(
+        async (ids) => Promise.all(ids.map((id) => this.services.tickets.getTicket(this.requireViewer(), id, reads))),
+        { batch: false },
+      );
+      byReads.set(key, loader);
+    }
+    return loader;
   }
 
   get attachments() {

@@ -8,7 +8,7 @@ import { SupportTicket } from './ticket.entity';
 export class ReplyResolver {
   @FieldResolver(() => SupportTicket, { description: 'The ticket this reply belongs to.' })
   async ticket(@Root() reply: SupportReply, @Ctx() { loaders }: Context) {
-    return loaders.ticket.load(reply.ticketId);
+    return loaders.ticket().load(reply.ticketId);
   }
 
   @FieldResolver(() => String, {

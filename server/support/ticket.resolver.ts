@@ -62,7 +62,7 @@ export class TicketResolver {
     // Its tenant and the page of its conversation the request selects come with it.
     const replies = argumentsOfSelected(info, 'replies') as RepliesPageArgs | null;
     const nested = { tenant: selectedFields(info).has('tenant'), replies: replies ?? undefined };
-    const ticket = await context.services.tickets.getTicket(viewerOf(context), id, nested);
+    const ticket = await context.loaders.ticket(nested).load(id);
     if (ticket) primeLoaders(context.loaders, [ticket], nested.replies);
     return ticket;
   }
