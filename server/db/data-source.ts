@@ -69,7 +69,7 @@ export const migrations = [
   WordSearch1764421000000,
 ];
 
-export function createDataSource(url: string, { poolSize = 10 } = {}): DataSource {
+export function createDataSource(url: string, { poolSize = 10, queryTimeoutMs = 30_000 } = {}): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -78,7 +78,7 @@ export function createDataSource(url: string, { poolSize = 10 } = {}): DataSourc
     synchronize: false,
     migrationsTransactionMode: 'each',
     // While the database is away, requests fail within seconds instead of waiting on a dead socket.
-    extra: { max: poolSize, connectionTimeoutMillis: 3000, keepAlive: true, query_timeout: 30_000 },
+    extra: { max: poolSize, connectionTimeoutMillis: 3000, keepAlive: true, query_timeout: queryTimeoutMs },
   });
 }
 
@@ -106,7 +106,8 @@ export interface OpenOptions {
  * login role exists (unless the operator gave one), and opens both pools.
  */
 export async function openDatabases(ownerUrl: string, { poolSize = 10, appUrl }: OpenOptions = {}): Promise<Databases> {
-  const migrator = await initialize(createDataSource(ownerUrl, { poolSize: 1 }));
+  // No timeout for migrations: building an index of 10M tickets takes minutes (WordSearch: ~1 min at 1M).
+  const migrator = await initialize(createDataSource(ownerUrl, { poolSize: 1, queryTimeoutMs: 0 }));
   let app: DataSource;
   try {
     // Instances starting together migrate one after another (the pool's one connection holds the lock).
