@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery, useSubscription } from '@apollo/client/react';
 import { useTranslation } from 'react-i18next';
@@ -52,30 +52,26 @@ export default function AdminDashboardPage() {
   const [search, setSearch] = useState(params.get('q') ?? '');
   const [loadingMore, setLoadingMore] = useState(false);
 
-  const update = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    setParams(next, { replace: true });
-  };
+  // Each change starts from the address bar, not from this render's params: React Router renders
+  // a navigation as a transition, so a second click can come before the first one's render.
+  const update = useCallback(
+    (key: string, value: string) => {
+      const next = new URLSearchParams(window.location.search);
+      if (value) next.set(key, value);
+      else next.delete(key);
+      setParams(next, { replace: true });
+    },
+    [setParams],
+  );
 
   // search as you type, without a request per keystroke
-  const paramsRef = useRef(params);
-  useEffect(() => {
-    paramsRef.current = params;
-  }, [params]);
   useEffect(() => {
     const t = setTimeout(() => {
-      const current = paramsRef.current.get('q') ?? '';
-      if (current !== search.trim()) {
-        const next = new URLSearchParams(paramsRef.current);
-        if (search.trim()) next.set('q', search.trim());
-        else next.delete('q');
-        setParams(next, { replace: true });
-      }
+      const current = new URLSearchParams(window.location.search).get('q') ?? '';
+      if (current !== search.trim()) update('q', search.trim());
     }, 250);
     return () => clearTimeout(t);
-  }, [search, setParams]);
+  }, [search, update]);
 
   const variables = supportTicketsVariables(filter, orderBy);
   const list = useQuery(SupportTicketsDocument, { variables });
