@@ -38,6 +38,7 @@ import { AutoClose1764416000000 } from './migrations/1764416000000-AutoClose';
 import { Reports1764418000000 } from './migrations/1764418000000-Reports';
 import { ListOrders1764419000000 } from './migrations/1764419000000-ListOrders';
 import { WordSearch1764421000000 } from './migrations/1764421000000-WordSearch';
+import { TeamIndex1764422000000 } from './migrations/1764422000000-TeamIndex';
 
 export const entities = [Tenant, User, Session, SupportTicket, SupportReply, Attachment, CannedReply, TimelineEvent];
 export const migrations = [
@@ -67,6 +68,7 @@ export const migrations = [
   Reports1764418000000,
   ListOrders1764419000000,
   WordSearch1764421000000,
+  TeamIndex1764422000000,
 ];
 
 export function createDataSource(url: string, { poolSize = 10, queryTimeoutMs = 30_000 } = {}): DataSource {
