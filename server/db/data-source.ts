@@ -39,6 +39,7 @@ import { Reports1764418000000 } from './migrations/1764418000000-Reports';
 import { ListOrders1764419000000 } from './migrations/1764419000000-ListOrders';
 import { WordSearch1764421000000 } from './migrations/1764421000000-WordSearch';
 import { TeamIndex1764422000000 } from './migrations/1764422000000-TeamIndex';
+import { FreeCounterShards1764423000000 } from './migrations/1764423000000-FreeCounterShards';
 
 export const entities = [Tenant, User, Session, SupportTicket, SupportReply, Attachment, CannedReply, TimelineEvent];
 export const migrations = [
@@ -69,6 +70,7 @@ export const migrations = [
   ListOrders1764419000000,
   WordSearch1764421000000,
   TeamIndex1764422000000,
+  FreeCounterShards1764423000000,
 ];
 
 export function createDataSource(url: string, { poolSize = 10, queryTimeoutMs = 30_000 } = {}): DataSource {

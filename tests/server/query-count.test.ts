@@ -196,4 +196,36 @@ describe('SQL statements per GraphQL request', () => {
       await owner.end();
     }
   });
+
+  test('a writer adds to a count while another transaction holds a row of the same group, without waiting', async () => {
+    const connect = async () => {
+      const client = new Client({ connectionString: server.databaseUrl });
+      await client.connect();
+      return client;
+    };
+    const [first, second, reader] = await Promise.all([connect(), connect(), connect()]);
+    const total = async () =>
+      (
+        await reader.query(
+          `SELECT (SELECT coalesce(sum(tickets), 0)::int FROM support_ticket_counts WHERE status = 'open' AND category = 'billing') AS tickets,
+                  (SELECT coalesce(sum(tickets), 0)::int FROM support_assignment_counts WHERE assignee_id IS NULL AND NOT closed) AS assigned`,
+        )
+      ).rows[0];
+    try {
+      const before = await total();
+      const add = (client: Client) =>
+        client.query(`SELECT support_ticket_counts_add('open', 'billing', 1, 0, 0), support_assignment_counts_add(NULL, false, 1)`);
+      await first.query('BEGIN');
+      await add(first);
+      await add(first); // its own row again
+      // Whatever its backend's number, the second writer must not queue behind the first.
+      await second.query(`BEGIN; SET LOCAL lock_timeout = '2s'`);
+      await add(second);
+      await second.query('COMMIT');
+      await first.query('COMMIT');
+      expect(await total()).toEqual({ tickets: before.tickets + 3, assigned: before.assigned + 3 });
+    } finally {
+      await Promise.all([first.end(), second.end(), reader.end()]);
+    }
+  });
 });
