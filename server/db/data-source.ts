@@ -40,6 +40,7 @@ import { ListOrders1764419000000 } from './migrations/1764419000000-ListOrders';
 import { WordSearch1764421000000 } from './migrations/1764421000000-WordSearch';
 import { TeamIndex1764422000000 } from './migrations/1764422000000-TeamIndex';
 import { FreeCounterShards1764423000000 } from './migrations/1764423000000-FreeCounterShards';
+import { CountWholeWordsFirst1764424000000 } from './migrations/1764424000000-CountWholeWordsFirst';
 
 export const entities = [Tenant, User, Session, SupportTicket, SupportReply, Attachment, CannedReply, TimelineEvent];
 export const migrations = [
@@ -71,6 +72,7 @@ export const migrations = [
   WordSearch1764421000000,
   TeamIndex1764422000000,
   FreeCounterShards1764423000000,
+  CountWholeWordsFirst1764424000000,
 ];
 
 export function createDataSource(url: string, { poolSize = 10, queryTimeoutMs = 30_000 } = {}): DataSource {

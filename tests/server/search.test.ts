@@ -172,4 +172,20 @@ describe('a search with more matches than it counts', () => {
     expect(Number(count)).toBeLessThanOrEqual(Math.min(expected, SEARCH_COUNT_CAP));
     if (!filter.status) expect(Number(count)).toBe(SEARCH_COUNT_CAP);
   });
+
+  // The count reads the last word as a whole word first, and stops there when that alone reaches the
+  // cap: 'bulk' does; 'bul' (a prefix only) and 'question 11' (the whole word "11" is one ticket,
+  // the prefix "11" is 62) are counted in full, as the words' index defines a match.
+  test.each(['bulk', 'bul', 'question 11', 'bulk question 115'])('counts "%s" as the words match, up to the cap', async (search) => {
+    const [{ n }] = await desk.server.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM support_tickets
+        WHERE lex_search_document(subject || ' ' || user_name || ' ' || user_email) @@ lex_search_query($1)`,
+      [search],
+    );
+    const { supportTickets } = await ok(desk.server, triageOps.supportTickets, { filter: { search }, first: 5 }, desk.admin.token);
+    expect({ count: supportTickets.totalCount, capped: supportTickets.totalCountCapped }).toEqual({
+      count: Math.min(n, SEARCH_COUNT_CAP),
+      capped: n > SEARCH_COUNT_CAP,
+    });
+  });
 });

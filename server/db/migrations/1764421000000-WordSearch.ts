@@ -21,7 +21,7 @@ const SEARCH_QUERY = `
             FROM unnest(string_to_array(trim(lex_search_text($1)), ' ')) w WHERE w <> '')`;
 
 /** A ticket's own searchable fields, as its GIN index holds them. */
-const TICKET_DOCUMENT = `lex_search_document(subject || ' ' || user_name || ' ' || user_email)`;
+export const TICKET_DOCUMENT = `lex_search_document(subject || ' ' || user_name || ' ' || user_email)`;
 
 /**
  * The viewer's tickets matching a search, at most `lim`, in a list order after its cursor (the
@@ -83,8 +83,8 @@ const COMPANIES_FUNCTION = `
  * pass it): the words' matches through their index (each a heap page visited), a company's tickets
  * in its (tenant_id, updated_at, id) index alone.
  */
-const COUNT_FUNCTION = `
-  CREATE FUNCTION support_ticket_search_count(search text, lim int) RETURNS int
+export const COUNT_FUNCTION = `
+  CREATE OR REPLACE FUNCTION support_ticket_search_count(search text, lim int) RETURNS int
   LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
   DECLARE
     q tsquery := lex_search_query(search);
