@@ -41,6 +41,7 @@ import { WordSearch1764421000000 } from './migrations/1764421000000-WordSearch';
 import { TeamIndex1764422000000 } from './migrations/1764422000000-TeamIndex';
 import { FreeCounterShards1764423000000 } from './migrations/1764423000000-FreeCounterShards';
 import { CountWholeWordsFirst1764424000000 } from './migrations/1764424000000-CountWholeWordsFirst';
+import { FreeReportShards1764425000000 } from './migrations/1764425000000-FreeReportShards';
 
 export const entities = [Tenant, User, Session, SupportTicket, SupportReply, Attachment, CannedReply, TimelineEvent];
 export const migrations = [
@@ -73,6 +74,7 @@ export const migrations = [
   TeamIndex1764422000000,
   FreeCounterShards1764423000000,
   CountWholeWordsFirst1764424000000,
+  FreeReportShards1764425000000,
 ];
 
 export function createDataSource(url: string, { poolSize = 10, queryTimeoutMs = 30_000 } = {}): DataSource {

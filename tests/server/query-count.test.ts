@@ -197,33 +197,52 @@ describe('SQL statements per GraphQL request', () => {
     }
   });
 
-  test('a writer adds to a count while another transaction holds a row of the same group, without waiting', async () => {
+  test('two writers of new tickets in the same group never wait for each other, and every roll-up counts both', async () => {
     const connect = async () => {
       const client = new Client({ connectionString: server.databaseUrl });
       await client.connect();
       return client;
     };
-    const [first, second, reader] = await Promise.all([connect(), connect(), connect()]);
-    const total = async () =>
+    // Two backends whose numbers agree modulo 16: a shard per backend (pg_backend_pid() % 16) would
+    // make the second wait for the first. Of 17 connections, two always agree.
+    const pool = await Promise.all(Array.from({ length: 17 }, connect));
+    const pids = await Promise.all(pool.map(async (c) => (await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number));
+    const i = pids.findIndex((pid, k) => pids.findIndex((other) => other % 16 === pid % 16) !== k);
+    const [first, second] = [pool[pids.findIndex((pid) => pid % 16 === pids[i] % 16)], pool[i]];
+    const reader = await connect();
+    await Promise.all(pool.filter((c) => c !== first && c !== second).map((c) => c.end()));
+    const customer = (await server.app.services.sessions.authenticate(customerToken))!;
+    const totals = async () =>
       (
         await reader.query(
-          `SELECT (SELECT coalesce(sum(tickets), 0)::int FROM support_ticket_counts WHERE status = 'open' AND category = 'billing') AS tickets,
-                  (SELECT coalesce(sum(tickets), 0)::int FROM support_assignment_counts WHERE assignee_id IS NULL AND NOT closed) AS assigned`,
+          `SELECT (SELECT coalesce(sum(tickets), 0)::int FROM support_ticket_counts WHERE status = 'open' AND category = 'Billing') AS counted,
+                  (SELECT coalesce(sum(tickets), 0)::int FROM support_assignment_counts WHERE assignee_id IS NULL AND NOT closed) AS unassigned,
+                  (SELECT coalesce(sum(created), 0)::int FROM support_report_days
+                    WHERE category = 'Billing' AND day = (now() AT TIME ZONE (SELECT time_zone FROM support_report_state))::date) AS reported`,
         )
       ).rows[0];
+    // A new ticket as the owner writes it: every trigger-kept roll-up adds to its group (open, Billing, nobody, today).
+    const newTicket = (client: Client, subject: string) =>
+      client.query(
+        `INSERT INTO support_tickets (tenant_id, user_id, user_email, user_name, subject, category)
+         SELECT tenant_id, id, email, name, $2, 'Billing' FROM users WHERE id = $1`,
+        [customer.id, subject],
+      );
     try {
-      const before = await total();
-      const add = (client: Client) =>
-        client.query(`SELECT support_ticket_counts_add('open', 'billing', 1, 0, 0), support_assignment_counts_add(NULL, false, 1)`);
+      const before = await totals();
       await first.query('BEGIN');
-      await add(first);
-      await add(first); // its own row again
-      // Whatever its backend's number, the second writer must not queue behind the first.
+      await newTicket(first, 'Held open');
+      await newTicket(first, 'Held open, again');
+      // Whatever the backends' numbers, the second writer must not queue behind the first's open transaction.
       await second.query(`BEGIN; SET LOCAL lock_timeout = '2s'`);
-      await add(second);
+      await newTicket(second, 'Written meanwhile');
       await second.query('COMMIT');
       await first.query('COMMIT');
-      expect(await total()).toEqual({ tickets: before.tickets + 3, assigned: before.assigned + 3 });
+      expect(await totals()).toEqual({
+        counted: before.counted + 3,
+        unassigned: before.unassigned + 3,
+        reported: before.reported + 3,
+      });
     } finally {
       await Promise.all([first.end(), second.end(), reader.end()]);
     }

@@ -6,6 +6,11 @@ import { COUNT_SHARDS } from './1764200000000-TicketCounts';
 const TEAM = '(SELECT lex_viewer_is_team())';
 const COUNTERS = ['created', 'closed', 'responded', 'sla_judged', 'sla_met', 'ratings', 'rating_sum'];
 
+/** A writer's shard as this migration made it: its backend's number. */
+export const BACKEND_SHARD = `pg_backend_pid() % ${COUNT_SHARDS}`;
+/** A writer's shard since migration FreeReportShards: one no other open transaction holds. */
+export const WRITER_SHARD = `support_report_writer_shard()`;
+
 /** Whether the roll-ups hold ticket `t` (see support_report_state), on the state row aliased `s`. */
 export const COUNTED = (t: string) =>
   `s.time_zone IS NOT NULL AND (${t}.ticket_number >= s.live_from OR ${t}.ticket_number < s.backfilled_to)`;
@@ -13,12 +18,13 @@ export const COUNTED = (t: string) =>
 /**
  * One statement that adds the facts `facts` (a query with the columns of support_report_facts, its
  * signs applied) to the day rows and the histograms, on the state row aliased `s` being in scope of
- * `facts` as `zone`. Rows of today and yesterday (local) go to the writer's shard, so that concurrent
- * writers seldom wait on one row; older days, rarely written, to shard 0 (the compaction job folds
- * the shards of days that became old). Groups in a fixed order; groups that add nothing are skipped.
+ * `facts` as `zone`. Rows of today and yesterday (local) go to the writer's shard (`writerShard`), so
+ * that concurrent writers seldom wait on one row; older days, rarely written, to shard 0 (the
+ * compaction job folds the shards of days that became old). Groups in a fixed order; groups that add
+ * nothing are skipped.
  */
-export function addFactsSql(facts: string): string {
-  const shard = `CASE WHEN f.day >= (now() AT TIME ZONE f.zone)::date - 1 THEN pg_backend_pid() % ${COUNT_SHARDS} ELSE 0 END`;
+export function addFactsSql(facts: string, writerShard = WRITER_SHARD): string {
+  const shard = `CASE WHEN f.day >= (now() AT TIME ZONE f.zone)::date - 1 THEN ${writerShard} ELSE 0 END`;
   return `
     WITH f AS (${facts}),
     days AS (
@@ -59,6 +65,60 @@ export const ratingFactsSql = (sign: number, ticket: string, from: string, where
           0 AS responded, 0 AS sla_judged, 0 AS sla_met, ${sign} AS ratings, ${sign} * r.score AS rating_sum, NULL::text AS measure,
           NULL::float8 AS minutes, s.time_zone AS zone
      FROM ${from}, support_report_state s WHERE ${where} AND ${COUNTED(ticket)}`;
+
+/**
+ * The trigger functions that add a change's facts to the roll-ups (the triggers themselves are made
+ * in Reports.up), with `writerShard` for today's and yesterday's rows.
+ */
+export function reportTriggerFunctions(writerShard: string): string[] {
+  const add = (facts: string) => addFactsSql(facts, writerShard);
+  return [
+    `
+      CREATE OR REPLACE FUNCTION support_report_tickets_inserted() RETURNS trigger
+      LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+      BEGIN
+        ${add(ticketFactsSql(1, 't', 'inserted t'))};
+        RETURN NULL;
+      END $$`,
+    `
+      CREATE OR REPLACE FUNCTION support_report_ticket_updated() RETURNS trigger
+      LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+      BEGIN
+        IF NOT EXISTS (SELECT FROM support_report_state s WHERE ${COUNTED('NEW')}) THEN RETURN NULL; END IF;
+        ${add(`${ticketFactsSql(-1, 'OLD')} UNION ALL ${ticketFactsSql(1, 'NEW')}`)};
+        IF OLD.category IS DISTINCT FROM NEW.category OR OLD.assignee_id IS DISTINCT FROM NEW.assignee_id THEN
+          ${add(
+            `${ratingFactsSql(-1, 'OLD', 'ticket_ratings r', 'r.ticket_id = OLD.id')}
+             UNION ALL ${ratingFactsSql(1, 'NEW', 'ticket_ratings r', 'r.ticket_id = NEW.id')}`,
+          )};
+        END IF;
+        RETURN NULL;
+      END $$`,
+    `
+      CREATE OR REPLACE FUNCTION support_report_ticket_deleted() RETURNS trigger
+      LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+      BEGIN
+        IF NOT EXISTS (SELECT FROM support_report_state s WHERE ${COUNTED('OLD')}) THEN RETURN OLD; END IF;
+        ${add(`${ticketFactsSql(-1, 'OLD')} UNION ALL ${ratingFactsSql(-1, 'OLD', 'ticket_ratings r', 'r.ticket_id = OLD.id')}`)};
+        RETURN OLD;
+      END $$`,
+    `
+      CREATE OR REPLACE FUNCTION support_report_ratings_inserted() RETURNS trigger
+      LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+      BEGIN
+        PERFORM 1 FROM support_tickets WHERE id IN (SELECT ticket_id FROM inserted) ORDER BY id FOR SHARE;
+        ${add(ratingFactsSql(1, 't', 'inserted r JOIN support_tickets t ON t.id = r.ticket_id'))};
+        RETURN NULL;
+      END $$`,
+    `
+      CREATE OR REPLACE FUNCTION support_report_ratings_deleted() RETURNS trigger
+      LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+      BEGIN
+        ${add(ratingFactsSql(-1, 't', 'deleted r JOIN support_tickets t ON t.id = r.ticket_id'))};
+        RETURN NULL;
+      END $$`,
+  ];
+}
 
 /**
  * Reports from daily roll-ups (docs/architecture.md §11): `support_report_days` holds, per local day
@@ -143,33 +203,13 @@ export class Reports1764418000000 implements MigrationInterface {
          WHERE p_first_response_at IS NOT NULL
       $$`);
 
+    for (const statement of reportTriggerFunctions(BACKEND_SHARD)) await q.query(statement);
     // New tickets, per statement (a bulk load is one statement's work).
-    await q.query(`
-      CREATE FUNCTION support_report_tickets_inserted() RETURNS trigger
-      LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
-      BEGIN
-        ${addFactsSql(ticketFactsSql(1, 't', 'inserted t'))};
-        RETURN NULL;
-      END $$`);
     await q.query(`
       CREATE TRIGGER support_report_tickets_inserted AFTER INSERT ON support_tickets
       REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION support_report_tickets_inserted()`);
     // A change of what a ticket adds: the old row's facts out, the new row's in; its ratings move
     // along when its group (category, assignee) changes.
-    await q.query(`
-      CREATE FUNCTION support_report_ticket_updated() RETURNS trigger
-      LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
-      BEGIN
-        IF NOT EXISTS (SELECT FROM support_report_state s WHERE ${COUNTED('NEW')}) THEN RETURN NULL; END IF;
-        ${addFactsSql(`${ticketFactsSql(-1, 'OLD')} UNION ALL ${ticketFactsSql(1, 'NEW')}`)};
-        IF OLD.category IS DISTINCT FROM NEW.category OR OLD.assignee_id IS DISTINCT FROM NEW.assignee_id THEN
-          ${addFactsSql(
-            `${ratingFactsSql(-1, 'OLD', 'ticket_ratings r', 'r.ticket_id = OLD.id')}
-             UNION ALL ${ratingFactsSql(1, 'NEW', 'ticket_ratings r', 'r.ticket_id = NEW.id')}`,
-          )};
-        END IF;
-        RETURN NULL;
-      END $$`);
     await q.query(`
       CREATE TRIGGER support_report_ticket_updated AFTER UPDATE ON support_tickets FOR EACH ROW
       WHEN (OLD.created_at IS DISTINCT FROM NEW.created_at OR OLD.closed_at IS DISTINCT FROM NEW.closed_at
@@ -178,14 +218,6 @@ export class Reports1764418000000 implements MigrationInterface {
             OR OLD.category IS DISTINCT FROM NEW.category OR OLD.assignee_id IS DISTINCT FROM NEW.assignee_id)
       EXECUTE FUNCTION support_report_ticket_updated()`);
     // Before the row goes, while its ratings are still there (the cascade removes them after it).
-    await q.query(`
-      CREATE FUNCTION support_report_ticket_deleted() RETURNS trigger
-      LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
-      BEGIN
-        IF NOT EXISTS (SELECT FROM support_report_state s WHERE ${COUNTED('OLD')}) THEN RETURN OLD; END IF;
-        ${addFactsSql(`${ticketFactsSql(-1, 'OLD')} UNION ALL ${ratingFactsSql(-1, 'OLD', 'ticket_ratings r', 'r.ticket_id = OLD.id')}`)};
-        RETURN OLD;
-      END $$`);
     await q.query(`
       CREATE TRIGGER support_report_ticket_deleted BEFORE DELETE ON support_tickets FOR EACH ROW
       EXECUTE FUNCTION support_report_ticket_deleted()`);
@@ -206,24 +238,9 @@ export class Reports1764418000000 implements MigrationInterface {
     // A rating, under its ticket's group. The ticket is locked first (as a change of its group
     // would), so that a reassignment and a rating never miss each other; then the state is read.
     await q.query(`
-      CREATE FUNCTION support_report_ratings_inserted() RETURNS trigger
-      LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
-      BEGIN
-        PERFORM 1 FROM support_tickets WHERE id IN (SELECT ticket_id FROM inserted) ORDER BY id FOR SHARE;
-        ${addFactsSql(ratingFactsSql(1, 't', 'inserted r JOIN support_tickets t ON t.id = r.ticket_id'))};
-        RETURN NULL;
-      END $$`);
-    await q.query(`
       CREATE TRIGGER support_report_ratings_inserted AFTER INSERT ON ticket_ratings
       REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION support_report_ratings_inserted()`);
     // A rating removed on its own (a ticket's removal took its ratings out already: the join finds no ticket).
-    await q.query(`
-      CREATE FUNCTION support_report_ratings_deleted() RETURNS trigger
-      LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
-      BEGIN
-        ${addFactsSql(ratingFactsSql(-1, 't', 'deleted r JOIN support_tickets t ON t.id = r.ticket_id'))};
-        RETURN NULL;
-      END $$`);
     await q.query(`
       CREATE TRIGGER support_report_ratings_deleted AFTER DELETE ON ticket_ratings
       REFERENCING OLD TABLE AS deleted FOR EACH STATEMENT EXECUTE FUNCTION support_report_ratings_deleted()`);
