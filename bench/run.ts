@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--only reads,write,live,presence,connections] [--presence-pages N]`: the performance harness of
+ * `npm run bench [-- --quick] [--only reads,write,live,presence,connections] [--presence-pages N] [--live-rate N]`: the performance harness of
  * issue 8. Prints a table and writes bench/results/latest.json (the figures of the issue) and
  * bench/results/latest-detail.json (plans, per-part details).
  *
@@ -39,7 +39,8 @@ import { benchDatabaseUrl, seed } from './seed';
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.indexOf('--only') >= 0 ? process.argv[process.argv.indexOf('--only') + 1].split(',') : null;
 const runs = (part: string) => !onlyArg || onlyArg.includes(part);
-// `--presence-pages N`: the presence part with another number of open pages (where it breaks).
+// `--presence-pages N`: the presence part with another number of open pages (where it breaks);
+// `--live-rate N`: the live part at another rate of replies per second (what the machine can write).
 const base = quick ? QUICK : FULL;
 // `--scale N`: N times the full plan's dataset (10: 10M tickets in lex_bench10); BENCH_DATABASE: the
 // run's database instead of the plan's (the seed's scale stays the plan's).
@@ -49,6 +50,7 @@ const plan = {
   scale,
   database: process.env.BENCH_DATABASE || (scale === base.scale ? base.database : `lex_bench${scale}`),
   presencePages: option('presence-pages', base.presencePages),
+  liveRate: option('live-rate', base.liveRate),
 };
 /** latest.json for the plan's own dataset, latest-scale10.json for `--scale 10`. */
 const resultSuffix = scale === base.scale ? '' : `-scale${scale}`;
