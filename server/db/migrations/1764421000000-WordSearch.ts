@@ -21,7 +21,7 @@ const SEARCH_QUERY = `
             FROM unnest(string_to_array(trim(lex_search_text($1)), ' ')) w WHERE w <> '')`;
 
 /** A ticket's own searchable fields, as its GIN index holds them. */
-export const TICKET_DOCUMENT = `lex_search_document(subject || ' ' || user_name || ' ' || user_email)`;
+const TICKET_DOCUMENT = `lex_search_document(subject || ' ' || user_name || ' ' || user_email)`;
 
 /**
  * The viewer's tickets matching a search, at most `lim`, in a list order after its cursor (the
@@ -81,9 +81,9 @@ const COMPANIES_FUNCTION = `
 /**
  * How many of the viewer's tickets match a search, counting each part only up to `lim` (the sum may
  * pass it): the words' matches through their index (each a heap page visited), a company's tickets
- * in its (tenant_id, updated_at, id) index alone.
+ * in its (tenant_id, updated_at, id) index alone. `wholeWordsFirst`: migration CountWholeWordsFirst.
  */
-export const COUNT_FUNCTION = `
+export const countFunction = ({ wholeWordsFirst }: { wholeWordsFirst: boolean }) => `
   CREATE OR REPLACE FUNCTION support_ticket_search_count(search text, lim int) RETURNS int
   LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
   DECLARE
@@ -92,13 +92,21 @@ export const COUNT_FUNCTION = `
     viewer uuid := lex_viewer_id();
     own text := CASE WHEN team THEN '' ELSE ' AND user_id = $3' END;
     companies uuid[];
+    words text;
     n int;
   BEGIN
     IF q IS NULL OR (NOT team AND viewer IS NULL) THEN RETURN 0; END IF;
     companies := lex_search_companies(q, team, viewer);
-    EXECUTE 'SELECT (SELECT count(*) FROM (SELECT 1 FROM support_tickets WHERE ' || $doc$${TICKET_DOCUMENT}$doc$ || ' @@ $1'
-      || CASE WHEN cardinality(companies) > 0 THEN ' AND tenant_id <> ALL ($2)' ELSE '' END || own || ' LIMIT $4) w)'
-      || ' + (SELECT count(*) FROM unnest($2) company, LATERAL (SELECT 1 FROM support_tickets WHERE tenant_id = company'
+    words := 'SELECT count(*) FROM (SELECT 1 FROM support_tickets WHERE ' || $doc$${TICKET_DOCUMENT}$doc$ || ' @@ $1'
+      || CASE WHEN cardinality(companies) > 0 THEN ' AND tenant_id <> ALL ($2)' ELSE '' END || own || ' LIMIT $4) w';${
+        wholeWordsFirst
+          ? `
+    -- Words hold letters and digits only (lex_search_text), so ':*' in the query's text is the prefix mark.
+    EXECUTE words INTO n USING replace(q::text, ':*', '')::tsquery, companies, viewer, lim;
+    IF n >= lim THEN RETURN n; END IF;`
+          : ''
+      }
+    EXECUTE 'SELECT (' || words || ') + (SELECT count(*) FROM unnest($2) company, LATERAL (SELECT 1 FROM support_tickets WHERE tenant_id = company'
       || own || ' LIMIT $4) c)'
       INTO n USING q, companies, viewer, lim;
     RETURN n;
@@ -131,7 +139,7 @@ export class WordSearch1764421000000 implements MigrationInterface {
     await q.query(COMPANIES_FUNCTION);
     await q.query(`REVOKE ALL ON FUNCTION lex_search_companies(tsquery, boolean, uuid) FROM PUBLIC`);
     await q.query(SEARCH_FUNCTION);
-    await q.query(COUNT_FUNCTION);
+    await q.query(countFunction({ wholeWordsFirst: false }));
     for (const fn of ['support_ticket_search(text, text, timestamptz, uuid, int, int)', 'support_ticket_search_count(text, int)']) {
       await q.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
       await q.query(`GRANT EXECUTE ON FUNCTION ${fn} TO ${APP_ROLE}`);

@@ -12,8 +12,9 @@ const WRITER_SHARDS = 64;
  * their category (the roll-up statement of a new ticket took 25 ms on average at 1M, pg_stat_statements,
  * README "Ten times the scale"). The roll-up adds a day's groups in one set-based statement, which
  * cannot skip locked rows as the counts do, so the shard is claimed instead: the first of 64 numbers
- * whose transaction-scoped advisory lock is free (held until the transaction ends; a second claim
- * in the same transaction gets the same number back).
+ * whose transaction-scoped advisory lock this transaction can take. The lock is held until the
+ * transaction ends, so a writer only ever writes shards no other open transaction writes (a later
+ * claim returns this one again, or a lower one released since).
  */
 const WRITER_SHARD_FUNCTION = `
   CREATE FUNCTION support_report_writer_shard() RETURNS int LANGUAGE plpgsql VOLATILE AS $$
