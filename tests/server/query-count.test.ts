@@ -147,6 +147,8 @@ describe('SQL statements per GraphQL request', () => {
     const stats = await statementsOf(ops.supportStats, {}, adminToken);
     expect(stats.data.supportStats.total).toBe(30);
     expect(stats.statements.filter((sql) => /FROM support_tickets\b/i.test(sql))).toEqual([]);
+    // The session, BEGIN with app.session, and one statement for every number.
+    expect(stats.awaited).toBe(3);
     const unread = await statementsOf(ops.unreadReplyCount, {}, customerToken);
     const mine = await ok(server, `{ myTickets(first: 100) { nodes { unreadCount } } }`, {}, customerToken);
     const expected = mine.myTickets.nodes.reduce((sum: number, n: { unreadCount: number }) => sum + n.unreadCount, 0);
