@@ -42,6 +42,7 @@ import { TeamIndex1764422000000 } from './migrations/1764422000000-TeamIndex';
 import { FreeCounterShards1764423000000 } from './migrations/1764423000000-FreeCounterShards';
 import { CountWholeWordsFirst1764424000000 } from './migrations/1764424000000-CountWholeWordsFirst';
 import { FreeReportShards1764425000000 } from './migrations/1764425000000-FreeReportShards';
+import { StoredSearchDocument1764426000000 } from './migrations/1764426000000-StoredSearchDocument';
 
 export const entities = [Tenant, User, Session, SupportTicket, SupportReply, Attachment, CannedReply, TimelineEvent];
 export const migrations = [
@@ -75,6 +76,7 @@ export const migrations = [
   FreeCounterShards1764423000000,
   CountWholeWordsFirst1764424000000,
   FreeReportShards1764425000000,
+  StoredSearchDocument1764426000000,
 ];
 
 export function createDataSource(url: string, { poolSize = 10, queryTimeoutMs = 30_000 } = {}): DataSource {

@@ -124,7 +124,7 @@ export class TicketQueries {
         ? await pageOfMatches(
             manager,
             query,
-            { search: search!, order: orderBy ?? SupportTicketOrder.UPDATED_DESC, keyset, cursor, limit, narrowed },
+            { search: search!, order: orderBy ?? SupportTicketOrder.UPDATED_DESC, keyset, cursor, limit, narrowed, capped: words.capped },
             read,
           )
         : await read(query.orderBy(keyset.orderBy).limit(limit + 1));

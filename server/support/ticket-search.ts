@@ -23,20 +23,23 @@ interface Match {
   ticket_number: number;
 }
 
+/** `many`: the search matches more than the count's cap, so the list's own index is walked (migration StoredSearchDocument). */
 const matchesOf = (
   manager: EntityManager,
   search: string,
   order: SupportTicketOrder | null,
   after: Record<string, unknown> | null,
   lim: number,
+  many = false,
 ): Promise<Match[]> =>
-  manager.query(`SELECT * FROM support_ticket_search($1, $2, $3, $4, $5, $6)`, [
+  manager.query(`SELECT * FROM support_ticket_search($1, $2, $3, $4, $5, $6, $7)`, [
     search,
     order,
     after?.cursorAt ?? null,
     after?.cursorId ?? null,
     after?.cursorNumber ?? null,
     lim,
+    many,
   ]);
 
 /**
@@ -69,6 +72,8 @@ interface PageRequest {
   limit: number;
   /** The list has conditions besides the search: not every match is on it. */
   narrowed: boolean;
+  /** The search counted more matches than SEARCH_COUNT_CAP. */
+  capped: boolean;
 }
 
 /** The largest round of matches one read of a page asks for. */
@@ -77,19 +82,22 @@ const MAX_ROUND = 10_000;
 /**
  * One page (and one row more) of a search: the matches come in list order after the cursor, a round
  * at a time, and `query` (the list's scope and conditions) keeps those on the list. With no other
- * condition the first round is the page; with one, each round asks for four times as many.
+ * condition the first round is the page; with one, each round asks for four times as many. A page of
+ * a search with more matches than the cap and no other condition walks the list's index: a page of
+ * them is close at hand (at least one ticket in 10,000 matches at 10M), where their index would
+ * gather them all. Under other conditions the rounds can grow to thousands, which the index serves.
  */
 export async function pageOfMatches(
   manager: EntityManager,
   query: SelectQueryBuilder<SupportTicket>,
-  { search, order, keyset, cursor, limit, narrowed }: PageRequest,
+  { search, order, keyset, cursor, limit, narrowed, capped }: PageRequest,
   /** Reads a page of the list's query (with what the request selects of its nodes). */
   read: (page: SelectQueryBuilder<SupportTicket>) => Promise<SupportTicket[]>,
 ): Promise<SupportTicket[]> {
   const rows: SupportTicket[] = [];
   let after = cursor;
   for (let round = narrowed ? 4 * (limit + 1) : limit + 1; ; round = Math.min(4 * round, MAX_ROUND)) {
-    const matches = await matchesOf(manager, search, order, after, round);
+    const matches = await matchesOf(manager, search, order, after, round, capped && !narrowed);
     if (matches.length) {
       const listed = await read(
         query

@@ -20,8 +20,8 @@ const SEARCH_QUERY = `
   RETURN (SELECT to_tsquery('simple'::regconfig, string_agg(w, ' & ') || ':*')
             FROM unnest(string_to_array(trim(lex_search_text($1)), ' ')) w WHERE w <> '')`;
 
-/** A ticket's own searchable fields, as its GIN index holds them. */
-const TICKET_DOCUMENT = `lex_search_document(subject || ' ' || user_name || ' ' || user_email)`;
+/** A ticket's own searchable fields, as its GIN index holds them (stored since migration StoredSearchDocument). */
+export const TICKET_DOCUMENT = `lex_search_document(subject || ' ' || user_name || ' ' || user_email)`;
 
 /**
  * The viewer's tickets matching a search, at most `lim`, in a list order after its cursor (the
@@ -29,10 +29,12 @@ const TICKET_DOCUMENT = `lex_search_document(subject || ' ' || user_name || ' ' 
  * security keeps `@@` from the GIN index (it is not leakproof), so this runs as the owner and applies
  * the viewer rule of the policies itself; the statement is planned for its query (EXECUTE), so the
  * planner weighs the index against walking the order's own index and stopping at `lim`. Companies
- * match on all words of their name (lex_search_companies).
+ * match on all words of their name (lex_search_companies). `document`: a ticket's words (the expression
+ * here, its stored column since migration StoredSearchDocument); `walk`: the argument `many` of
+ * migration StoredSearchDocument.
  */
-const SEARCH_FUNCTION = `
-  CREATE FUNCTION support_ticket_search(search text, sort text, after_at timestamptz, after_id uuid, after_number int, lim int)
+export const wordSearchFunction = ({ document, walk }: { document: string; walk: boolean }) => `
+  CREATE OR REPLACE FUNCTION support_ticket_search(search text, sort text, after_at timestamptz, after_id uuid, after_number int, lim int${walk ? ', many boolean DEFAULT false' : ''})
   RETURNS TABLE (id uuid, updated_at timestamptz, ticket_number int)
   LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
   DECLARE
@@ -60,7 +62,11 @@ const SEARCH_FUNCTION = `
     -- Each company's tickets apart from the words' (its own (tenant_id, updated_at, id) index, in
     -- order): walking the list's index, the words' test would run on every ticket it passes.
     RETURN QUERY EXECUTE
-      'SELECT * FROM ((' || matching || $doc$${TICKET_DOCUMENT}$doc$ || ' @@ $1' || after_key || in_order || ' LIMIT $7)'
+      'SELECT * FROM ((' || matching || ${
+        walk
+          ? `CASE WHEN many THEN $doc$ts_match_vq(${document}, $1)$doc$ ELSE $doc$${document} @@ $1$doc$ END`
+          : `$doc$${document} @@ $1$doc$`
+      } || after_key || in_order || ' LIMIT $7)'
       || CASE WHEN cardinality(companies) > 0
            THEN ' UNION (SELECT c.* FROM unnest($2) company, LATERAL ('
                 || matching || 'tenant_id = company' || after_key || in_order || ' LIMIT $7) c)' ELSE '' END
@@ -81,9 +87,10 @@ const COMPANIES_FUNCTION = `
 /**
  * How many of the viewer's tickets match a search, counting each part only up to `lim` (the sum may
  * pass it): the words' matches through their index (each a heap page visited), a company's tickets
- * in its (tenant_id, updated_at, id) index alone. `wholeWordsFirst`: migration CountWholeWordsFirst.
+ * in its (tenant_id, updated_at, id) index alone. `wholeWordsFirst`: migration CountWholeWordsFirst;
+ * `document` as for `wordSearchFunction`.
  */
-export const countFunction = ({ wholeWordsFirst }: { wholeWordsFirst: boolean }) => `
+export const countFunction = ({ wholeWordsFirst, document }: { wholeWordsFirst: boolean; document: string }) => `
   CREATE OR REPLACE FUNCTION support_ticket_search_count(search text, lim int) RETURNS int
   LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
   DECLARE
@@ -97,7 +104,7 @@ export const countFunction = ({ wholeWordsFirst }: { wholeWordsFirst: boolean })
   BEGIN
     IF q IS NULL OR (NOT team AND viewer IS NULL) THEN RETURN 0; END IF;
     companies := lex_search_companies(q, team, viewer);
-    words := 'SELECT count(*) FROM (SELECT 1 FROM support_tickets WHERE ' || $doc$${TICKET_DOCUMENT}$doc$ || ' @@ $1'
+    words := 'SELECT count(*) FROM (SELECT 1 FROM support_tickets WHERE ' || $doc$${document}$doc$ || ' @@ $1'
       || CASE WHEN cardinality(companies) > 0 THEN ' AND tenant_id <> ALL ($2)' ELSE '' END || own || ' LIMIT $4) w';${
         wholeWordsFirst
           ? `
@@ -138,8 +145,8 @@ export class WordSearch1764421000000 implements MigrationInterface {
     for (const index of Object.keys(TRIGRAM_INDEXES)) await q.query(`DROP INDEX IF EXISTS ${index}`);
     await q.query(COMPANIES_FUNCTION);
     await q.query(`REVOKE ALL ON FUNCTION lex_search_companies(tsquery, boolean, uuid) FROM PUBLIC`);
-    await q.query(SEARCH_FUNCTION);
-    await q.query(countFunction({ wholeWordsFirst: false }));
+    await q.query(wordSearchFunction({ document: TICKET_DOCUMENT, walk: false }));
+    await q.query(countFunction({ wholeWordsFirst: false, document: TICKET_DOCUMENT }));
     for (const fn of ['support_ticket_search(text, text, timestamptz, uuid, int, int)', 'support_ticket_search_count(text, int)']) {
       await q.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
       await q.query(`GRANT EXECUTE ON FUNCTION ${fn} TO ${APP_ROLE}`);

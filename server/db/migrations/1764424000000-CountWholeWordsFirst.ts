@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { countFunction } from './1764421000000-WordSearch';
+import { TICKET_DOCUMENT, countFunction } from './1764421000000-WordSearch';
 
 /**
  * A search's count (migration WordSearch) reads the last word as a whole word first. The words' GIN
@@ -14,10 +14,10 @@ export class CountWholeWordsFirst1764424000000 implements MigrationInterface {
   name = 'CountWholeWordsFirst1764424000000';
 
   public async up(q: QueryRunner): Promise<void> {
-    await q.query(countFunction({ wholeWordsFirst: true }));
+    await q.query(countFunction({ wholeWordsFirst: true, document: TICKET_DOCUMENT }));
   }
 
   public async down(q: QueryRunner): Promise<void> {
-    await q.query(countFunction({ wholeWordsFirst: false }));
+    await q.query(countFunction({ wholeWordsFirst: false, document: TICKET_DOCUMENT }));
   }
 }
