@@ -64,7 +64,7 @@ export const wordSearchFunction = ({ document, walk }: { document: string; walk:
     RETURN QUERY EXECUTE
       'SELECT * FROM ((' || matching || ${
         walk
-          ? `CASE WHEN many THEN $doc$ts_match_vq(${document}, $1)$doc$ ELSE $doc$${document} @@ $1$doc$ END`
+          ? `CASE WHEN many AND cardinality(companies) = 0 THEN $doc$ts_match_vq(${document}, $1)$doc$ ELSE $doc$${document} @@ $1$doc$ END`
           : `$doc$${document} @@ $1$doc$`
       } || after_key || in_order || ' LIMIT $7)'
       || CASE WHEN cardinality(companies) > 0

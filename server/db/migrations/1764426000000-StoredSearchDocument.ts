@@ -22,7 +22,9 @@ const SEARCH_MANY = 'support_ticket_search(text, text, timestamptz, uuid, int, i
  * rechecked for the prefix, sorted, for a page of 25 (300–470 ms at 10M). A search that counted more
  * matches than the count's cap (`many`) is common enough that walking the list finds a page soon:
  * its test is then written as the function `ts_match_vq`, which no index serves, so the list's own
- * index is walked (31,000 tickets, 36 ms, for a search one ticket in 1,200 matches).
+ * index is walked (31,000 tickets, 36 ms, for a search one ticket in 1,200 matches). Not when a
+ * company matches too: then the count may be the company's tickets, and the words few or none (a
+ * company's name walked the whole list at 10M: 14.9 s, `npm run bench -- --scale 10`).
  *
  * The column is recomputed with every update of a ticket (PostgreSQL computes stored columns on
  * each update): the same words, a few microseconds against a reply's milliseconds of SQL.
